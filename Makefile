@@ -1,0 +1,65 @@
+# Two commands for a fresh machine with Python 3.11 and make: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
+export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
+export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
+export C360_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/warehouse/tmp
+export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/data/mlflow/mlflow.db
+export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
+
+# Sample data of `make run`: small enough to build in seconds.
+SCALE ?= 0.02
+DAYS ?= 180
+SEED ?= 42
+
+.PHONY: help install data build run test lint pytest dbt-test clean docs bench
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml uv.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --quiet --python $(BIN)/python
+	@touch $@
+
+install: $(BIN)/.installed  ## create .venv from the lock (reused when up to date)
+
+data: install  ## generate the sample landing data (SCALE, DAYS, SEED)
+	$(BIN)/python -m python_jobs generate --out "$(C360_LANDING_ROOT)" --scale $(SCALE) --days $(DAYS) --seed $(SEED) --clean
+
+build: install  ## dbt build on the local DuckDB target
+	@mkdir -p "$(dir $(C360_DUCKDB_PATH))" "$(C360_DUCKDB_TEMP_DIR)"
+	$(BIN)/dbt build --target local
+
+run: data build  ## the whole flow on sample data, then where to look
+	@$(BIN)/python -m python_jobs summary
+
+pytest: install  ## Python tests (generator, Python models, ML jobs, end-to-end build)
+	$(BIN)/pytest
+
+lint: install  ## sqlfluff on the models, ruff on the Python
+	$(BIN)/ruff check python_jobs tests models
+	$(BIN)/ruff format --check python_jobs tests models
+	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
+
+test: data build pytest lint  ## everything CI runs
+
+docs: install  ## generate and serve the docs site
+	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080
+
+bench: install  ## benchmark: SCALE=1 make bench
+	$(BIN)/python -m python_jobs bench --scale $(SCALE) --days $(DAYS)
+
+clean:  ## remove generated data and dbt artifacts (keeps .venv)
+	rm -rf data target logs

@@ -1,0 +1,1 @@
+"""Jobs on the Customer 360 lakehouse: sample data, churn model training and scoring."""
