@@ -1,0 +1,37 @@
+{#-
+    The body of a bronze model: the landing files of one source table that this model has not
+    ingested yet, every record kept, plus the lineage columns. Reading the files is the
+    dispatched read_landing_files; what is added on top is the same on every engine.
+-#}
+{% macro ingest_landing_files(source_name, table_name) %}
+    {#- source() registers the lineage edge landing source -> bronze model. -#}
+    {% set source_relation = source(source_name, table_name) %}
+    {% if not execute %}
+        {{ return('select 1 as _placeholder') }}
+    {% endif %}
+    {% set contract = landing_source_contract(source_name, table_name) %}
+    {% set files = landing_files_to_ingest(contract) %}
+    {% set landed %}
+        {%- if files | length == 0 -%}
+            {{ empty_landing_batch(contract) }}
+        {%- else -%}
+            {{ read_landing_files(contract, files) }}
+        {%- endif -%}
+    {% endset %}
+
+with landed as (
+    {{ landed | indent(4) }}
+),
+
+with_lineage as (
+    select
+        *,
+        concat(_source_file, ':', cast(_source_row_number as {{ dbt.type_string() }})) as _record_id,
+        '{{ source_name }}' as _data_source,
+        '{{ invocation_id }}' as _batch_id,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as _ingested_at
+    from landed
+)
+
+select * from with_lineage
+{% endmacro %}

@@ -1,0 +1,264 @@
+{#-
+    Read landing files as records: the contract's columns (strings for JSON lines and CSV,
+    the contract types for Parquet), `_rescued_data` (the raw text of a record that does not
+    parse, or the fields the contract does not know, as JSON), `_source_file` and
+    `_source_row_number` (the record's line or row in its file, from 1).
+    Nothing is dropped: a malformed record is a row with null columns and its raw text.
+-#}
+{% macro read_landing_files(contract, files) %}
+    {{ return(adapter.dispatch('read_landing_files', 'customer360')(contract, files)) }}
+{% endmacro %}
+
+
+{% macro duckdb__read_landing_files(contract, files) %}
+    {%- set file_list -%}
+        [{% for file in files %}'{{ file }}'{{ ', ' if not loop.last }}{% endfor %}]
+    {%- endset -%}
+    {%- if contract.format == 'jsonl' -%}
+        {{ duckdb__read_json_lines(contract, file_list) }}
+    {%- elif contract.format in ('csv', 'parquet') -%}
+        {{ duckdb__read_tabular_files(contract, file_list) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("Unknown landing format '" ~ contract.format ~ "' (expected jsonl, csv or parquet).") }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- JSON lines are read as text, one line a record, so a line that is not JSON is kept. -#}
+{% macro duckdb__read_json_lines(contract, file_list) %}
+    {%- set known_keys_as_nulls = '{' ~ (contract.columns.keys() | map('tojson') | map('string') | join(': null, ')) ~ ': null}' -%}
+    with lines as (
+        select
+            files.filename as _source_file,
+            rtrim(split.line, chr(13)) as _line,
+            split.line_number as _source_row_number
+        from read_text({{ file_list }}) as files,
+            unnest(string_split(files.content, chr(10))) with ordinality as split (line, line_number)
+    ),
+
+    parsed as (
+        select
+            *,
+            coalesce(json_valid(_line), false) and starts_with(ltrim(_line), '{') as _is_object
+        from lines
+        where trim(_line) <> ''
+    ),
+
+    typed as (
+        select
+            *,
+            case when _is_object then _line end as _json
+        from parsed
+    )
+
+    select
+        {%- for name in contract.columns %}
+        json_extract_string(_json, '$."{{ name }}"') as {{ name }},
+        {%- endfor %}
+        case
+            when not _is_object then _line
+            else nullif(cast(json_merge_patch(_json, '{{ known_keys_as_nulls }}') as varchar), '{}')
+        end as _rescued_data,
+        not _is_object as _is_malformed,
+        _source_file,
+        cast(_source_row_number as bigint) as _source_row_number
+    from typed
+{% endmacro %}
+
+
+{#- CSV and Parquet: columns matched by name; contract columns a file lacks are null, columns the contract lacks go to _rescued_data. -#}
+{% macro duckdb__read_tabular_files(contract, file_list) %}
+    {%- if contract.format == 'csv' -%}
+        {%- set reader -%}
+            read_csv({{ file_list }}, header = true, all_varchar = true, union_by_name = true,
+                null_padding = true, strict_mode = false, filename = true)
+        {%- endset -%}
+    {%- else -%}
+        {%- set reader -%}
+            read_parquet({{ file_list }}, union_by_name = true, filename = true, file_row_number = true)
+        {%- endset -%}
+    {%- endif -%}
+    {%- set described = run_query('describe select * from ' ~ reader) -%}
+    {%- set present = described.columns[0].values() | list -%}
+    {%- set extra = present | reject('in', contract.columns.keys() | list)
+        | reject('in', ['filename', 'file_row_number']) | list -%}
+    with scanned as (
+        select
+            *,
+            {%- if contract.format == 'csv' %}
+            row_number() over () as _scan_row_number
+            {%- else %}
+            file_row_number + 1 as _scan_row_number
+            {%- endif %}
+        from {{ reader }}
+    ),
+
+    numbered as (
+        select
+            *,
+            {%- if contract.format == 'csv' %}
+            _scan_row_number - min(_scan_row_number) over (partition by filename) + 1
+            {%- else %}
+            _scan_row_number
+            {%- endif %} as _source_row_number
+        from scanned
+    )
+
+    select
+        {%- for name, data_type in contract.columns.items() %}
+        {%- if name in present %}
+        cast({{ adapter.quote(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        {%- else %}
+        cast(null as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        {%- endif %}
+        {%- endfor %}
+        {%- if extra %}
+        case
+            when {% for name in extra %}{{ adapter.quote(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then cast(json_object({% for name in extra %}'{{ name }}', {{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+        end as _rescued_data,
+        {%- else %}
+        cast(null as varchar) as _rescued_data,
+        {%- endif %}
+        false as _is_malformed,
+        filename as _source_file,
+        cast(_source_row_number as bigint) as _source_row_number
+    from numbered
+{% endmacro %}
+
+
+{#-
+    Spark SQL (local Spark, and any Spark without read_files). JSON lines and CSV are read as
+    text so that a record that does not parse keeps its raw text; Parquet is read as is.
+    The files already ingested are filtered out by path.
+-#}
+{% macro spark__read_landing_files(contract, files) %}
+    {%- set known = contract.columns.keys() | list -%}
+    with lines as (
+        select
+            *,
+            _metadata.file_path as _source_file,
+            monotonically_increasing_id() as _scan_order
+        from {{ 'parquet' if contract.format == 'parquet' else 'text' }}.`{{ contract.path }}`
+    ),
+
+    {%- if contract.format == 'jsonl' %}
+
+    parsed as (
+        select
+            *,
+            from_json(value, 'map<string, string>') as _fields
+        from lines
+        where trim(value) <> ''
+    ),
+
+    records as (
+        select
+            {%- for name in known %}
+            _fields['{{ name }}'] as {{ name }},
+            {%- endfor %}
+            case
+                when _fields is null then value
+                else nullif(
+                    to_json(map_filter(_fields, (k, v) -> not array_contains(array('{{ known | join("', '") }}'), k))),
+                    '{}'
+                )
+            end as _rescued_data,
+            _fields is null as _is_malformed,
+            _source_file,
+            _scan_order
+        from parsed
+    ),
+
+    {%- elif contract.format == 'csv' %}
+
+    records as (
+        select
+            {%- for name in known %}
+            _fields.{{ name }} as {{ name }},
+            {%- endfor %}
+            cast(null as string) as _rescued_data,
+            false as _is_malformed,
+            _source_file,
+            _scan_order
+        from (
+            select
+                from_csv(value, '{% for name in known %}{{ name }} string{{ ", " if not loop.last }}{% endfor %}') as _fields,
+                _source_file,
+                _scan_order
+            from lines
+            where not startswith(value, '{{ known[0] }},')
+        ) as csv_rows
+    ),
+
+    {%- else %}
+
+    records as (
+        select
+            {%- for name, data_type in contract.columns.items() %}
+            cast({{ name }} as {{ data_type }}) as {{ name }},
+            {%- endfor %}
+            cast(null as string) as _rescued_data,
+            false as _is_malformed,
+            _source_file,
+            _scan_order
+        from lines
+    ),
+
+    {%- endif %}
+
+    numbered as (
+        select
+            *,
+            row_number() over (partition by _source_file order by _scan_order) as _source_row_number
+        from records
+        {%- if is_incremental() %}
+        where _source_file not in (select distinct _source_file from {{ this }})
+        {%- endif %}
+    )
+
+    select * except (_scan_order) from numbered
+{% endmacro %}
+
+
+{#-
+    Databricks: read_files over a Unity Catalog volume, with the contract as the schema and
+    Databricks' own rescued-data column for what does not parse. For exactly-once file
+    tracking at scale, the same read works as `stream read_files(...)` in a streaming table.
+-#}
+{% macro databricks__read_landing_files(contract, files) %}
+    {%- set types = {} -%}
+    {%- for name, data_type in contract.columns.items() -%}
+        {%- do types.update({name: bronze_column_type(contract, data_type) | trim}) -%}
+    {%- endfor -%}
+    {%- set reader_format = {'jsonl': 'json', 'csv': 'csv', 'parquet': 'parquet'}[contract.format] -%}
+    with records as (
+        select
+            *,
+            _rescued_data is not null and {{ contract.columns.keys() | list | first }} is null as _is_malformed,
+            _metadata.file_path as _source_file,
+            monotonically_increasing_id() as _scan_order
+        from read_files(
+            '{{ contract.path }}',
+            format => '{{ reader_format }}',
+            schema => '{% for name, data_type in types.items() %}{{ name }} {{ data_type }}{{ ", " if not loop.last }}{% endfor %}',
+            rescuedDataColumn => '_rescued_data',
+            mode => 'PERMISSIVE'
+            {%- if contract.format == 'csv' %},
+            header => true
+            {%- endif %}
+        )
+    ),
+
+    numbered as (
+        select
+            *,
+            row_number() over (partition by _source_file order by _scan_order) as _source_row_number
+        from records
+        {%- if is_incremental() %}
+        where _source_file not in (select distinct _source_file from {{ this }})
+        {%- endif %}
+    )
+
+    select * except (_scan_order) from numbered
+{% endmacro %}
