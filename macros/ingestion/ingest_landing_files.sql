@@ -26,7 +26,11 @@ with landed as (
 with_lineage as (
     select
         *,
-        concat(_source_file, ':', cast(_source_row_number as {{ dbt.type_string() }})) as _record_id,
+        concat(
+            replace(_source_file, '{{ var("landing_root") }}/', ''),
+            ':',
+            cast(_source_row_number as {{ dbt.type_string() }})
+        ) as _record_id,
         '{{ source_name }}' as _data_source,
         '{{ invocation_id }}' as _batch_id,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as _ingested_at

@@ -1,0 +1,72 @@
+-- Every bronze CRM record, typed and standardised, with its data-quality verdict.
+-- A view: stg_crm__customers and dq_quarantine read the new records from it.
+
+with source as (
+    select * from {{ ref('brz_crm__customers') }}
+),
+
+country_codes as (
+    select * from {{ ref('country_codes') }}
+),
+
+renamed as (
+    select
+        -- ids
+        trim(source.customer_id) as customer_id,
+
+        -- strings
+        trim(source.first_name) as first_name,
+        trim(source.last_name) as last_name,
+        lower(trim(source.email)) as email,
+        trim(source.phone) as phone,
+        trim(source.country) as country_raw,
+        country_codes.country_code,
+        country_codes.country_name,
+        trim(source.city) as city,
+        lower(trim(source.tier)) as tier,
+        lower(trim(source.preferred_language)) as preferred_language,
+
+        -- booleans
+        {{ dbt.safe_cast('source.marketing_consent', 'boolean') }} as has_marketing_consent,
+        coalesce({{ dbt.safe_cast('source.is_deleted', 'boolean') }}, false) as is_deleted,
+
+        -- timestamps
+        {{ dbt.safe_cast('source.signup_at', 'timestamp') }} as signup_at,
+        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+
+        -- lineage
+        source._is_malformed,
+        source._rescued_data,
+        {{ to_json_object(['source.customer_id', 'source.first_name', 'source.last_name',
+            'source.email', 'source.phone', 'source.country', 'source.city', 'source.tier',
+            'source.marketing_consent', 'source.signup_at', 'source.updated_at',
+            'source.is_deleted', 'source.preferred_language']) }} as _raw_record,
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+    left join country_codes
+        on lower(trim(source.country)) = country_codes.country_alias
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'record_is_parseable', 'severity': 'drop',
+             'expect': 'not _is_malformed', 'reason': 'the line is not a JSON object'},
+            {'name': 'customer_id_present', 'severity': 'drop',
+             'expect': 'customer_id is not null', 'reason': 'customer_id is missing'},
+            {'name': 'updated_at_valid', 'severity': 'drop',
+             'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
+            {'name': 'email_is_valid', 'severity': 'warn',
+             'expect': "is_deleted or " ~ valid_email('email')},
+            {'name': 'country_is_known', 'severity': 'warn',
+             'expect': 'is_deleted or country_code is not null'},
+            {'name': 'tier_is_known', 'severity': 'warn',
+             'expect': "is_deleted or tier in ('bronze', 'silver', 'gold', 'platinum')"},
+        ]) }}
+    from renamed
+)
+
+select * from checked

@@ -1,0 +1,52 @@
+-- Every bronze order line, typed, with its data-quality verdict (a view).
+
+with source as (
+    select * from {{ ref('brz_ecommerce__order_items') }}
+),
+
+renamed as (
+    select
+        -- ids
+        concat(trim(source.order_id), '-', trim(source.line_number)) as order_item_id,
+        trim(source.order_id) as order_id,
+        trim(source.product_id) as product_id,
+
+        -- numerics
+        {{ dbt.safe_cast('source.line_number', 'integer') }} as line_number,
+        {{ dbt.safe_cast('source.quantity', 'integer') }} as quantity,
+        {{ dbt.safe_cast('source.unit_price', 'decimal(18, 2)') }} as unit_price,
+
+        -- timestamps
+        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+
+        -- lineage
+        source._rescued_data,
+        {{ to_json_object(['source.order_id', 'source.line_number', 'source.product_id',
+            'source.quantity', 'source.unit_price', 'source.updated_at']) }} as _raw_record,
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'order_item_key_present', 'severity': 'drop',
+             'expect': 'order_id is not null and line_number is not null',
+             'reason': 'order_id or line_number is missing or not an integer'},
+            {'name': 'quantity_is_integer', 'severity': 'drop',
+             'expect': 'quantity is not null', 'reason': 'quantity is missing or not an integer'},
+            {'name': 'quantity_positive', 'severity': 'drop',
+             'expect': 'quantity > 0', 'reason': 'quantity is zero or negative'},
+            {'name': 'unit_price_is_decimal', 'severity': 'drop',
+             'expect': 'unit_price is not null and updated_at is not null',
+             'reason': 'unit_price or updated_at is missing or malformed'},
+            {'name': 'product_id_present', 'severity': 'warn',
+             'expect': 'product_id is not null'},
+        ]) }}
+    from renamed
+)
+
+select * from checked

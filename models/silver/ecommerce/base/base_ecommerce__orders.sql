@@ -1,0 +1,89 @@
+-- Every bronze order version, typed, converted to the reporting currency, with its
+-- data-quality verdict. A view: stg_ecommerce__orders and dq_quarantine read from it.
+
+with source as (
+    select * from {{ ref('brz_ecommerce__orders') }}
+),
+
+currencies as (
+    select * from {{ ref('currencies') }}
+),
+
+fx_rates as (
+    select * from {{ ref('fx_rates') }}
+),
+
+renamed as (
+    select
+        -- ids
+        trim(source.order_id) as order_id,
+        trim(source.customer_id) as customer_id,
+
+        -- strings
+        lower(trim(source.order_status)) as order_status,
+        lower(trim(source.channel)) as channel,
+        upper(trim(source.currency)) as currency_code,
+        nullif(trim(source.coupon_code), '') as coupon_code,
+
+        -- numerics
+        {{ dbt.safe_cast('source.order_total', 'decimal(18, 2)') }} as order_total,
+        {{ dbt.safe_cast('source.shipping_amount', 'decimal(18, 2)') }} as shipping_amount,
+
+        -- timestamps
+        {{ dbt.safe_cast('source.ordered_at', 'timestamp') }} as ordered_at,
+        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+
+        -- lineage
+        source._rescued_data,
+        {{ to_json_object(['source.order_id', 'source.customer_id', 'source.order_status',
+            'source.channel', 'source.currency', 'source.order_total',
+            'source.shipping_amount', 'source.ordered_at', 'source.updated_at',
+            'source.coupon_code']) }} as _raw_record,
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+),
+
+converted as (
+    select
+        renamed.*,
+        currencies.currency_code is not null as is_currency_known,
+        fx_rates.rate_to_eur as fx_rate_to_eur,
+        cast(renamed.order_total * fx_rates.rate_to_eur as decimal(18, 2)) as order_total_eur,
+        cast(renamed.shipping_amount * fx_rates.rate_to_eur as decimal(18, 2)) as shipping_amount_eur
+    from renamed
+    left join currencies
+        on renamed.currency_code = currencies.currency_code
+    left join fx_rates
+        on renamed.currency_code = fx_rates.currency_code
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'order_id_present', 'severity': 'drop',
+             'expect': 'order_id is not null', 'reason': 'order_id is missing'},
+            {'name': 'customer_id_present', 'severity': 'drop',
+             'expect': 'customer_id is not null', 'reason': 'customer_id is missing'},
+            {'name': 'order_total_is_decimal', 'severity': 'drop',
+             'expect': 'order_total is not null and shipping_amount is not null',
+             'reason': 'order_total or shipping_amount is missing or not a decimal number'},
+            {'name': 'timestamps_valid', 'severity': 'drop',
+             'expect': 'ordered_at is not null and updated_at is not null',
+             'reason': 'ordered_at or updated_at is missing or not a timestamp'},
+            {'name': 'currency_is_known', 'severity': 'drop',
+             'expect': 'is_currency_known', 'reason': 'currency is not an ISO 4217 code the shop uses'},
+            {'name': 'order_status_is_known', 'severity': 'drop',
+             'expect': "order_status in ('placed', 'shipped', 'delivered', 'cancelled', 'returned')",
+             'reason': 'order_status is not one of placed, shipped, delivered, cancelled, returned'},
+            {'name': 'order_total_not_negative', 'severity': 'warn',
+             'expect': 'order_total >= 0'},
+            {'name': 'channel_is_known', 'severity': 'warn',
+             'expect': "channel in ('web', 'app', 'marketplace')"},
+        ]) }}
+    from converted
+)
+
+select * from checked

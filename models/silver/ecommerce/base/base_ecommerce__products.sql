@@ -1,0 +1,60 @@
+-- Every bronze product version, typed, with its data-quality verdict (a view).
+
+with source as (
+    select * from {{ ref('brz_ecommerce__products') }}
+),
+
+fx_rates as (
+    select * from {{ ref('fx_rates') }}
+),
+
+renamed as (
+    select
+        -- ids
+        trim(source.product_id) as product_id,
+
+        -- strings
+        trim(source.product_name) as product_name,
+        lower(trim(source.category)) as category,
+        trim(source.brand) as brand,
+        upper(trim(source.currency)) as currency_code,
+
+        -- numerics
+        {{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} as list_price,
+        cast({{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} * fx_rates.rate_to_eur
+            as decimal(18, 2)) as list_price_eur,
+
+        -- booleans
+        coalesce({{ dbt.safe_cast('source.is_active', 'boolean') }}, true) as is_active,
+
+        -- timestamps
+        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+
+        -- lineage
+        source._rescued_data,
+        {{ to_json_object(['source.product_id', 'source.product_name', 'source.category',
+            'source.brand', 'source.list_price', 'source.currency', 'source.is_active',
+            'source.updated_at']) }} as _raw_record,
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+    left join fx_rates
+        on upper(trim(source.currency)) = fx_rates.currency_code
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'product_id_present', 'severity': 'drop',
+             'expect': 'product_id is not null', 'reason': 'product_id is missing'},
+            {'name': 'updated_at_valid', 'severity': 'drop',
+             'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
+            {'name': 'list_price_is_decimal', 'severity': 'warn',
+             'expect': 'list_price is not null and list_price_eur is not null'},
+        ]) }}
+    from renamed
+)
+
+select * from checked

@@ -1,0 +1,59 @@
+-- The current version of every order (latest status), amounts in the reporting currency.
+{{ config(unique_key='order_id') }}
+
+with new_records as (
+    select * from {{ ref('base_ecommerce__orders') }}
+    where not _is_quarantined
+    {%- if is_incremental() %}
+        and _ingested_at > (select max(_ingested_at) from {{ this }})
+    {%- endif %}
+),
+
+staged as (
+    select
+        -- ids
+        order_id,
+        customer_id,
+
+        -- strings
+        order_status,
+        channel,
+        currency_code,
+        coupon_code,
+
+        -- numerics
+        order_total,
+        shipping_amount,
+        fx_rate_to_eur,
+        order_total_eur,
+        shipping_amount_eur,
+
+        -- booleans
+        order_status in ('cancelled', 'returned') as is_cancelled_or_returned,
+
+        -- dates and timestamps
+        cast(ordered_at as date) as order_date,
+        ordered_at,
+        updated_at,
+
+        -- lineage
+        _dq_warnings,
+        _record_id,
+        _source_file,
+        _ingested_at
+    from new_records
+),
+
+candidates as (
+    {{ union_current_versions('staged', 'order_id') }}
+),
+
+latest as (
+    {{ latest_version_per_key('candidates', 'order_id', 'updated_at desc') }}
+),
+
+final as (
+    select * except (_version_rank) from latest
+)
+
+select * from final

@@ -1,0 +1,53 @@
+-- The current version of every catalog product (history in the products snapshot).
+{{ config(unique_key='product_id') }}
+
+with new_records as (
+    select * from {{ ref('base_ecommerce__products') }}
+    where not _is_quarantined
+    {%- if is_incremental() %}
+        and _ingested_at > (select max(_ingested_at) from {{ this }})
+    {%- endif %}
+),
+
+staged as (
+    select
+        -- ids
+        product_id,
+
+        -- strings
+        product_name,
+        category,
+        brand,
+        currency_code,
+
+        -- numerics
+        list_price,
+        list_price_eur,
+
+        -- booleans
+        is_active,
+
+        -- timestamps
+        updated_at,
+
+        -- lineage
+        _dq_warnings,
+        _record_id,
+        _source_file,
+        _ingested_at
+    from new_records
+),
+
+candidates as (
+    {{ union_current_versions('staged', 'product_id') }}
+),
+
+latest as (
+    {{ latest_version_per_key('candidates', 'product_id', 'updated_at desc') }}
+),
+
+final as (
+    select * except (_version_rank) from latest
+)
+
+select * from final

@@ -1,0 +1,58 @@
+-- Every bronze ticket change (change data feed row), with its data-quality verdict (a view).
+
+with source as (
+    select * from {{ ref('brz_support__ticket_changes') }}
+),
+
+renamed as (
+    select
+        -- ids
+        source.ticket_id,
+        source.customer_id,
+
+        -- strings
+        lower(source.category) as category,
+        lower(source.priority) as priority,
+        lower(source.status) as ticket_status,
+        lower(source.channel) as channel,
+        source._change_type as change_type,
+
+        -- numerics
+        source.satisfaction_score,
+        source._commit_version as commit_version,
+
+        -- timestamps
+        cast(source.created_at as timestamp) as created_at,
+        cast(source.updated_at as timestamp) as updated_at,
+        cast(source._commit_timestamp as timestamp) as committed_at,
+
+        -- lineage
+        source._rescued_data,
+        {{ to_json_object(['source.ticket_id', 'source.customer_id', 'source.status',
+            'source._change_type', 'source._commit_version', 'source._commit_timestamp']) }}
+            as _raw_record,
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'ticket_id_present', 'severity': 'drop',
+             'expect': 'ticket_id is not null', 'reason': 'ticket_id is missing'},
+            {'name': 'change_type_is_known', 'severity': 'drop',
+             'expect': "change_type in ('insert', 'update_preimage', 'update_postimage', 'delete')",
+             'reason': 'change_type is not a change data feed type'},
+            {'name': 'commit_version_present', 'severity': 'drop',
+             'expect': 'commit_version is not null and committed_at is not null',
+             'reason': 'commit version or timestamp is missing: the change cannot be ordered'},
+            {'name': 'satisfaction_score_in_range', 'severity': 'warn',
+             'expect': 'satisfaction_score is null or satisfaction_score between 1 and 5'},
+        ]) }}
+    from renamed
+)
+
+select * from checked

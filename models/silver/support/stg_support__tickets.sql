@@ -1,0 +1,63 @@
+-- Support tickets with the change data feed applied: the state of each ticket after its
+-- highest commit version, whatever order the changes arrived in and however often.
+-- A ticket whose last change is a delete stays, flagged is_deleted (soft delete).
+{{ config(unique_key='ticket_id') }}
+
+with new_changes as (
+    select * from {{ ref('base_support__ticket_changes') }}
+    where not _is_quarantined
+        -- pre-images describe the state before an update; the post-image carries the state
+        and change_type != 'update_preimage'
+    {%- if is_incremental() %}
+        and _ingested_at > (select max(_ingested_at) from {{ this }})
+    {%- endif %}
+),
+
+staged as (
+    select
+        -- ids
+        ticket_id,
+        customer_id,
+
+        -- strings
+        category,
+        priority,
+        ticket_status,
+        channel,
+        change_type as last_change_type,
+
+        -- numerics
+        satisfaction_score,
+        commit_version,
+
+        -- booleans
+        change_type = 'delete' as is_deleted,
+        ticket_status in ('new', 'open', 'pending') and change_type != 'delete' as is_open,
+
+        -- timestamps
+        created_at,
+        updated_at,
+        committed_at,
+        case when change_type = 'delete' then committed_at end as deleted_at,
+
+        -- lineage
+        _dq_warnings,
+        _record_id,
+        _source_file,
+        _ingested_at
+    from new_changes
+),
+
+candidates as (
+    {{ union_current_versions('staged', 'ticket_id') }}
+),
+
+latest as (
+    {{ latest_version_per_key('candidates', 'ticket_id', 'commit_version desc') }}
+),
+
+final as (
+    select * except (_version_rank) from latest
+)
+
+select * from final

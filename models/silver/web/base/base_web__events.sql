@@ -1,0 +1,54 @@
+-- Every bronze web event, standardised, with its data-quality verdict (a view).
+
+with source as (
+    select * from {{ ref('brz_web__events') }}
+),
+
+renamed as (
+    select
+        -- ids
+        source.event_id,
+        source.anonymous_id,
+        nullif(trim(source.customer_id), '') as customer_id,
+        source.product_id,
+        source.order_id,
+
+        -- strings
+        lower(source.event_type) as event_type,
+        source.page_url,
+        lower(source.utm_source) as utm_source,
+        lower(source.utm_medium) as utm_medium,
+        lower(source.utm_campaign) as utm_campaign,
+        lower(source.referrer) as referrer,
+        lower(source.device_type) as device_type,
+
+        -- timestamps
+        cast(source.event_at as timestamp) as event_at,
+
+        -- lineage
+        source._rescued_data,
+        {{ to_json_object(['source.event_id', 'source.anonymous_id', 'source.customer_id',
+            'source.event_type', 'source.event_at', 'source.page_url']) }} as _raw_record,
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'event_id_present', 'severity': 'drop',
+             'expect': 'event_id is not null', 'reason': 'event_id is missing'},
+            {'name': 'event_at_present', 'severity': 'drop',
+             'expect': 'event_at is not null', 'reason': 'event_at is missing'},
+            {'name': 'anonymous_id_present', 'severity': 'drop',
+             'expect': 'anonymous_id is not null', 'reason': 'anonymous_id is missing'},
+            {'name': 'event_type_is_known', 'severity': 'warn',
+             'expect': "event_type in ('page_view', 'product_view', 'add_to_cart', 'checkout', 'purchase')"},
+        ]) }}
+    from renamed
+)
+
+select * from checked
