@@ -1,0 +1,214 @@
+-- Customer 360: one row per customer seen in any source (known to the CRM or not yet):
+-- current profile, orders and revenue, web engagement, support, RFM segment and lifecycle
+-- stage, all as of the observation end.
+
+with customers as (
+    select * from {{ ref('stg_crm__customers') }}
+),
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+sessions as (
+    select * from {{ ref('int_web_sessions') }}
+),
+
+tickets as (
+    select * from {{ ref('stg_support__tickets') }}
+),
+
+rfm as (
+    select * from {{ ref('customer_rfm') }}
+),
+
+observation as (
+    select {{ observation_end_date() }} as observation_end_date
+),
+
+customer_ids as (
+    select customer_id from customers
+    union
+    select customer_id from orders
+    union
+    select customer_id from sessions where customer_id is not null
+    union
+    select customer_id from tickets where customer_id is not null
+),
+
+order_metrics as (
+    select
+        customer_id,
+        min(order_date) as first_order_date,
+        max(case when {{ is_completed_purchase() }} then order_date end) as last_purchase_date,
+        count(*) as orders_count,
+        sum(case when {{ is_completed_purchase() }} then 1 else 0 end) as purchases_count,
+        sum(case when is_cancelled then 1 else 0 end) as cancelled_orders_count,
+        sum(case when is_returned then 1 else 0 end) as returned_orders_count,
+        sum(net_revenue_eur) as lifetime_revenue_eur
+    from orders
+    group by customer_id
+),
+
+first_sessions as (
+    select * from (
+        select
+            customer_id,
+            utm_source,
+            utm_medium,
+            referrer,
+            row_number() over (
+                partition by customer_id order by session_start_at, session_id
+            ) as session_rank
+        from sessions
+        where customer_id is not null
+    ) as ranked
+    where session_rank = 1
+),
+
+web_metrics as (
+    select
+        sessions.customer_id,
+        count(*) as sessions_count,
+        sum(case
+            when sessions.session_date > {{ dbt.dateadd('day', -30, 'observation.observation_end_date') }}
+                then 1 else 0
+        end) as sessions_last_30d,
+        sum(sessions.page_views) as page_views,
+        max(sessions.session_end_at) as last_session_at
+    from sessions
+    cross join observation
+    where sessions.customer_id is not null
+    group by sessions.customer_id
+),
+
+support_metrics as (
+    select
+        customer_id,
+        count(*) as tickets_count,
+        sum(case when is_open then 1 else 0 end) as open_tickets_count,
+        avg(satisfaction_score) as avg_satisfaction_score,
+        max(created_at) as last_ticket_at
+    from tickets
+    where not is_deleted
+    group by customer_id
+),
+
+joined as (
+    select
+        customer_ids.customer_id,
+        customers.customer_id is not null as is_known_to_crm,
+        customers.first_name,
+        customers.last_name,
+        customers.email,
+        customers.country_code,
+        customers.country_name,
+        customers.city,
+        customers.tier,
+        coalesce(customers.is_email_valid, false) as is_email_valid,
+        customers.has_marketing_consent,
+        coalesce(customers.is_deleted, false) as is_deleted,
+        customers.signup_at,
+        order_metrics.first_order_date,
+        order_metrics.last_purchase_date,
+        coalesce(order_metrics.orders_count, 0) as orders_count,
+        coalesce(order_metrics.purchases_count, 0) as purchases_count,
+        coalesce(order_metrics.cancelled_orders_count, 0) as cancelled_orders_count,
+        coalesce(order_metrics.returned_orders_count, 0) as returned_orders_count,
+        coalesce(order_metrics.lifetime_revenue_eur, 0) as lifetime_revenue_eur,
+        {{ dbt.datediff('order_metrics.last_purchase_date', 'observation.observation_end_date', 'day') }}
+            as days_since_last_purchase,
+        coalesce(web_metrics.sessions_count, 0) as sessions_count,
+        coalesce(web_metrics.sessions_last_30d, 0) as sessions_last_30d,
+        coalesce(web_metrics.page_views, 0) as page_views,
+        web_metrics.last_session_at,
+        first_sessions.utm_source as acquisition_source,
+        first_sessions.utm_medium as acquisition_medium,
+        coalesce(support_metrics.tickets_count, 0) as tickets_count,
+        coalesce(support_metrics.open_tickets_count, 0) as open_tickets_count,
+        support_metrics.avg_satisfaction_score,
+        support_metrics.last_ticket_at,
+        rfm.recency_score,
+        rfm.frequency_score,
+        rfm.monetary_score,
+        rfm.rfm_segment,
+        observation.observation_end_date
+    from customer_ids
+    cross join observation
+    left join customers
+        on customer_ids.customer_id = customers.customer_id
+    left join order_metrics
+        on customer_ids.customer_id = order_metrics.customer_id
+    left join web_metrics
+        on customer_ids.customer_id = web_metrics.customer_id
+    left join first_sessions
+        on customer_ids.customer_id = first_sessions.customer_id
+    left join support_metrics
+        on customer_ids.customer_id = support_metrics.customer_id
+    left join rfm
+        on customer_ids.customer_id = rfm.customer_id
+),
+
+final as (
+    select
+        -- ids
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+
+        -- strings
+        cast(first_name as {{ dbt.type_string() }}) as first_name,
+        cast(last_name as {{ dbt.type_string() }}) as last_name,
+        cast(email as {{ dbt.type_string() }}) as email,
+        cast(country_code as {{ dbt.type_string() }}) as country_code,
+        cast(country_name as {{ dbt.type_string() }}) as country_name,
+        cast(city as {{ dbt.type_string() }}) as city,
+        cast(tier as {{ dbt.type_string() }}) as tier,
+        cast(acquisition_source as {{ dbt.type_string() }}) as acquisition_source,
+        cast(acquisition_medium as {{ dbt.type_string() }}) as acquisition_medium,
+        cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(case
+            when purchases_count = 0 then 'prospect'
+            when {{ dbt.datediff('first_order_date', 'observation_end_date', 'day') }} <= 30
+                then 'new'
+            when days_since_last_purchase <= 90 then 'active'
+            when days_since_last_purchase <= 180 then 'at_risk'
+            else 'lapsed'
+        end as {{ dbt.type_string() }}) as lifecycle_stage,
+
+        -- numerics
+        cast(orders_count as integer) as orders_count,
+        cast(purchases_count as integer) as purchases_count,
+        cast(cancelled_orders_count as integer) as cancelled_orders_count,
+        cast(returned_orders_count as integer) as returned_orders_count,
+        cast(lifetime_revenue_eur as decimal(18, 2)) as lifetime_revenue_eur,
+        cast(case when purchases_count > 0 then lifetime_revenue_eur / purchases_count end
+            as decimal(18, 2)) as avg_order_value_eur,
+        cast(days_since_last_purchase as integer) as days_since_last_purchase,
+        cast(sessions_count as integer) as sessions_count,
+        cast(sessions_last_30d as integer) as sessions_last_30d,
+        cast(page_views as integer) as page_views,
+        cast(tickets_count as integer) as tickets_count,
+        cast(open_tickets_count as integer) as open_tickets_count,
+        cast(avg_satisfaction_score as double) as avg_satisfaction_score,
+        cast(recency_score as integer) as recency_score,
+        cast(frequency_score as integer) as frequency_score,
+        cast(monetary_score as integer) as monetary_score,
+
+        -- booleans
+        is_known_to_crm,
+        is_email_valid,
+        has_marketing_consent,
+        is_deleted,
+        purchases_count > 0 and days_since_last_purchase <= 90 as is_active,
+        open_tickets_count > 0 as has_open_ticket,
+
+        -- dates and timestamps
+        first_order_date,
+        last_purchase_date,
+        observation_end_date,
+        cast(signup_at as timestamp) as signup_at,
+        cast(last_session_at as timestamp) as last_session_at,
+        cast(last_ticket_at as timestamp) as last_ticket_at
+    from joined
+)
+
+select * from final

@@ -1,0 +1,41 @@
+-- Customer dimension with history (SCD2, from the snapshot snp_crm__customers): one row per
+-- version of a customer, valid from valid_from (inclusive) to valid_to (exclusive; the far
+-- future while current). As-of join: `on f.customer_id = d.customer_id
+-- and f.event_at >= d.valid_from and f.event_at < d.valid_to`.
+
+with snapshot as (
+    select * from {{ ref('snp_crm__customers') }}
+),
+
+final as (
+    select
+        -- ids
+        cast(dbt_scd_id as {{ dbt.type_string() }}) as customer_version_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+
+        -- strings
+        cast(first_name as {{ dbt.type_string() }}) as first_name,
+        cast(last_name as {{ dbt.type_string() }}) as last_name,
+        cast(email as {{ dbt.type_string() }}) as email,
+        cast(country_code as {{ dbt.type_string() }}) as country_code,
+        cast(country_name as {{ dbt.type_string() }}) as country_name,
+        cast(city as {{ dbt.type_string() }}) as city,
+        cast(tier as {{ dbt.type_string() }}) as tier,
+        cast(preferred_language as {{ dbt.type_string() }}) as preferred_language,
+
+        -- booleans
+        is_email_valid,
+        has_marketing_consent,
+        cast(coalesce(cast(dbt_is_deleted as {{ dbt.type_string() }}), 'False') = 'True' as boolean)
+            as is_deleted,
+        dbt_valid_to is null as is_current,
+
+        -- timestamps
+        cast(signup_at as timestamp) as signup_at,
+        cast(dbt_valid_from as timestamp) as valid_from,
+        cast(coalesce(dbt_valid_to, cast('9999-12-31 00:00:00' as timestamp)) as timestamp)
+            as valid_to
+    from snapshot
+)
+
+select * from final

@@ -1,0 +1,141 @@
+-- Web sessions: a visitor's (anonymous_id's) events with no gap of session_timeout_minutes
+-- or more. Incremental: every visitor with new events (late ones included) or a new login
+-- is sessionised again over their whole history and replaces their previous sessions
+-- (delete+insert on anonymous_id), so a late event always lands in the right session.
+-- session_id is a hash of the visitor and the session's first event time: stable across
+-- runs unless a late event becomes the session's new first event.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='anonymous_id',
+) }}
+
+{%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
+
+with events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+identities as (
+    select * from {{ ref('int_visitor_identities') }}
+),
+
+{%- if is_incremental() %}
+
+changed_visitors as (
+    select anonymous_id from events
+    where _ingested_at > (select max(_max_ingested_at) from {{ this }})
+    union
+    select anonymous_id from identities
+    where _ingested_at > (select max(_max_ingested_at) from {{ this }})
+),
+
+visitor_events as (
+    select * from events
+    where anonymous_id in (select anonymous_id from changed_visitors)
+),
+{%- else %}
+
+visitor_events as (
+    select * from events
+),
+{%- endif %}
+
+with_previous as (
+    select
+        *,
+        lag(event_at) over (
+            partition by anonymous_id order by event_at, event_id
+        ) as previous_event_at
+    from visitor_events
+),
+
+session_starts as (
+    select
+        *,
+        case
+            when previous_event_at is null then 1
+            when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }}
+                >= {{ timeout_seconds }} then 1
+            else 0
+        end as is_session_start
+    from with_previous
+),
+
+numbered as (
+    select
+        *,
+        sum(is_session_start) over (
+            partition by anonymous_id
+            order by event_at, event_id
+            rows between unbounded preceding and current row
+        ) as session_number
+    from session_starts
+),
+
+sessions as (
+    select
+        anonymous_id,
+        session_number,
+        max(customer_id) as logged_in_customer_id,
+        max(case when is_session_start = 1 then utm_source end) as utm_source,
+        max(case when is_session_start = 1 then utm_medium end) as utm_medium,
+        max(case when is_session_start = 1 then utm_campaign end) as utm_campaign,
+        max(case when is_session_start = 1 then referrer end) as referrer,
+        max(case when is_session_start = 1 then device_type end) as device_type,
+        max(case when is_session_start = 1 then page_url end) as landing_page_url,
+        count(*) as events_count,
+        sum(case when event_type = 'page_view' then 1 else 0 end) as page_views,
+        sum(case when event_type = 'product_view' then 1 else 0 end) as product_views,
+        sum(case when event_type = 'add_to_cart' then 1 else 0 end) as add_to_cart_events,
+        max(case when event_type = 'purchase' then 1 else 0 end) = 1 as has_purchase,
+        min(event_at) as session_start_at,
+        max(event_at) as session_end_at,
+        max(_ingested_at) as _max_ingested_at
+    from numbered
+    group by anonymous_id, session_number
+),
+
+final as (
+    select
+        -- ids
+        {{ generate_surrogate_key(['sessions.anonymous_id', 'sessions.session_start_at']) }}
+            as session_id,
+        sessions.anonymous_id,
+        coalesce(sessions.logged_in_customer_id, identities.customer_id) as customer_id,
+
+        -- strings
+        sessions.utm_source,
+        sessions.utm_medium,
+        sessions.utm_campaign,
+        sessions.referrer,
+        sessions.device_type,
+        sessions.landing_page_url,
+
+        -- numerics
+        sessions.session_number,
+        sessions.events_count,
+        sessions.page_views,
+        sessions.product_views,
+        sessions.add_to_cart_events,
+        {{ dbt.datediff('sessions.session_start_at', 'sessions.session_end_at', 'second') }}
+            as duration_seconds,
+
+        -- booleans
+        sessions.has_purchase,
+        sessions.logged_in_customer_id is null
+        and identities.customer_id is not null as is_stitched,
+
+        -- dates and timestamps
+        cast(sessions.session_start_at as date) as session_date,
+        sessions.session_start_at,
+        sessions.session_end_at,
+
+        -- lineage
+        sessions._max_ingested_at
+    from sessions
+    left join identities
+        on sessions.anonymous_id = identities.anonymous_id
+)
+
+select * from final
