@@ -1,0 +1,204 @@
+"""Benchmark: generate a chosen scale, run the full build and a day-2 incremental, print
+landing records/s per layer, wall time and peak memory, and dbt's fixed cost (the same
+commands on an empty landing folder: every node, zero rows)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from python_jobs.warehouse import REPO_ROOT
+
+LAYERS = ("bronze", "silver", "gold")
+EXCLUDE = ["--exclude", "tag:churn_scoring"]
+
+
+@dataclass
+class Step:
+    """One timed dbt (or generator) command."""
+
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    layer_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _peak_child_rss_mb() -> float:
+    # ru_maxrss of the largest child that has exited so far, in KiB on Linux
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _layer_seconds(target_dir: Path) -> dict[str, float]:
+    """Seconds spent in the nodes of each layer, from dbt's run_results.json."""
+    results = json.loads((target_dir / "run_results.json").read_text())
+    manifest = json.loads((target_dir / "manifest.json").read_text())
+    per_layer = dict.fromkeys(LAYERS, 0.0)
+    per_layer["tests"] = 0.0
+    for result in results["results"]:
+        node = manifest["nodes"].get(result["unique_id"], {})
+        if node.get("resource_type") in ("test", "unit_test"):
+            per_layer["tests"] += result["execution_time"]
+            continue
+        path = node.get("original_file_path", "")
+        for layer in LAYERS:
+            if f"models/{layer}/" in path:
+                per_layer[layer] += result["execution_time"]
+    return per_layer
+
+
+def _run(name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
+    console.print(f"[bold]→ {name}[/bold]: {' '.join(args)}")
+    start = time.perf_counter()
+    before = _peak_child_rss_mb()
+    completed = subprocess.run(args, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if completed.returncode != 0:
+        console.print(completed.stdout[-4000:], completed.stderr[-2000:])
+        raise SystemExit(f"{name} failed (exit {completed.returncode}); output above.")
+    peak = max(_peak_child_rss_mb(), before)
+    layers = _layer_seconds(Path(env["DBT_TARGET_PATH"])) if "dbt" in args[0] else {}
+    console.print(f"  {seconds:.1f} s")
+    return Step(name, seconds, peak, layers)
+
+
+def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
+    """Run every step and return the figures (also written to workdir/bench.json)."""
+    bin_dir = Path(sys.executable).parent
+    dbt = str(bin_dir / "dbt")
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    landing, empty_landing = workdir / "landing", workdir / "empty_landing"
+    empty_landing.mkdir(parents=True)
+    base_env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DO_NOT_TRACK": "1",
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "C360_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
+    }
+
+    def env_for(db: str, landing_dir: Path) -> dict[str, str]:
+        return {
+            **base_env,
+            "C360_DUCKDB_PATH": str(workdir / f"{db}.duckdb"),
+            "C360_LANDING_ROOT": str(landing_dir),
+        }
+
+    gen = [sys.executable, "-m", "python_jobs", "generate", "--out", str(landing), "--quiet"]
+    steps: dict[str, Step] = {}
+    steps["generate"] = _run(
+        "generate landing data",
+        [*gen, "--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"],
+        base_env,
+        console,
+    )
+    manifest = json.loads((landing / "_manifest.json").read_text())
+    records = int(manifest["total_rows"])
+
+    steps["empty_build"] = _run(
+        "dbt build, empty landing (fixed cost)",
+        [dbt, "build", *EXCLUDE],
+        env_for("empty_build", empty_landing),
+        console,
+    )
+    steps["empty_run"] = _run(
+        "dbt run, empty landing (fixed cost)",
+        [dbt, "run", *EXCLUDE],
+        env_for("empty_run", empty_landing),
+        console,
+    )
+    steps["full_build"] = _run(
+        "dbt build, full (with every test)",
+        [dbt, "build", *EXCLUDE],
+        env_for("full_build", landing),
+        console,
+    )
+    steps["full_run"] = _run(
+        "dbt run, full", [dbt, "run", *EXCLUDE], env_for("full_run", landing), console
+    )
+    steps["next_day"] = _run("generate day 2", [*gen, "--next-day"], base_env, console)
+    manifest2 = json.loads((landing / "_manifest.json").read_text())
+    new_records = int(manifest2["total_rows"]) - records
+    steps["incremental_run"] = _run(
+        "dbt run, day-2 incremental",
+        [dbt, "run", *EXCLUDE],
+        env_for("full_run", landing),
+        console,
+    )
+
+    full_build, empty_build = steps["full_build"], steps["empty_build"]
+    full_run, empty_run, incr = steps["full_run"], steps["empty_run"], steps["incremental_run"]
+    data_build = full_build.seconds - empty_build.seconds
+    data_run = full_run.seconds - empty_run.seconds
+    data_incr = incr.seconds - empty_run.seconds
+    figures = {
+        "scale": scale,
+        "days": days,
+        "landing_records": records,
+        "day2_new_records": new_records,
+        "steps": {k: asdict(v) for k, v in steps.items()},
+        "full_build_seconds": full_build.seconds,
+        "full_build_peak_rss_mb": full_build.peak_rss_mb,
+        "fixed_cost_build_seconds": empty_build.seconds,
+        "data_work_build_seconds": data_build,
+        "records_per_second_build_data_work": records / data_build if data_build > 0 else None,
+        "records_per_second_by_layer": {
+            layer: records / s if s > 0 else None
+            for layer, s in full_build.layer_seconds.items()
+            if layer in LAYERS
+        },
+        "full_run_seconds": full_run.seconds,
+        "fixed_cost_run_seconds": empty_run.seconds,
+        "incremental_run_seconds": incr.seconds,
+        "incremental_over_full_data_work": data_incr / data_run if data_run > 0 else None,
+    }
+    (workdir / "bench.json").write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+def print_figures(figures: dict, console: Console) -> None:
+    """The benchmark's figures as a table."""
+    records = figures["landing_records"]
+    table = Table(title=f"Benchmark, scale {figures['scale']} ({records:,} landing records)")
+    table.add_column("step")
+    table.add_column("wall s", justify="right")
+    table.add_column("peak MB", justify="right")
+    table.add_column("bronze / silver / gold / tests s", justify="right")
+    for name, step in figures["steps"].items():
+        layers = step["layer_seconds"]
+        split = " / ".join(f"{layers.get(k, 0):.1f}" for k in (*LAYERS, "tests")) if layers else ""
+        table.add_row(name, f"{step['seconds']:.1f}", f"{step['peak_rss_mb']:.0f}", split)
+    console.print(table)
+    rate = figures["records_per_second_build_data_work"]
+    ratio = figures["incremental_over_full_data_work"]
+    console.print(
+        f"full dbt build: {figures['full_build_seconds']:.1f} s wall, "
+        f"peak {figures['full_build_peak_rss_mb']:.0f} MB; fixed cost "
+        f"{figures['fixed_cost_build_seconds']:.1f} s; data work "
+        f"{figures['data_work_build_seconds']:.1f} s = "
+        f"{rate:,.0f} landing records/s"
+        if rate
+        else "n/a"
+    )
+    by_layer = ", ".join(
+        f"{k} {v:,.0f}/s" for k, v in figures["records_per_second_by_layer"].items() if v
+    )
+    console.print(f"landing records/s by layer (node time): {by_layer}")
+    console.print(
+        f"day-2 incremental dbt run: {figures['incremental_run_seconds']:.1f} s for "
+        f"{figures['day2_new_records']:,} new records; minus fixed cost it is "
+        f"{ratio:.1%} of the full dbt run's data work"
+        if ratio is not None
+        else "n/a"
+    )

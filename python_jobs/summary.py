@@ -1,0 +1,61 @@
+"""What `make run` built: row counts of the gold tables, where the warehouse is, how to look."""
+
+from __future__ import annotations
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from python_jobs.warehouse import duckdb_path, mlflow_tracking_uri
+
+GOLD_SCHEMA = "gold"
+
+
+def print_summary(console: Console | None = None) -> None:
+    """Print the gold tables with their row counts and the ways to explore them."""
+    console = console or Console()
+    path = duckdb_path()
+    if not path.exists():
+        console.print(f"[red]No warehouse at {path}: run `make run` (or `dbt build`) first.[/red]")
+        raise SystemExit(2)
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('gold', 'silver') and table_type = 'BASE TABLE' "
+            "order by table_schema, table_name"
+        ).fetchall()
+        counts = {
+            (schema, name): con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            for schema, name in tables
+        }
+        quarantined = (
+            con.execute(
+                "select source_table, rule_name, count(*) from silver.dq_quarantine "
+                "group by all order by all"
+            ).fetchall()
+            if ("silver", "dq_quarantine") in counts
+            else []
+        )
+    table = Table(title="Gold tables", show_lines=False)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for (schema, name), rows in counts.items():
+        if schema == GOLD_SCHEMA:
+            table.add_row(f"{schema}.{name}", f"{rows:,}")
+    console.print(table)
+    if quarantined:
+        q = Table(title="Quarantined records (silver.dq_quarantine)")
+        q.add_column("landing table")
+        q.add_column("rule")
+        q.add_column("records", justify="right")
+        for source_table, rule, n in quarantined:
+            q.add_row(source_table, rule, f"{n:,}")
+        console.print(q)
+    console.print(
+        f"\nWarehouse: [bold]{path}[/bold]\n"
+        "Look at it:\n"
+        f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{path}', read_only=True)"
+        ".sql('select * from gold.customer_360 limit 10'))\"\n"
+        "  .venv/bin/dbt docs generate && .venv/bin/dbt docs serve   # lineage and column docs\n"
+        f"  .venv/bin/mlflow ui --backend-store-uri {mlflow_tracking_uri()}   # churn model runs\n"
+    )
