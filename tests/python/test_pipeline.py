@@ -1,0 +1,240 @@
+"""End to end: generate landing data, `dbt build` it on DuckDB, then check that every landing
+record is accounted for, that a re-run changes nothing, that a day-2 batch is processed
+incrementally and ends equal to a full refresh, and that a fail rule stops the build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).parent / "dbt")
+END_DATE = "2026-06-30"
+# Gold tables compared between the incremental and the full-refresh build. dim_customers
+# comes from the snapshot, whose history depends on when dbt ran (excluded, as the issue says).
+GOLD_TABLES = [
+    "customer_360",
+    "customer_rfm",
+    "customer_purchase_summary",
+    "churn_features",
+    "fct_orders",
+    "fct_order_items",
+    "revenue_daily",
+    "revenue_monthly",
+    "product_performance",
+]
+# run-dependent lineage columns: when a row was ingested differs between two builds
+LINEAGE_COLUMNS = {"_ingested_at", "_max_ingested_at", "_batch_id"}
+
+pytestmark = pytest.mark.slow
+
+
+def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO),
+        "DO_NOT_TRACK": "1",
+        "C360_LANDING_ROOT": str(workdir / "landing"),
+        "C360_DUCKDB_PATH": str(workdir / f"{db}.duckdb"),
+        "C360_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
+        "DBT_TARGET_PATH": str(workdir / f"target_{db}"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+    }
+    done = subprocess.run(
+        [DBT, *args, "--exclude", "tag:churn_scoring", "tag:test_fixtures"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check and done.returncode != 0:
+        pytest.fail(f"dbt {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}")
+    return done
+
+
+def generate(workdir: Path, *args: str) -> None:
+    cmd = [sys.executable, "-m", "python_jobs", "generate", "--out", str(workdir / "landing")]
+    subprocess.run([*cmd, "--quiet", *args], check=True, cwd=REPO)
+
+
+def fingerprint(db_path: Path, schema: str, table: str) -> tuple[int, int]:
+    """Row count and an order-independent hash of a table's content (lineage columns aside)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        columns = [
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, table],
+            ).fetchall()
+            if row[0] not in LINEAGE_COLUMNS
+        ]
+        cols = ", ".join(f'"{c}"' for c in columns)
+        count, digest = con.execute(
+            f"select count(*), coalesce(sum(hash(struct_pack({cols}))), 0) "
+            f'from "{schema}"."{table}"'
+        ).fetchone()
+    return count, digest
+
+
+def all_tables(db_path: Path) -> list[tuple[str, str]]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' and table_schema not in ('test_fixtures') "
+            "order by 1, 2"
+        ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("pipeline")
+    generate(workdir, "--scale", "0.005", "--days", "150", "--seed", "7", "--end-date", END_DATE)
+    dbt(workdir, "incremental", "build")
+    return workdir
+
+
+def test_every_landing_record_is_accounted_for(built: Path) -> None:
+    manifest = json.loads((built / "landing" / "_manifest.json").read_text())
+    db = built / "incremental.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        accounting = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "select source_table, bronze_records, loaded_records, quarantined_records, "
+                "duplicate_records, superseded_records, unaccounted_records, "
+                "double_counted_records from silver.dq_record_accounting"
+            ).fetchall()
+        }
+        quarantine = dict(
+            con.execute(
+                "select source_table || '/' || rule_name, count(*) from silver.dq_quarantine "
+                "group by all"
+            ).fetchall()
+        )
+    entity_to_table = {
+        "customers": "crm.customers",
+        "orders": "ecommerce.orders",
+        "order_items": "ecommerce.order_items",
+        "products": "ecommerce.products",
+        "events": "web.events",
+        "ticket_changes": "support.ticket_changes",
+    }
+    for entity, table in entity_to_table.items():
+        bronze, loaded, quarantined, duplicates, superseded, lost, double = accounting[table]
+        assert bronze == manifest["entities"][entity]["rows"], entity
+        assert lost == 0 and double == 0, entity
+        assert bronze == loaded + quarantined + duplicates + superseded, entity
+        assert duplicates == manifest["entities"][entity]["dirt"].get("exact_duplicate", 0), entity
+
+    dirt = {entity: manifest["entities"][entity]["dirt"] for entity in entity_to_table}
+    expected_quarantine = {
+        "crm.customers/record_is_parseable": dirt["customers"]["malformed_json"],
+        "crm.customers/customer_id_present": dirt["customers"]["null_required"],
+        "ecommerce.orders/order_total_is_decimal": dirt["orders"]["csv_wrong_type"]
+        + dirt["orders"]["csv_missing_fields"],
+        "ecommerce.orders/customer_id_present": dirt["orders"]["null_required"],
+        "ecommerce.orders/currency_is_known": dirt["orders"]["unknown_currency"],
+        "ecommerce.order_items/quantity_is_integer": dirt["order_items"]["csv_wrong_type"]
+        + dirt["order_items"]["csv_missing_fields"],
+        "ecommerce.order_items/quantity_positive": dirt["order_items"]["negative_quantity"],
+        "web.events/event_at_present": dirt["events"]["null_required"],
+    }
+    assert quarantine == expected_quarantine
+
+
+def test_invalid_emails_are_kept_and_flagged(built: Path) -> None:
+    manifest = json.loads((built / "landing" / "_manifest.json").read_text())
+    with duckdb.connect(str(built / "incremental.duckdb"), read_only=True) as con:
+        flagged = con.execute(
+            "select count(*) from silver.base_crm__customers "
+            "where not _is_quarantined and _dq_warnings like '%email_is_valid%'"
+        ).fetchone()[0]
+        duplicated_flagged = con.execute(
+            "select count(*) - count(distinct _raw_record) from silver.base_crm__customers "
+            "where not _is_quarantined and _dq_warnings like '%email_is_valid%'"
+        ).fetchone()[0]
+    # every injected invalid email is flagged (a duplicated record is flagged twice)
+    assert (
+        flagged - duplicated_flagged == manifest["entities"]["customers"]["dirt"]["invalid_email"]
+    )
+
+
+def test_rerun_without_new_data_changes_no_table(built: Path) -> None:
+    db = built / "incremental.duckdb"
+    before = {t: fingerprint(db, *t) for t in all_tables(db)}
+    dbt(built, "incremental", "build")
+    after = {t: fingerprint(db, *t) for t in all_tables(db)}
+    assert after == before
+
+
+def test_day2_is_incremental_and_equals_a_full_refresh(built: Path) -> None:
+    db = built / "incremental.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        files_before = con.execute(
+            "select count(distinct _source_file) from bronze.brz_web__events"
+        ).fetchone()[0]
+    generate(built, "--next-day")
+    dbt(built, "incremental", "build")
+    run_results = json.loads((built / "target_incremental" / "run_results.json").read_text())
+    assert all(r["status"] in ("success", "pass") for r in run_results["results"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        batches = con.execute(
+            "select _batch_id, count(distinct _source_file) from bronze.brz_web__events "
+            "group by 1 order by min(_ingested_at)"
+        ).fetchall()
+    # the day-2 run read exactly one new events file (one batch more, one file in it);
+    # the re-run of the previous test added no batch
+    assert len(batches) == 2 and batches[-1][1] == 1
+    assert batches[0][1] == files_before
+
+    dbt(built, "full", "build", "--full-refresh")
+    for table in GOLD_TABLES:
+        assert fingerprint(db, "gold", table) == fingerprint(
+            built / "full.duckdb", "gold", table
+        ), table
+
+
+def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
+    """Remove GBP from the FX seed: orders in GBP pass validation but cannot be converted,
+    a pipeline invariant; the build must stop naming the rule and the count."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        REPO,
+        project,
+        ignore=shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*.duckdb"),
+    )
+    fx = project / "seeds" / "reference" / "fx_rates.csv"
+    fx.write_text("".join(line for line in fx.read_text().splitlines(True) if "GBP" not in line))
+    with duckdb.connect(str(built / "incremental.duckdb"), read_only=True) as con:
+        gbp_orders = con.execute(
+            "select count(*) from silver.base_ecommerce__orders "
+            "where not _is_quarantined and currency_code = 'GBP'"
+        ).fetchone()[0]
+    assert gbp_orders > 0
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(project),
+        "DO_NOT_TRACK": "1",
+        "C360_LANDING_ROOT": str(built / "landing"),
+        "C360_DUCKDB_PATH": str(tmp_path / "fail.duckdb"),
+        "C360_DUCKDB_TEMP_DIR": str(tmp_path / "tmp"),
+    }
+    done = subprocess.run(
+        [DBT, "build", "--select", "+stg_ecommerce__orders", "--exclude", "tag:test_fixtures"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "dq_fail__fx_rate_available" in done.stdout
+    assert f"Got {gbp_orders} result" in done.stdout
+    assert "SKIP" in done.stdout  # stg_ecommerce__orders is not built on bad reference data
