@@ -53,7 +53,7 @@ latest as (
 ),
 
 final as (
-    select * except (_version_rank) from latest
+    select * from latest
 )
 
 select * from final
