@@ -1,0 +1,140 @@
+"""Command line of the churn jobs: ``train`` and ``champion``.
+
+Mounted by the project's top-level CLI; runs on its own with ``python -m python_jobs.churn.cli``.
+Problems the user can fix (missing table, empty table, one class, no time split, no
+champion) print one sentence saying what to do and exit with code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from python_jobs.churn.config import ChurnJobError, ChurnSettings
+
+app = typer.Typer(
+    help="Churn model: train, register and promote; show the champion.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+TrackingUri = Annotated[
+    str | None,
+    typer.Option(
+        "--tracking-uri",
+        help="MLflow tracking URI (default: MLFLOW_TRACKING_URI, else the repo's sqlite store).",
+    ),
+]
+RegistryUri = Annotated[
+    str | None,
+    typer.Option("--registry-uri", help="MLflow registry URI (default: the tracking URI)."),
+]
+ModelName = Annotated[
+    str | None,
+    typer.Option(
+        "--model-name", help="Registered model name (default: C360_CHURN_MODEL_NAME or per engine)."
+    ),
+]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn fixable problems into one red sentence and exit code 2."""
+    try:
+        yield
+    except ChurnJobError as exc:
+        Console(stderr=True).print(f"[bold red]Error:[/bold red] {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        Console(stderr=True).print(
+            f"[bold red]Error:[/bold red] invalid churn settings ({problems}). "
+            "Fix the environment variables or options and run again.",
+            highlight=False,
+        )
+        raise typer.Exit(code=2) from None
+
+
+@app.command()
+def train(
+    tracking_uri: TrackingUri = None,
+    registry_uri: RegistryUri = None,
+    model_name: ModelName = None,
+    experiment: Annotated[
+        str | None, typer.Option("--experiment", help="MLflow experiment name.")
+    ] = None,
+    purge_days: Annotated[
+        int | None,
+        typer.Option(
+            "--purge-days",
+            min=0,
+            help="Gap between the last training as-of date and the evaluation date "
+            "(default 60 = churn horizon).",
+        ),
+    ] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Train on churn_features, log to MLflow, register as @challenger, promote if better."""
+    from python_jobs.churn.registry import register_and_promote
+    from python_jobs.churn.train import print_training_summary, train_churn_model
+
+    console = Console()
+    with _user_errors():
+        settings = ChurnSettings.from_env(
+            tracking_uri=tracking_uri,
+            registry_uri=registry_uri,
+            model_name=model_name,
+            experiment_name=experiment,
+            purge_days=purge_days,
+        )
+        result = train_churn_model(settings, console=console, show_progress=progress)
+        decision = register_and_promote(result, settings)
+    print_training_summary(result, settings, console, decision)
+
+
+@app.command()
+def champion(
+    tracking_uri: TrackingUri = None,
+    registry_uri: RegistryUri = None,
+    model_name: ModelName = None,
+) -> None:
+    """Show the current champion: version, metrics of its run, promotion decision tags."""
+    from python_jobs.churn.registry import champion_info
+
+    console = Console()
+    with _user_errors():
+        settings = ChurnSettings.from_env(
+            tracking_uri=tracking_uri, registry_uri=registry_uri, model_name=model_name
+        )
+        info = champion_info(settings)
+    console.print(
+        f"[bold]{info.model_name}[/bold] @champion = version [bold]{info.version}[/bold] "
+        f"(run {info.run_id}, aliases: {', '.join(info.aliases) or 'champion'})"
+    )
+    metrics = Table(title="Metrics of the champion's training run")
+    metrics.add_column("metric")
+    metrics.add_column("value", justify="right")
+    for key, value in sorted(info.metrics.items()):
+        metrics.add_row(key, f"{value:.4f}")
+    console.print(metrics)
+    tags = Table(title="Promotion decision")
+    tags.add_column("tag")
+    tags.add_column("value")
+    for key, value in sorted(info.tags.items()):
+        if key.startswith("promotion."):
+            tags.add_row(key, value)
+    console.print(tags)
+    if info.description:
+        console.print(info.description, highlight=False)
+
+
+if __name__ == "__main__":
+    app()

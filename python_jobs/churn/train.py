@@ -1,0 +1,574 @@
+"""Train the churn model on ``gold.churn_features`` and log everything to MLflow.
+
+Time split: the evaluation set is the latest *labelled* as-of date; the training set is every
+labelled as-of date at least ``purge_days`` (default 60, the churn horizon) before it. A
+training label looks ``churn_horizon_days`` past its as-of date, so without the purge the
+rows of the as-of date just before the evaluation date would be labelled with orders placed
+after the evaluation date (label leakage). Rows whose label is still NULL are the ones to
+score and are never used here.
+
+Model: a scikit-learn Pipeline (median imputation with missing indicators + scaling for the
+numerics, constant "missing" imputation + one-hot for the categoricals) in front of a
+HistGradientBoostingClassifier. Metrics on the evaluation date: ROC AUC, PR AUC (average
+precision), Brier score and lift in the top decile.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from python_jobs.churn.config import (
+    ChurnJobError,
+    ChurnSettings,
+    configure_mlflow,
+    limited_threads,
+    ui_command,
+)
+from python_jobs.churn.data import (
+    CATEGORICAL_FEATURES,
+    DATE_COLUMN,
+    FEATURES,
+    LABEL_COLUMN,
+    NUMERIC_FEATURES,
+    labels,
+    load_churn_features,
+    model_input,
+)
+
+PRIMARY_METRIC = "roc_auc"
+IMPORTANCE_MAX_ROWS = 1000
+IMPORTANCE_REPEATS = 3
+
+
+class LeakageError(RuntimeError):
+    """The time split put an evaluation as-of date at or before a training as-of date."""
+
+
+# --------------------------------------------------------------------------- time split
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    train: pd.DataFrame
+    eval: pd.DataFrame
+    train_dates: list[pd.Timestamp]
+    eval_date: pd.Timestamp
+    purged_dates: list[pd.Timestamp]
+    unlabelled_dates: list[pd.Timestamp]
+
+    def describe(self) -> dict[str, Any]:
+        """Row counts and date ranges, logged as MLflow params."""
+        return {
+            "train_rows": len(self.train),
+            "eval_rows": len(self.eval),
+            "train_as_of_dates": len(self.train_dates),
+            "train_as_of_min": _day(min(self.train_dates)),
+            "train_as_of_max": _day(max(self.train_dates)),
+            "eval_as_of_date": _day(self.eval_date),
+            "purged_as_of_dates": ",".join(_day(d) for d in self.purged_dates) or "none",
+            "unlabelled_as_of_dates": ",".join(_day(d) for d in self.unlabelled_dates) or "none",
+            "train_churn_rate": round(float(labels(self.train).mean()), 4),
+            "eval_churn_rate": round(float(labels(self.eval).mean()), 4),
+        }
+
+
+def _day(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def time_split(frame: pd.DataFrame, *, purge_days: int = 60) -> TimeSplit:
+    """Train on earlier labelled as-of dates, evaluate on the latest labelled one."""
+    dates = pd.to_datetime(frame[DATE_COLUMN])
+    labelled_mask = frame[LABEL_COLUMN].notna().to_numpy()
+    labelled_dates = sorted(pd.unique(dates[labelled_mask]))
+    unlabelled_dates = sorted(set(pd.unique(dates[~labelled_mask])) - set(labelled_dates))
+    if not labelled_dates:
+        raise ChurnJobError(
+            "No as-of date of churn_features is labelled yet (is_churned is NULL everywhere: "
+            "the churn window after every as-of date is still open). Train once the data "
+            "covers the churn horizon after an as-of date, e.g. generate more days of history."
+        )
+    labelled = frame[labelled_mask]
+    classes = set(labels(labelled).tolist())
+    if len(classes) < 2:
+        value = "true" if classes == {1} else "false"
+        raise ChurnJobError(
+            f"Every labelled row has is_churned = {value}: a single-class label cannot train "
+            "a classifier. Check the churn_features build (churn_horizon_days, the orders "
+            "feeding it) or generate a larger sample, then run dbt build again."
+        )
+    eval_date = pd.Timestamp(labelled_dates[-1])
+    cutoff = eval_date - pd.Timedelta(days=purge_days)
+    train_dates = [pd.Timestamp(d) for d in labelled_dates[:-1] if pd.Timestamp(d) <= cutoff]
+    purged = [pd.Timestamp(d) for d in labelled_dates[:-1] if pd.Timestamp(d) > cutoff]
+    if not train_dates:
+        raise ChurnJobError(
+            f"Cannot time-split: the latest labelled as-of date is {_day(eval_date)} and no "
+            f"labelled as-of date lies at least {purge_days} days before it "
+            f"(labelled: {', '.join(_day(d) for d in labelled_dates)}). Generate a longer "
+            "history (e.g. `make run DAYS=365`) or lower C360_CHURN_PURGE_DAYS / --purge-days."
+        )
+    labelled_dates_col = dates[labelled_mask]
+    split = TimeSplit(
+        train=labelled[labelled_dates_col.isin(train_dates).to_numpy()].reset_index(drop=True),
+        eval=labelled[(labelled_dates_col == eval_date).to_numpy()].reset_index(drop=True),
+        train_dates=train_dates,
+        eval_date=eval_date,
+        purged_dates=purged,
+        unlabelled_dates=[pd.Timestamp(d) for d in unlabelled_dates],
+    )
+    assert_no_leakage(split)
+    for name, part in (("training", split.train), ("evaluation", split.eval)):
+        if len(set(labels(part).tolist())) < 2:
+            raise ChurnJobError(
+                f"The {name} rows ({len(part)}) hold a single class of is_churned, so the "
+                "model cannot be trained or evaluated. Generate a larger or longer sample "
+                "and run dbt build again."
+            )
+    return split
+
+
+def assert_no_leakage(split: TimeSplit) -> None:
+    """Every training as-of date is strictly before every evaluation as-of date."""
+    train_max = pd.to_datetime(split.train[DATE_COLUMN]).max()
+    eval_min = pd.to_datetime(split.eval[DATE_COLUMN]).min()
+    if not train_max < eval_min:
+        raise LeakageError(
+            f"Time split leaks: a training as-of date ({_day(train_max)}) is not before the "
+            f"evaluation as-of date ({_day(eval_min)})."
+        )
+
+
+# --------------------------------------------------------------------------- model
+
+
+def build_pipeline(random_state: int = 42) -> Pipeline:
+    numeric = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+            ("scale", StandardScaler()),
+        ]
+    )
+    categorical = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
+            (
+                "onehot",
+                OneHotEncoder(
+                    handle_unknown="infrequent_if_exist", min_frequency=20, sparse_output=False
+                ),
+            ),
+        ]
+    )
+    preprocess = ColumnTransformer(
+        [
+            ("numeric", numeric, list(NUMERIC_FEATURES)),
+            ("categorical", categorical, list(CATEGORICAL_FEATURES)),
+        ],
+        verbose_feature_names_out=False,
+    )
+    classifier = HistGradientBoostingClassifier(
+        learning_rate=0.1,
+        max_iter=200,
+        max_leaf_nodes=15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=True,
+        validation_fraction=0.15,
+        n_iter_no_change=20,
+        random_state=random_state,
+    )
+    return Pipeline([("preprocess", preprocess), ("classifier", classifier)])
+
+
+def lift_at(y_true: np.ndarray, proba: np.ndarray, fraction: float = 0.1) -> float:
+    """Churn rate among the ``fraction`` highest scores divided by the overall churn rate."""
+    y_true = np.asarray(y_true)
+    base_rate = y_true.mean()
+    if base_rate == 0:
+        return float("nan")
+    k = max(1, math.ceil(len(y_true) * fraction))
+    top = np.argsort(-np.asarray(proba), kind="stable")[:k]
+    return float(y_true[top].mean() / base_rate)
+
+
+def evaluate(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]:
+    return {
+        "roc_auc": float(roc_auc_score(y_true, proba)),
+        "pr_auc": float(average_precision_score(y_true, proba)),
+        "brier": float(brier_score_loss(y_true, proba)),
+        "lift_top_decile": lift_at(y_true, proba, 0.1),
+        "eval_base_rate": float(np.mean(y_true)),
+    }
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _figure(width: float = 6.0, height: float = 5.0) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)  # render with Agg: no display, no pyplot state
+    return fig
+
+
+def roc_figure(y_true: np.ndarray, proba: np.ndarray, auc: float) -> Figure:
+    fpr, tpr, _ = roc_curve(y_true, proba)
+    fig = _figure()
+    ax = fig.add_subplot()
+    ax.plot(fpr, tpr, label=f"model (AUC = {auc:.3f})")
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="random")
+    ax.set(xlabel="False positive rate", ylabel="True positive rate", title="ROC curve")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def pr_figure(y_true: np.ndarray, proba: np.ndarray, ap: float) -> Figure:
+    precision, recall, _ = precision_recall_curve(y_true, proba)
+    fig = _figure()
+    ax = fig.add_subplot()
+    ax.plot(recall, precision, label=f"model (AP = {ap:.3f})")
+    ax.axhline(np.mean(y_true), linestyle="--", color="grey", label="base rate")
+    ax.set(xlabel="Recall", ylabel="Precision", title="Precision-recall curve", ylim=(0, 1.02))
+    ax.legend(loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def feature_importance(
+    pipeline: Pipeline, x: pd.DataFrame, y: np.ndarray, random_state: int = 42
+) -> pd.DataFrame:
+    """Permutation importance (drop in ROC AUC) of each input column on the evaluation set."""
+    if len(x) > IMPORTANCE_MAX_ROWS:
+        rng = np.random.default_rng(random_state)
+        keep = np.sort(rng.choice(len(x), IMPORTANCE_MAX_ROWS, replace=False))
+        x, y = x.iloc[keep], y[keep]
+    result = permutation_importance(
+        pipeline,
+        x,
+        y,
+        scoring="roc_auc",
+        n_repeats=IMPORTANCE_REPEATS,
+        random_state=random_state,
+        n_jobs=1,
+    )
+    return (
+        pd.DataFrame(
+            {
+                "feature": list(x.columns),
+                "importance_mean": result.importances_mean,
+                "importance_std": result.importances_std,
+            }
+        )
+        .sort_values("importance_mean", ascending=False)
+        .reset_index(drop=True)
+    )
+
+
+def importance_figure(importance: pd.DataFrame) -> Figure:
+    data = importance.iloc[::-1]
+    fig = _figure(7.0, 0.35 * len(data) + 1.5)
+    ax = fig.add_subplot()
+    ax.barh(data["feature"], data["importance_mean"], xerr=data["importance_std"])
+    ax.set(xlabel="Drop in ROC AUC when shuffled", title="Permutation feature importance")
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- MLflow
+
+
+@dataclass
+class TrainResult:
+    run_id: str
+    experiment_id: str
+    model_uri: str
+    metrics: dict[str, float]
+    split: TimeSplit
+    eval_input: pd.DataFrame
+    eval_labels: np.ndarray
+    pipeline: Pipeline
+    data_info: dict[str, Any] = field(default_factory=dict)
+    importance: pd.DataFrame | None = None
+
+
+def _warehouse_source(settings: ChurnSettings, max_as_of_date: str) -> Any:
+    from mlflow.data.dataset_source import DatasetSource
+
+    class WarehouseTableSource(DatasetSource):
+        """The gold table the frame was read from, with the newest as-of date it held."""
+
+        def __init__(self, table: str, engine: str, max_as_of: str, location: str) -> None:
+            self.table, self.engine, self.max_as_of, self.location = (
+                table,
+                engine,
+                max_as_of,
+                location,
+            )
+
+        @staticmethod
+        def _get_source_type() -> str:
+            return "warehouse_table"
+
+        def load(self, **kwargs: Any) -> Any:
+            raise NotImplementedError("read it with python_jobs.churn.data.load_churn_features")
+
+        @staticmethod
+        def _can_resolve(raw_source: Any) -> bool:
+            return False
+
+        @classmethod
+        def _resolve(cls, raw_source: Any) -> DatasetSource:
+            raise NotImplementedError
+
+        def to_dict(self) -> dict[str, Any]:
+            return {
+                "uri": f"{self.table}@as_of<={self.max_as_of}",
+                "table": self.table,
+                "engine": self.engine,
+                "max_as_of_date": self.max_as_of,
+                "location": self.location,
+            }
+
+        @classmethod
+        def from_dict(cls, source_dict: dict[Any, Any]) -> DatasetSource:
+            return cls(
+                source_dict["table"],
+                source_dict["engine"],
+                source_dict["max_as_of_date"],
+                source_dict.get("location", ""),
+            )
+
+    location = str(settings.duckdb_path) if settings.engine == "duckdb" else "sql-warehouse"
+    return WarehouseTableSource(
+        settings.features_table or "", settings.engine, max_as_of_date, location
+    )
+
+
+def ensure_experiment(settings: ChurnSettings) -> str:
+    """The experiment's id, created with a local artifact folder when the store is local."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient()
+    name = settings.experiment_name or "customer360_churn"
+    experiment = client.get_experiment_by_name(name)
+    if experiment is not None:
+        if experiment.lifecycle_stage == "deleted":
+            client.restore_experiment(experiment.experiment_id)
+        return experiment.experiment_id
+    location = None
+    if settings.uses_local_store and settings.artifact_root is not None:
+        location = settings.artifact_root.resolve().as_uri()
+    try:
+        return client.create_experiment(name, artifact_location=location)
+    except MlflowException:
+        experiment = client.get_experiment_by_name(name)  # created concurrently
+        if experiment is None:
+            raise
+        return experiment.experiment_id
+
+
+def _pip_requirements() -> list[str]:
+    names = ["scikit-learn", "pandas", "numpy", "scipy", "cloudpickle"]
+    return [f"{n}=={importlib.metadata.version(n)}" for n in names]
+
+
+def train_churn_model(
+    settings: ChurnSettings,
+    features: pd.DataFrame | None = None,
+    *,
+    console: Console | None = None,
+    show_progress: bool = True,
+) -> TrainResult:
+    """Load (unless ``features`` is given), split, fit, evaluate and log one MLflow run."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    console = console or Console()
+    columns = [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    ]
+    with (
+        limited_threads(settings.n_threads),
+        Progress(*columns, console=console, disable=not show_progress) as progress,
+    ):
+        task = progress.add_task("Loading churn_features", total=7)
+
+        def step(description: str) -> None:
+            progress.update(task, advance=1, description=description)
+
+        if features is None:
+            features = load_churn_features(settings)
+        if features.empty:
+            raise ChurnJobError(
+                "The churn_features frame is empty: there is nothing to train on. "
+                "Load landing data and run dbt build again (e.g. `make run`)."
+            )
+        step("Splitting by as-of date")
+        split = time_split(features, purge_days=settings.purge_days)
+        max_as_of = _day(pd.to_datetime(features[DATE_COLUMN]).max())
+        data_info = {
+            "features_rows": len(features),
+            "features_as_of_min": _day(pd.to_datetime(features[DATE_COLUMN]).min()),
+            "features_as_of_max": max_as_of,
+            "purge_days": settings.purge_days,
+            **split.describe(),
+        }
+        x_train, y_train = model_input(split.train), labels(split.train)
+        x_eval, y_eval = model_input(split.eval), labels(split.eval)
+
+        step("Opening the MLflow experiment")
+        configure_mlflow(settings)
+        experiment_id = ensure_experiment(settings)
+        pipeline = build_pipeline(settings.random_state)
+        params = {
+            "model_family": "HistGradientBoostingClassifier",
+            **{
+                f"clf_{k}": v
+                for k, v in pipeline.named_steps["classifier"].get_params().items()
+                if k
+                in {
+                    "learning_rate",
+                    "max_iter",
+                    "max_leaf_nodes",
+                    "min_samples_leaf",
+                    "l2_regularization",
+                    "early_stopping",
+                    "random_state",
+                }
+            },
+            "numeric_features": len(NUMERIC_FEATURES),
+            "categorical_features": len(CATEGORICAL_FEATURES),
+            "source_table": settings.features_table,
+            "engine": settings.engine,
+            **data_info,
+        }
+        run_name = f"churn-eval-{_day(split.eval_date)}"
+        with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
+            mlflow.set_tags(
+                {
+                    "data.table": settings.features_table,
+                    "data.max_as_of_date": max_as_of,
+                    "data.eval_as_of_date": _day(split.eval_date),
+                    "data.engine": settings.engine,
+                    "job": "python_jobs.churn.train",
+                }
+            )
+            mlflow.log_params(params)
+            source = _warehouse_source(settings, max_as_of)
+            train_ds = mlflow.data.from_pandas(
+                x_train.assign(**{LABEL_COLUMN: y_train.astype(bool)}),
+                source=source,
+                targets=LABEL_COLUMN,
+                name="churn_features_train",
+            )
+            eval_ds = mlflow.data.from_pandas(
+                x_eval.assign(**{LABEL_COLUMN: y_eval.astype(bool)}),
+                source=source,
+                targets=LABEL_COLUMN,
+                name="churn_features_eval",
+            )
+            mlflow.log_input(train_ds, context="training")
+            mlflow.log_input(eval_ds, context="evaluation")
+
+            step(f"Fitting on {len(x_train):,} rows")
+            pipeline.fit(x_train, y_train)
+            mlflow.log_param("clf_n_iter", int(pipeline.named_steps["classifier"].n_iter_))
+
+            step(f"Evaluating on {len(x_eval):,} rows of {_day(split.eval_date)}")
+            proba = pipeline.predict_proba(x_eval)[:, 1]
+            metrics = evaluate(y_eval, proba)
+            train_auc = float(roc_auc_score(y_train, pipeline.predict_proba(x_train)[:, 1]))
+
+            step("Plotting curves and permutation importance")
+            mlflow.log_figure(roc_figure(y_eval, proba, metrics["roc_auc"]), "plots/roc_curve.png")
+            mlflow.log_figure(
+                pr_figure(y_eval, proba, metrics["pr_auc"]), "plots/precision_recall_curve.png"
+            )
+            importance = feature_importance(pipeline, x_eval, y_eval, settings.random_state)
+            mlflow.log_figure(importance_figure(importance), "plots/feature_importance.png")
+            mlflow.log_text(importance.to_csv(index=False), "feature_importance.csv")
+
+            step("Logging the model")
+            example = x_eval.head(5)
+            signature = infer_signature(example, pipeline.predict_proba(example))
+            model_info = mlflow.sklearn.log_model(
+                pipeline,
+                name="model",
+                signature=signature,
+                input_example=example,
+                pyfunc_predict_fn="predict_proba",
+                serialization_format="cloudpickle",
+                pip_requirements=_pip_requirements(),
+                metadata={"features": list(FEATURES), "eval_as_of_date": _day(split.eval_date)},
+            )
+            mlflow.log_metrics(metrics, model_id=model_info.model_id, dataset=eval_ds)
+            mlflow.log_metric("train_roc_auc", train_auc)
+            step("Done")
+
+    return TrainResult(
+        run_id=run.info.run_id,
+        experiment_id=experiment_id,
+        model_uri=model_info.model_uri,
+        metrics={**metrics, "train_roc_auc": train_auc},
+        split=split,
+        eval_input=x_eval,
+        eval_labels=y_eval,
+        pipeline=pipeline,
+        data_info=data_info,
+        importance=importance,
+    )
+
+
+def print_training_summary(
+    result: TrainResult,
+    settings: ChurnSettings,
+    console: Console,
+    decision: Any | None = None,
+) -> None:
+    """Run id, metrics, the registry decision and how to open the MLflow UI."""
+    table = Table(title=f"Churn model, evaluated on {_day(result.split.eval_date)}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in result.metrics.items():
+        table.add_row(name, f"{value:.4f}")
+    info = result.data_info
+    table.add_row(
+        "train rows / as-of dates", f"{info['train_rows']:,} / {info['train_as_of_dates']}"
+    )
+    table.add_row("eval rows", f"{info['eval_rows']:,}")
+    console.print(table)
+    console.print(
+        f"MLflow run id: [bold]{result.run_id}[/bold] (experiment {settings.experiment_name})"
+    )
+    if decision is not None:
+        console.print(decision.summary())
+    console.print(f"Open the UI: [bold]{ui_command(settings)}[/bold]")

@@ -1,0 +1,607 @@
+"""Churn model jobs (python_jobs.churn) on synthetic churn_features with a planted signal.
+
+Every MLflow store lives in tmp_path; nothing is written under the repo's data/ folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from python_jobs.churn.cli import app
+from python_jobs.churn.config import ChurnJobError, ChurnSettings
+from python_jobs.churn.data import load_churn_features, normalize_features
+from python_jobs.churn.registry import champion_info, register_and_promote
+from python_jobs.churn.score import load_champion, risk_band, score_frame
+from python_jobs.churn.train import assert_no_leakage, time_split, train_churn_model
+
+REPO = Path(__file__).resolve().parents[2]
+CHURN_SCORES = REPO / "models" / "gold" / "ml" / "churn_scores.py"
+FIRST_AS_OF = dt.date(2024, 1, 31)
+
+
+# --------------------------------------------------------------------------- synthetic data
+
+
+def make_churn_features(
+    n_customers: int = 1500, n_dates: int = 5, seed: int = 7, unlabelled_last: bool = True
+) -> pd.DataFrame:
+    """churn_features rows: churn rises with recency and tickets, falls with sessions."""
+    rng = np.random.default_rng(seed)
+    signup = rng.integers(60, 700, n_customers)
+    frames = []
+    for k in range(n_dates):
+        n = n_customers
+        dslo = np.minimum(rng.exponential(45, n), 400).astype(int)
+        sessions_30 = rng.poisson(np.where(dslo < 30, 6, 2))
+        tickets = rng.poisson(0.7, n)
+        open_tickets = rng.binomial(tickets, 0.3)
+        orders_30 = rng.poisson(np.where(dslo < 30, 1.5, 0.1))
+        orders_90 = orders_30 + rng.poisson(np.where(dslo < 90, 1.5, 0.1))
+        orders_total = orders_90 + rng.poisson(4, n)
+        aov = np.round(rng.gamma(4, 15, n), 2)
+        no_session = rng.random(n) < 0.08
+        logit = (
+            -1.0
+            + 0.035 * (dslo - 45)
+            + 0.7 * tickets
+            + 0.5 * open_tickets
+            - 0.35 * (sessions_30 - 3)
+        )
+        churned = rng.random(n) < 1 / (1 + np.exp(-logit))
+        labelled = not (unlabelled_last and k == n_dates - 1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "customer_id": [f"C{i:05d}" for i in range(n)],
+                    "as_of_date": FIRST_AS_OF + dt.timedelta(days=30 * k),
+                    "tenure_days": signup + 30 * k,
+                    "days_since_last_order": dslo,
+                    "orders_last_30d": orders_30,
+                    "orders_last_90d": orders_90,
+                    "orders_total": orders_total,
+                    "revenue_last_90d": np.round(orders_90 * aov, 2),
+                    "revenue_total": np.round(orders_total * aov, 2),
+                    "avg_order_value": aov,
+                    "sessions_last_30d": sessions_30,
+                    "sessions_last_90d": sessions_30 + rng.poisson(5, n),
+                    "days_since_last_session": pd.Series(
+                        rng.integers(0, 120, n), dtype="Int64"
+                    ).mask(no_session),
+                    "tickets_last_90d": tickets,
+                    "open_tickets": open_tickets,
+                    "avg_satisfaction_last_180d": np.where(
+                        rng.random(n) < 0.4, np.nan, np.round(rng.uniform(1, 5, n), 1)
+                    ),
+                    "tier": rng.choice(np.array(["bronze", "silver", "gold", None]), n),
+                    "country_code": rng.choice(np.array(["DE", "FR", "NL", "ES", None]), n),
+                    "has_marketing_consent": pd.array(
+                        rng.choice(np.array([True, False, None]), n), dtype="boolean"
+                    ),
+                    "is_churned": pd.array(churned if labelled else [None] * n, dtype="boolean"),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_duckdb(path: Path, frame: pd.DataFrame | None) -> Path:
+    """gold.churn_features as dbt builds it (dates, decimals); None = no table at all."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists gold")
+    if frame is not None:
+        con.register("frame", frame)
+        con.execute(
+            """
+            create or replace table gold.churn_features as
+            select * replace (
+                cast(revenue_last_90d as decimal(18, 2)) as revenue_last_90d,
+                cast(revenue_total as decimal(18, 2)) as revenue_total,
+                cast(avg_order_value as decimal(18, 2)) as avg_order_value
+            )
+            from frame
+            """
+        )
+    con.close()
+    return path
+
+
+def local_settings(tmp: Path, duckdb_path: Path | None = None, **overrides) -> ChurnSettings:
+    return ChurnSettings.from_env(
+        env={},
+        duckdb_path=duckdb_path or tmp / "missing.duckdb",
+        tracking_uri=f"sqlite:///{tmp / 'mlflow' / 'mlflow.db'}",
+        **overrides,
+    )
+
+
+def shuffled_train_labels(frame: pd.DataFrame, eval_date: dt.date, seed: int = 1) -> pd.DataFrame:
+    """Labels shuffled on the training dates only: the evaluation rows stay real."""
+    out = frame.copy()
+    rows = (pd.to_datetime(out["as_of_date"]) < pd.Timestamp(eval_date)) & out["is_churned"].notna()
+    rng = np.random.default_rng(seed)
+    out.loc[rows, "is_churned"] = rng.permutation(out.loc[rows, "is_churned"].to_numpy())
+    return out
+
+
+def without_signal(frame: pd.DataFrame, eval_date: dt.date, columns: list[str]) -> pd.DataFrame:
+    """Training rows whose ``columns`` are shuffled: a weaker, still useful model."""
+    out = frame.copy()
+    rows = pd.to_datetime(out["as_of_date"]) < pd.Timestamp(eval_date)
+    rng = np.random.default_rng(3)
+    for column in columns:
+        out.loc[rows, column] = rng.permutation(out.loc[rows, column].to_numpy())
+    return out
+
+
+EVAL_DATE = FIRST_AS_OF + dt.timedelta(days=90)  # 5 dates, the last unlabelled
+
+
+@pytest.fixture(scope="module")
+def features() -> pd.DataFrame:
+    return make_churn_features()
+
+
+@pytest.fixture(scope="module")
+def registry_run(tmp_path_factory, features):
+    """Three trainings into one store: weak (first), shuffled labels, full signal."""
+    tmp = tmp_path_factory.mktemp("registry")
+    db = write_duckdb(tmp / "warehouse.duckdb", features)
+    settings = local_settings(tmp, db)
+    frame = load_churn_features(settings)
+    quiet = {"show_progress": False}
+    weak = train_churn_model(
+        settings,
+        without_signal(frame, EVAL_DATE, ["days_since_last_order", "tickets_last_90d"]),
+        **quiet,
+    )
+    weak_decision = register_and_promote(weak, settings)
+    noise = train_churn_model(settings, shuffled_train_labels(frame, EVAL_DATE), **quiet)
+    noise_decision = register_and_promote(noise, settings)
+    full = train_churn_model(settings, frame, **quiet)
+    full_decision = register_and_promote(full, settings)
+    return SimpleNamespace(
+        tmp=tmp,
+        settings=settings,
+        frame=frame,
+        results=(weak, noise, full),
+        decisions=(weak_decision, noise_decision, full_decision),
+    )
+
+
+# --------------------------------------------------------------------------- config
+
+
+def test_settings_are_chosen_by_engine(tmp_path):
+    local = ChurnSettings.from_env(env={})
+    assert local.engine == "duckdb"
+    assert local.tracking_uri == f"sqlite:///{REPO / 'data' / 'mlflow' / 'mlflow.db'}"
+    assert local.registry_uri == local.tracking_uri
+    assert local.artifact_root == REPO / "data" / "mlflow" / "artifacts"
+    assert local.model_name == "customer360_churn"
+    assert local.features_table == "gold.churn_features"
+
+    remote = ChurnSettings.from_env(env={"C360_ENGINE": "databricks", "DATABRICKS_CATALOG": "prod"})
+    assert (remote.tracking_uri, remote.registry_uri) == ("databricks", "databricks-uc")
+    assert remote.model_name == "prod.gold.customer360_churn"
+    assert remote.features_table == "prod.gold.churn_features"
+    assert remote.artifact_root is None
+
+    custom = local_settings(tmp_path)
+    assert custom.artifact_root == tmp_path / "mlflow" / "artifacts"
+
+
+# --------------------------------------------------------------------------- split
+
+
+def test_time_split_has_no_leakage(features):
+    split = time_split(normalize_features(features), purge_days=60)
+    assert split.eval_date == pd.Timestamp(EVAL_DATE)
+    # 60 days of purge: the as-of date 30 days before the evaluation date is left out.
+    assert split.train_dates == [
+        pd.Timestamp(FIRST_AS_OF),
+        pd.Timestamp(FIRST_AS_OF) + pd.Timedelta(days=30),
+    ]
+    assert split.purged_dates == [pd.Timestamp(EVAL_DATE) - pd.Timedelta(days=30)]
+    assert split.train["as_of_date"].max() < split.eval["as_of_date"].min()
+    assert split.train["is_churned"].notna().all() and split.eval["is_churned"].notna().all()
+    assert split.eval["as_of_date"].nunique() == 1
+    assert_no_leakage(split)
+
+    no_purge = time_split(normalize_features(features), purge_days=0)
+    assert len(no_purge.train_dates) == 3
+    assert no_purge.train["as_of_date"].max() < no_purge.eval["as_of_date"].min()
+
+
+def test_leakage_is_detected(features):
+    split = time_split(normalize_features(features), purge_days=0)
+    leaky = SimpleNamespace(train=pd.concat([split.train, split.eval]), eval=split.eval)
+    with pytest.raises(RuntimeError, match="leaks"):
+        assert_no_leakage(leaky)
+
+
+# --------------------------------------------------------------------------- training
+
+
+def test_training_logs_metrics_and_artifacts(registry_run):
+    from mlflow import MlflowClient
+
+    full = registry_run.results[2]
+    assert full.metrics["roc_auc"] > 0.85
+    assert 0 < full.metrics["brier"] < 0.2
+    assert full.metrics["lift_top_decile"] > 1.8
+    assert full.metrics["pr_auc"] > full.metrics["eval_base_rate"]
+
+    client = MlflowClient(tracking_uri=registry_run.settings.tracking_uri)
+    run = client.get_run(full.run_id)
+    for metric in ("roc_auc", "pr_auc", "brier", "lift_top_decile"):
+        assert run.data.metrics[metric] == pytest.approx(full.metrics[metric])
+    params = run.data.params
+    assert params["eval_as_of_date"] == EVAL_DATE.isoformat()
+    assert params["train_as_of_max"] < params["eval_as_of_date"]
+    assert int(params["train_rows"]) == 3000 and int(params["eval_rows"]) == 1500
+    assert run.data.tags["data.max_as_of_date"] == "2024-05-30"
+    artifacts = {f.path for f in client.list_artifacts(full.run_id, "plots")}
+    assert artifacts == {
+        "plots/roc_curve.png",
+        "plots/precision_recall_curve.png",
+        "plots/feature_importance.png",
+    }
+    contexts = {d.tags[0].value for d in run.inputs.dataset_inputs}
+    assert contexts == {"training", "evaluation"}
+    assert "gold.churn_features@as_of<=2024-05-30" in run.inputs.dataset_inputs[0].dataset.source
+    # The artifacts are in the tmp store, not in the repo.
+    assert any((registry_run.tmp / "mlflow" / "artifacts").rglob("roc_curve.png"))
+    # Permutation importance finds the planted drivers.
+    top = set(full.importance["feature"].head(4))
+    assert {"days_since_last_order", "tickets_last_90d"} <= top
+
+
+def test_shuffled_labels_give_chance_level_auc(registry_run):
+    noise = registry_run.results[1]
+    assert 0.42 <= noise.metrics["roc_auc"] <= 0.58
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def test_registry_promotes_only_better_models(registry_run):
+    from mlflow import MlflowClient
+
+    weak, noise, full = registry_run.decisions
+    assert weak.promoted and weak.champion_version is None
+    assert not noise.promoted and noise.champion_version == weak.version
+    assert full.promoted and full.champion_version == weak.version  # noise never was champion
+    assert full.challenger_score > full.champion_score
+
+    settings = registry_run.settings
+    client = MlflowClient(tracking_uri=settings.tracking_uri, registry_uri=settings.registry_uri)
+    name = settings.model_name
+    model = client.get_registered_model(name)
+    aliases = {alias: str(version) for alias, version in model.aliases.items()}
+    assert aliases == {"champion": full.version, "challenger": full.version}
+
+    rejected = client.get_model_version(name, noise.version)
+    assert rejected.tags["promotion.decision"] == "not_promoted"
+    assert float(rejected.tags["promotion.challenger_score"]) == pytest.approx(
+        noise.challenger_score, abs=1e-6
+    )
+    champion_score = float(rejected.tags["promotion.champion_score"])
+    # The champion was re-scored on the same evaluation rows as the challenger.
+    assert champion_score == pytest.approx(registry_run.results[0].metrics["roc_auc"], abs=1e-6)
+    assert champion_score > float(rejected.tags["promotion.challenger_score"])
+    assert "Not promoted" in rejected.description
+    first = client.get_model_version(name, weak.version)
+    assert first.tags["promotion.champion_score"] == "none"
+    assert first.tags["promotion.superseded_by_version"] == full.version
+
+    info = champion_info(settings)
+    assert info.version == full.version
+    assert info.metrics["roc_auc"] == pytest.approx(full.challenger_score)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def test_score_frame_outputs_probabilities_and_bands(registry_run):
+    champion = load_champion(settings=registry_run.settings)
+    assert champion.version == registry_run.decisions[2].version
+    latest = registry_run.frame[
+        registry_run.frame["as_of_date"] == registry_run.frame["as_of_date"].max()
+    ]
+    scored = score_frame(latest, champion)
+    assert len(scored) == len(latest)
+    assert scored["churn_probability"].between(0, 1).all()
+    assert set(scored["risk_band"]) <= {"low", "medium", "high"}
+    assert set(scored["model_version"]) == {champion.version}
+    expected = np.where(
+        scored["churn_probability"] < 0.3,
+        "low",
+        np.where(scored["churn_probability"] < 0.6, "medium", "high"),
+    )
+    assert (scored["risk_band"].to_numpy() == expected).all()
+    assert list(risk_band([0.0, 0.2999, 0.3, 0.5999, 0.6, 1.0])) == [
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+    ]
+    empty = score_frame(latest.head(0), champion)
+    assert empty.empty and "churn_probability" in empty.columns
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run_cli(args, env):
+    return CliRunner().invoke(app, args, env=env)
+
+
+def cli_env(tmp: Path, db: Path) -> dict[str, str]:
+    return {
+        "C360_ENGINE": "duckdb",
+        "C360_DUCKDB_PATH": str(db),
+        "MLFLOW_TRACKING_URI": f"sqlite:///{tmp / 'cli-mlflow' / 'mlflow.db'}",
+        "MLFLOW_REGISTRY_URI": "",
+        "C360_CHURN_MODEL_NAME": "",
+        "COLUMNS": "200",
+    }
+
+
+def test_cli_help_and_champion(registry_run):
+    result = run_cli(["--help"], {})
+    assert result.exit_code == 0 and "train" in result.output and "champion" in result.output
+    env = {"MLFLOW_TRACKING_URI": registry_run.settings.tracking_uri, "COLUMNS": "200"}
+    result = run_cli(["champion"], env)
+    assert result.exit_code == 0, result.output
+    assert f"version {registry_run.decisions[2].version}" in result.output
+    assert "promotion.decision" in result.output and "promotion.champion_score" in result.output
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("no_file", "run dbt build first"),
+        ("no_table", "run dbt build first"),
+        ("empty", "is empty"),
+        ("single_class", "single-class"),
+        ("one_date", "Cannot time-split"),
+    ],
+)
+def test_cli_train_bad_input_exits_2(tmp_path, case, message):
+    db = tmp_path / "warehouse.duckdb"
+    small = make_churn_features(n_customers=60, n_dates=3, seed=2)
+    if case == "no_table":
+        write_duckdb(db, None)
+    elif case == "empty":
+        write_duckdb(db, small.head(0))
+    elif case == "single_class":
+        write_duckdb(db, small.assign(is_churned=pd.array([False] * len(small), dtype="boolean")))
+    elif case == "one_date":
+        # Labelled dates 30 days apart only: none is 60 days before the latest.
+        write_duckdb(db, small[small["as_of_date"] > FIRST_AS_OF])
+    result = run_cli(["train", "--no-progress"], cli_env(tmp_path, db))
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "cli-mlflow").exists()  # failed before touching MLflow
+
+
+def test_cli_champion_without_champion_exits_2(tmp_path):
+    result = run_cli(["champion"], cli_env(tmp_path, tmp_path / "x.duckdb"))
+    assert result.exit_code == 2
+    assert "run `python -m python_jobs train` first" in result.output
+
+
+def test_load_champion_without_champion_says_train_first(tmp_path):
+    with pytest.raises(ChurnJobError, match=r"run `python -m python_jobs train` first"):
+        load_champion(settings=local_settings(tmp_path))
+
+
+def test_cli_train_end_to_end(registry_run, tmp_path):
+    # Reuses the module's MLflow store (creating one costs seconds) under another model name.
+    db = write_duckdb(tmp_path / "warehouse.duckdb", make_churn_features(600, 4, seed=11))
+    env = {**cli_env(tmp_path, db), "MLFLOW_TRACKING_URI": registry_run.settings.tracking_uri}
+    args = ["train", "--no-progress", "--model-name", "cli_churn", "--experiment", "cli"]
+    result = run_cli(args, env)
+    assert result.exit_code == 0, result.output
+    output = result.output.replace("\n", "")
+    assert "MLflow run id:" in output and "roc_auc" in output
+    assert "v1 is the new champion of cli_churn" in output
+    assert f"mlflow ui --backend-store-uri {registry_run.settings.tracking_uri}" in output
+
+
+# --------------------------------------------------------------------------- Databricks path
+
+
+class FakeCursor:
+    def __init__(self, table: pa.Table | None, error: Exception | None, log: list):
+        self.table, self.error, self.log = table, error, log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql):
+        self.log.append(sql)
+        if self.error is not None:
+            raise self.error
+
+    def fetchall_arrow(self):
+        return self.table
+
+
+class FakeConnection:
+    def __init__(self, cursor: FakeCursor):
+        self._cursor = cursor
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def cursor(self):
+        return self._cursor
+
+
+def test_databricks_path_with_fake_connection(features):
+    sample = features.head(50)
+    log: list = []
+    calls: list = []
+
+    def connect(**kwargs):
+        calls.append(kwargs)
+        return FakeConnection(FakeCursor(pa.Table.from_pandas(sample), None, log))
+
+    env = {
+        "C360_ENGINE": "databricks",
+        "DATABRICKS_HOST": "https://adb-1.azuredatabricks.net/",
+        "DATABRICKS_HTTP_PATH": "/sql/1.0/warehouses/abc",
+        "DATABRICKS_TOKEN": "dapi-test",
+        "DATABRICKS_CATALOG": "c360_prod",
+    }
+    settings = ChurnSettings.from_env(env=env)
+    frame = load_churn_features(settings, connect=connect)
+    assert log == ["SELECT * FROM c360_prod.gold.churn_features"]
+    assert calls[0]["server_hostname"] == "adb-1.azuredatabricks.net"
+    assert calls[0]["access_token"] == "dapi-test"
+    assert len(frame) == 50 and frame["as_of_date"].dtype == "datetime64[ns]"
+
+    def missing(**kwargs):
+        error = RuntimeError("[TABLE_OR_VIEW_NOT_FOUND] The table cannot be found.")
+        return FakeConnection(FakeCursor(None, error, log))
+
+    with pytest.raises(ChurnJobError, match="run dbt build first"):
+        load_churn_features(settings, connect=missing)
+    no_credentials = ChurnSettings.from_env(env={**env, "DATABRICKS_TOKEN": ""})
+    with pytest.raises(ChurnJobError, match="DATABRICKS_CLIENT_ID"):
+        load_churn_features(no_credentials, connect=connect)
+    oauth = ChurnSettings.from_env(
+        env={
+            **env,
+            "DATABRICKS_TOKEN": "",
+            "DATABRICKS_CLIENT_ID": "sp",
+            "DATABRICKS_CLIENT_SECRET": "s",
+        }
+    )
+    load_churn_features(oauth, connect=connect)
+    assert callable(calls[-1]["credentials_provider"]) and "access_token" not in calls[-1]
+
+
+# --------------------------------------------------------------------------- dbt Python model
+
+
+def load_dbt_model():
+    spec = importlib.util.spec_from_file_location("churn_scores_model", CHURN_SCORES)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeConfig:
+    """dbt.config in a Python model: callable, with get() and meta_get()."""
+
+    def __init__(self, meta: dict[str, str]):
+        self._meta = meta
+
+    def __call__(self, **kwargs):
+        return None
+
+    def get(self, key, default=None):
+        return default
+
+    def meta_get(self, key, default=None):
+        return self._meta.get(key, default)
+
+
+class FakeDbt:
+    """The bits of dbt's Python model API that churn_scores uses."""
+
+    def __init__(self, relation, settings: ChurnSettings):
+        self._relation = relation
+        self.refs: list[str] = []
+        self.config = FakeConfig(
+            {
+                "churn_model_name": settings.model_name,
+                "churn_tracking_uri": settings.tracking_uri,
+                "churn_registry_uri": "",
+            }
+        )
+
+    def ref(self, name):
+        self.refs.append(name)
+        return self._relation
+
+
+def check_scores(scores: pd.DataFrame, registry_run) -> None:
+    assert list(scores.columns) == [
+        "customer_id",
+        "as_of_date",
+        "churn_probability",
+        "risk_band",
+        "model_name",
+        "model_version",
+        "scored_at",
+    ]
+    assert len(scores) == 1500 and scores["customer_id"].is_unique
+    assert set(scores["as_of_date"]) == {dt.date(2024, 5, 30)}
+    assert scores["churn_probability"].between(0, 1).all()
+    assert set(scores["model_version"]) == {registry_run.decisions[2].version}
+    assert set(scores["model_name"]) == {"customer360_churn"}
+
+
+def test_churn_scores_model_on_duckdb_relation(registry_run):
+    module = load_dbt_model()
+    db = registry_run.tmp / "warehouse.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        dbt = FakeDbt(con.sql("select * from gold.churn_features"), registry_run.settings)
+        scores = module.model(dbt, con)
+    finally:
+        con.close()
+    assert dbt.refs == ["churn_features"]
+    check_scores(scores, registry_run)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    session = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .appName("test_churn")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.mark.spark
+def test_churn_scores_model_on_spark_dataframe(registry_run, spark):
+    module = load_dbt_model()
+    parquet = registry_run.tmp / "churn_features.parquet"
+    con = duckdb.connect(str(registry_run.tmp / "warehouse.duckdb"), read_only=True)
+    con.execute(f"copy gold.churn_features to '{parquet}' (format parquet)")
+    con.close()
+    frame = spark.read.parquet(str(parquet))  # DATE and DECIMAL columns, as on Databricks
+    assert dict(frame.dtypes)["as_of_date"] == "date"
+    dbt = FakeDbt(frame, registry_run.settings)
+    scores = module.model(dbt, spark)
+    check_scores(scores, registry_run)
