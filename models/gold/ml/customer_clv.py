@@ -1,0 +1,23 @@
+"""customer_clv: per-customer P(alive), expected purchases, expected spend and discounted CLV.
+
+Scores customer_purchase_summary with the latest row of clv_model_fits. The horizon and the
+annual discount rate come from the dbt vars clv_horizon_periods and clv_annual_discount_rate,
+which _ml__clv.yml copies into config.meta (dbt Python models cannot call var()).
+Raises when the fit did not converge. Portable between dbt-duckdb and dbt-databricks like
+clv_model_fits.
+"""
+
+from python_jobs.clv.models import CLV_SCHEMA, score_customers, to_engine_frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    horizon_periods = dbt.config.meta_get("clv_horizon_periods")
+    annual_discount_rate = dbt.config.meta_get("clv_annual_discount_rate")
+    scores = score_customers(
+        dbt.ref("customer_purchase_summary"),
+        dbt.ref("clv_model_fits"),
+        horizon_periods=horizon_periods,
+        annual_discount_rate=annual_discount_rate,
+    )
+    return to_engine_frame(scores, session, CLV_SCHEMA)
