@@ -27,6 +27,7 @@ Policies:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from typing import Any
 
@@ -178,6 +179,24 @@ def _summary_header(frame: nw.LazyFrame) -> tuple[int, str, dt.date]:
 # --------------------------------------------------------------------------- fitting
 
 
+def _fit_id(end_date: dt.date, time_unit: str, counts: pd.DataFrame, spend: pd.DataFrame) -> str:
+    """clv-<end yyyymmdd>-<unit>-<hash of the fitted data>: the same data, the same id.
+
+    The hash covers the sorted aggregates both models are fitted on, so a rebuild on
+    unchanged data (on any engine) reproduces the id and customer_clv stays identical;
+    only fitted_at records when the fit ran.
+    """
+    digest = hashlib.sha256(f"{end_date:%Y-%m-%d}|{time_unit}".encode())
+    for frame, columns in (
+        (counts, ("frequency", "recency", "t", "n_rows")),
+        (spend, ("frequency", "monetary_value", "n_rows")),
+    ):
+        for column in columns:
+            values = np.ascontiguousarray(frame[column].to_numpy(dtype="<f8"))
+            digest.update(values.tobytes())
+    return f"clv-{end_date:%Y%m%d}-{time_unit}-{digest.hexdigest()[:16]}"
+
+
 def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.DataFrame:
     """Fit BG/NBD and Gamma-Gamma on a purchase summary; one row per fit (FITS_SCHEMA).
 
@@ -259,7 +278,7 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
         }
 
     row = {
-        "fit_id": f"clv-{end_date:%Y%m%d}-{time_unit}-{fitted_at:%Y%m%dT%H%M%S%fZ}",
+        "fit_id": _fit_id(end_date, time_unit, counts, spend),
         "fitted_at": fitted_at.astimezone(dt.UTC),
         "observation_end_date": end_date,
         "time_unit": time_unit,

@@ -548,7 +548,13 @@ def test_fit_and_score_on_pandas(clv_summary: pd.DataFrame, caplog) -> None:
     assert row["bgnbd_converged"] and row["gg_converged"]
     assert row["n_customers"] == len(clv_summary)
     assert row["n_repeat_customers"] == int((clv_summary["frequency"] > 0).sum())
-    assert row["fit_id"] == "clv-20240630-week-20240701T030000000000Z"
+    assert row["fitted_at"] == fitted_at
+    assert re.fullmatch(r"clv-20240630-week-[0-9a-f]{16}", row["fit_id"])
+    # A refit on the same data later: same fit_id, so customer_clv is reproducible.
+    again = clv_models.fit_models(clv_summary, fitted_at=fitted_at + dt.timedelta(hours=5))
+    assert again.iloc[0]["fit_id"] == row["fit_id"]
+    changed = clv_models.fit_models(clv_summary.iloc[1:], fitted_at=fitted_at)
+    assert changed.iloc[0]["fit_id"] != row["fit_id"]
     # Same data through the library directly: same estimates.
     direct = fit_bgnbd(clv_summary["frequency"], clv_summary["recency"], clv_summary["t"])
     np.testing.assert_allclose(
