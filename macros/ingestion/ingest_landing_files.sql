@@ -29,7 +29,7 @@ with_lineage as (
         concat(
             replace(_source_file, '{{ var("landing_root") }}/', ''),
             ':',
-            cast(_source_row_number as {{ dbt.type_string() }})
+            lpad(cast(_source_row_number as {{ dbt.type_string() }}), 9, '0')
         ) as _record_id,
         '{{ source_name }}' as _data_source,
         '{{ invocation_id }}' as _batch_id,

@@ -4,9 +4,9 @@
 {% endmacro %}
 
 {% macro duckdb__to_json_object(column_names) -%}
-    cast(json_object({% for name in column_names %}'{{ name }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+    cast(json_object({% for name in column_names %}'{{ name.split(".")[-1] }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
 {%- endmacro %}
 
 {% macro spark__to_json_object(column_names) -%}
-    to_json(named_struct({% for name in column_names %}'{{ name }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}))
+    to_json(named_struct({% for name in column_names %}'{{ name.split(".")[-1] }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}))
 {%- endmacro %}

@@ -5,7 +5,7 @@ with new_records as (
     select * from {{ ref('base_ecommerce__orders') }}
     where not _is_quarantined
     {%- if is_incremental() %}
-        and _ingested_at > (select max(_ingested_at) from {{ this }})
+        and _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 

@@ -24,10 +24,10 @@ identities as (
 
 changed_visitors as (
     select anonymous_id from events
-    where _ingested_at > (select max(_max_ingested_at) from {{ this }})
+    where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
     union
     select anonymous_id from identities
-    where _ingested_at > (select max(_max_ingested_at) from {{ this }})
+    where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
 ),
 
 visitor_events as (

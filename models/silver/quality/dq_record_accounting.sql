@@ -44,22 +44,22 @@ with quarantine as (
     select
         '{{ source_table }}' as source_table,
         count(*) as bronze_records,
-        sum(case when is_loaded then 1 else 0 end) as loaded_records,
-        sum(case when is_quarantined then 1 else 0 end) as quarantined_records,
-        sum(case when is_exact_duplicate and not is_loaded then 1 else 0 end) as duplicate_records,
-        sum(case
+        coalesce(sum(case when is_loaded then 1 else 0 end), 0) as loaded_records,
+        coalesce(sum(case when is_quarantined then 1 else 0 end), 0) as quarantined_records,
+        coalesce(sum(case when is_exact_duplicate and not is_loaded then 1 else 0 end), 0) as duplicate_records,
+        coalesce(sum(case
             when not is_loaded and not is_quarantined and not is_exact_duplicate
                 and has_current_version then 1 else 0
-        end) as superseded_records,
-        sum(case
+        end), 0) as superseded_records,
+        coalesce(sum(case
             when not is_loaded and not is_quarantined and not is_exact_duplicate
                 and not has_current_version then 1 else 0
-        end) as unaccounted_records,
-        sum(case
+        end), 0) as unaccounted_records,
+        coalesce(sum(case
             when (case when is_loaded then 1 else 0 end)
                 + (case when is_quarantined then 1 else 0 end)
                 + (case when is_exact_duplicate then 1 else 0 end) > 1 then 1 else 0
-        end) as double_counted_records
+        end), 0) as double_counted_records
     from {{ base_model }}
 ),
 {%- endfor %}

@@ -9,7 +9,7 @@ with new_changes as (
         -- pre-images describe the state before an update; the post-image carries the state
         and change_type != 'update_preimage'
     {%- if is_incremental() %}
-        and _ingested_at > (select max(_ingested_at) from {{ this }})
+        and _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 
