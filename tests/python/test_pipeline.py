@@ -30,8 +30,8 @@ GOLD_TABLES = [
     "revenue_monthly",
     "product_performance",
 ]
-# run-dependent lineage columns: when a row was ingested differs between two builds
-LINEAGE_COLUMNS = {"_ingested_at", "_max_ingested_at", "_batch_id"}
+# run metadata: when a row was ingested or a model fitted differs between two builds
+LINEAGE_COLUMNS = {"_ingested_at", "_max_ingested_at", "_batch_id", "fitted_at"}
 
 pytestmark = pytest.mark.slow
 
