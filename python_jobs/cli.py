@@ -1,0 +1,98 @@
+"""Command-line entry point of the Customer 360 jobs: `python -m python_jobs --help`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="Customer 360 jobs: sample landing data and the Python jobs on the lakehouse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Customer 360 jobs."""
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Landing root to write to.")],
+    scale: Annotated[
+        float | None,
+        typer.Option(help="Volume; 1 is about 8M landing records.", show_default="0.02"),
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(help="Extract days to write.", show_default="180")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed.", show_default="42")] = None,
+    end_date: Annotated[
+        str | None,
+        typer.Option(help="Last extract day, YYYY-MM-DD.", show_default="yesterday, UTC"),
+    ] = None,
+    clean: Annotated[
+        bool, typer.Option("--clean", help="Remove a previous landing dir's contents first.")
+    ] = False,
+    next_day: Annotated[
+        bool, typer.Option("--next-day", help="Write the day after the last one in the manifest.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Generate the sample landing files and their _manifest.json."""
+    from python_jobs import generate as gen
+
+    err = Console(stderr=True)
+    try:
+        if next_day:
+            given = {"--scale": scale, "--days": days, "--seed": seed, "--end-date": end_date}
+            previous = gen.read_manifest(out) if out.is_dir() else None
+            if previous is None:
+                raise gen.GenerateError(f"{out} has no {gen.MANIFEST_NAME}; generate first.")
+            kept = {
+                "--scale": previous.params.scale,
+                "--days": previous.params.days,
+                "--seed": previous.params.seed,
+            }
+            for flag, value in given.items():
+                if value is not None and (flag == "--end-date" or value != kept[flag]):
+                    raise gen.GenerateError(
+                        f"--next-day takes its parameters from the manifest; drop {flag}."
+                    )
+            manifest = gen.generate(out, next_day=True, show_progress=not quiet, console=err)
+        else:
+            manifest = gen.generate(
+                out,
+                scale=0.02 if scale is None else scale,
+                days=180 if days is None else days,
+                seed=42 if seed is None else seed,
+                end_date=gen.parse_date(end_date) if end_date else None,
+                clean=clean,
+                show_progress=not quiet,
+                console=err,
+            )
+    except gen.GenerateError as exc:
+        err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+    if quiet:
+        return
+    table = Table(title=f"Landing data in {out}")
+    table.add_column("entity")
+    table.add_column("files", justify="right")
+    table.add_column("rows", justify="right")
+    table.add_column("dirt")
+    for name, entity in manifest.entities.items():
+        dirt = ", ".join(f"{k} {v}" for k, v in entity.dirt.items())
+        table.add_row(name, str(len(entity.files)), f"{entity.rows:,}", dirt)
+    Console().print(table)
+    Console().print(
+        f"{manifest.first_day_written} .. {manifest.last_day_written}, "
+        f"schema drift from {manifest.schema_drift.date}"
+    )
