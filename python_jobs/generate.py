@@ -45,7 +45,7 @@ MANIFEST_NAME = "_manifest.json"
 GENERATOR_VERSION = 1
 EXTRA_HORIZON_DAYS = 60  # the world is simulated this many days beyond the requested ones
 DRIFT_FRACTION = 0.6  # schema drift starts this far into the requested window
-MAX_SCALE = 20.0
+MAX_SCALE = 4.0  # scale 1 peaks at about 4.5 GB of memory
 MAX_DAYS = 3650
 
 # --------------------------------------------------------------------------------------
@@ -600,7 +600,7 @@ class Params:
 # --------------------------------------------------------------------------------------
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
-# Arrays are built from numpy buffers and scalars from arrays: arr() and pa.scalar()
+# Arrays are built from numpy buffers and scalars from arrays: pa.array() and pa.scalar()
 # import pandas on first use, which costs seconds when bytecode caching is off.
 
 
@@ -1521,13 +1521,12 @@ class World:
         n_toggles = np.cumsum(rk == 4) - np.concatenate([[0], np.cumsum(rk == 4)])[gstart]
         consent_col = json_bool(consent[rc] ^ (n_toggles % 2 == 1))
         phone_col = attribute(5, phones(c.country), phones(c.country[rc]))
-        spelling = rng.integers(0, 1 << 30, nr)
+        # each customer's country is written in one of its spellings, kept across records
         country_flat = [s for k in codes for s in COUNTRIES[k]]
         country_off = np.cumsum([0] + [len(COUNTRIES[k]) for k in codes])[:-1]
         country_n = np.array([len(COUNTRIES[k]) for k in codes])
-        country_col = pick(
-            country_flat, country_off[c.country[rc]] + spelling % country_n[c.country[rc]]
-        )
+        spelling = country_off[c.country] + rng.integers(0, 1 << 30, n) % country_n[c.country]
+        country_col = pick(country_flat, spelling[rc])
 
         # dirt: malformed lines and null ids only on change records, so every customer
         # keeps a readable first record; nothing on tombstones
