@@ -48,11 +48,10 @@ typed as (
         cast(returned_revenue_eur as decimal(18, 2)) as returned_revenue_eur,
         cast(net_revenue_eur as decimal(18, 2)) as net_revenue_eur,
         cast(shipping_revenue_eur as decimal(18, 2)) as shipping_revenue_eur,
-        cast(
-            net_revenue_eur
-            / nullif(orders_count - cancelled_orders_count - returned_orders_count, 0)
-            as decimal(18, 2)
-        ) as avg_order_value_eur
+        {{ divide_money(
+            'net_revenue_eur',
+            'orders_count - cancelled_orders_count - returned_orders_count'
+        ) }} as avg_order_value_eur
     from daily_revenue
 ),
 
