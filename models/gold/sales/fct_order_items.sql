@@ -20,11 +20,7 @@ orders as (
 -- the latest ingestion already in the table; a full refresh takes everything
 watermark as (
     {%- if is_incremental() %}
-        select
-            coalesce(
-                max(_ingested_at), cast('1900-01-01 00:00:00' as timestamp)
-            ) as last_ingested_at
-        from {{ this }}
+        select {{ last_ingested_at() }} as last_ingested_at
     {%- else %}
         select cast('1900-01-01 00:00:00' as timestamp) as last_ingested_at
     {%- endif %}
