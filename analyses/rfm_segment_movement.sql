@@ -31,7 +31,8 @@ earlier_purchases as (
         count(*) as purchases_count
     from orders
     cross join earlier
-    where {{ is_completed_purchase('orders') }}
+    where
+        {{ is_completed_purchase('orders') }}
         and orders.order_date <= earlier.as_of_date
     group by orders.customer_id
 ),
@@ -50,8 +51,9 @@ earlier_segments as (
         segments.segment_name
     from earlier_scores
     inner join segments
-        on earlier_scores.recency_score = segments.recency_score
-        and earlier_scores.frequency_score = segments.frequency_score
+        on
+            earlier_scores.recency_score = segments.recency_score
+            and earlier_scores.frequency_score = segments.frequency_score
 ),
 
 final as (
@@ -66,4 +68,4 @@ final as (
 )
 
 select * from final
-order by segment_before, customers desc
+order by segment_before asc, customers desc

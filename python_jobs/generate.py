@@ -51,8 +51,8 @@ MAX_DAYS = 3650
 # --------------------------------------------------------------------------------------
 # Volumes at scale 1 (they scale linearly with --scale; per day where noted)
 # --------------------------------------------------------------------------------------
-CUSTOMERS_AT_START = 60_000  # customers existing before the first day (day 1 full export)
-SIGNUPS_PER_DAY = 40_000 / 180  # new customers per day
+CUSTOMERS_AT_START = 68_000  # customers existing before the first day (day 1 full export)
+SIGNUPS_PER_DAY = 45_000 / 180  # new customers per day
 PRE_WINDOW_DAYS = 365  # customers existing at start signed up uniformly over this period
 CRM_CHANGE_RATE = 0.002  # CRM changes per customer and day
 CRM_LAG_SHARE = 0.06  # new customers whose CRM record is exported 1-3 days late
@@ -63,14 +63,14 @@ ANON_VISITORS_PER_DAY = 1_250  # visitors who never log in, first seen per day
 
 # Buy till you die
 PURCHASE_SHAPE_R = 0.8  # lambda ~ Gamma(r, rate alpha), per day
-PURCHASE_RATE_ALPHA = 24.0  # mean lambda = r / alpha = 1 order per 30 days
+PURCHASE_RATE_ALPHA = 8.0  # mean lambda = r / alpha = 1 order per 10 days
 DROPOUT_A, DROPOUT_B = 0.8, 4.0  # p ~ Beta(a, b): dropout after each purchase
 FIRST_PURCHASE_AT_SIGNUP = 0.7  # share of new customers buying right at signup
 SPEND_P, SPEND_Q, SPEND_GAMMA = 6.0, 4.0, 37.5  # Gamma-Gamma spend, mean 75 EUR per order
 
 # Web activity: sessions per day of an alive customer = base + per_lambda * lambda
 WEB_SESSION_BASE = 0.008
-WEB_SESSIONS_PER_LAMBDA = 2.7
+WEB_SESSIONS_PER_LAMBDA = 1.1
 WEB_DEAD_FACTOR = 0.03  # a customer's session rate after they died, relative to alive
 
 # Support: probability that an order leads to a ticket, and background ticket rate
@@ -222,7 +222,7 @@ COUPON_SHARE = 0.15
 TIERS = ("bronze", "silver", "gold", "platinum")
 TIER_WEIGHTS = (0.60, 0.25, 0.12, 0.03)
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "sv", "pl")
-ITEMS_PER_ORDER_WEIGHTS = (0.33, 0.27, 0.17, 0.10, 0.06, 0.04, 0.02, 0.01)  # 1..8, mean 2.54
+ITEMS_PER_ORDER_WEIGHTS = (0.15, 0.20, 0.20, 0.15, 0.12, 0.08, 0.06, 0.04)  # 1..8, mean 3.57
 QUANTITY_WEIGHTS = (0.78, 0.15, 0.05, 0.02)  # 1..4
 WRONG_QUANTITIES = ("two", "one", "three", "x2", "1 pc")
 

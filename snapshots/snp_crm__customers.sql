@@ -12,22 +12,22 @@
     hard_deletes='new_record',
 ) }}
 
-select
-    customer_id,
-    first_name,
-    last_name,
-    email,
-    phone,
-    country_code,
-    country_name,
-    city,
-    tier,
-    preferred_language,
-    is_email_valid,
-    has_marketing_consent,
-    signup_at,
-    updated_at
-from {{ ref('stg_crm__customers') }}
-where not is_deleted
+    select
+        customer_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        country_code,
+        country_name,
+        city,
+        tier,
+        preferred_language,
+        is_email_valid,
+        has_marketing_consent,
+        signup_at,
+        updated_at
+    from {{ ref('stg_crm__customers') }}
+    where not is_deleted
 
 {% endsnapshot %}

@@ -7,16 +7,16 @@
     hard_deletes='invalidate',
 ) }}
 
-select
-    product_id,
-    product_name,
-    category,
-    brand,
-    currency_code,
-    list_price,
-    list_price_eur,
-    is_active,
-    updated_at
-from {{ ref('stg_ecommerce__products') }}
+    select
+        product_id,
+        product_name,
+        category,
+        brand,
+        currency_code,
+        list_price,
+        list_price_eur,
+        is_active,
+        updated_at
+    from {{ ref('stg_ecommerce__products') }}
 
 {% endsnapshot %}

@@ -24,21 +24,28 @@
 {% endmacro %}
 
 
-{#- JSON lines are read as text, one line a record, so a line that is not JSON is kept. -#}
+{#-
+    JSON lines are read as text, one line a record, so a line that is not JSON is kept.
+    read_csv with a delimiter JSON text cannot contain (0x1F: control characters must be
+    escaped inside JSON strings) and no quoting yields each line whole, streamed in file order.
+-#}
 {% macro duckdb__read_json_lines(contract, file_list) %}
     {%- set known_keys_as_nulls = '{' ~ (contract.columns.keys() | map('tojson') | map('string') | join(': null, ')) ~ ': null}' -%}
     with lines as (
         select
-            files.filename as _source_file,
-            rtrim(split.line, chr(13)) as _line,
-            split.line_number as _source_row_number
-        from read_text({{ file_list }}) as files,
-            unnest(string_split(files.content, chr(10))) with ordinality as split (line, line_number)
+            filename as _source_file,
+            rtrim(line, chr(13)) as _line,
+            row_number() over () as _scan_row_number
+        from read_csv({{ file_list }}, columns = {'line': 'VARCHAR'}, header = false,
+            delim = chr(31), quote = '', escape = '', auto_detect = false,
+            strict_mode = false, filename = true)
     ),
 
     parsed as (
         select
             *,
+            _scan_row_number - min(_scan_row_number) over (partition by _source_file) + 1
+                as _source_row_number,
             coalesce(json_valid(_line), false) and starts_with(ltrim(_line), '{') as _is_object
         from lines
         where trim(_line) <> ''

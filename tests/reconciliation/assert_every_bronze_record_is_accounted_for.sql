@@ -3,7 +3,8 @@
 -- Returns the landing tables where that does not hold.
 select *
 from {{ ref('dq_record_accounting') }}
-where unaccounted_records > 0
+where
+    unaccounted_records > 0
     or double_counted_records > 0
     or bronze_records != loaded_records + quarantined_records
-        + duplicate_records + superseded_records
+    + duplicate_records + superseded_records

@@ -8,6 +8,7 @@
 
 {%- set horizon = var('churn_horizon_days') %}
 {%- set interval = var('churn_as_of_interval_days') %}
+{%- set as_of_offset = '-1 * (series.generated_number - 1) * ' ~ interval %}
 
 with orders as (
     select * from {{ ref('fct_orders') }}
@@ -44,13 +45,14 @@ bounds as (
 
 as_of_dates as (
     select
-        cast({{ dbt.dateadd('day', '-1 * (series.generated_number - 1) * ' ~ interval,
-            'bounds.observation_end_date') }} as date) as as_of_date,
+        cast(
+            {{ dbt.dateadd('day', as_of_offset, 'bounds.observation_end_date') }} as date
+        ) as as_of_date,
         bounds.observation_end_date
     from ({{ dbt.generate_series(60) }}) as series
     cross join bounds
-    where {{ dbt.dateadd('day', '-1 * (series.generated_number - 1) * ' ~ interval,
-            'bounds.observation_end_date') }}
+    where
+        {{ dbt.dateadd('day', as_of_offset, 'bounds.observation_end_date') }}
         >= {{ dbt.dateadd('day', var('churn_min_history_days'), 'bounds.first_order_date') }}
 ),
 
@@ -62,13 +64,22 @@ order_history as (
         min(purchases.order_date) as first_order_date,
         max(purchases.order_date) as last_order_date,
         count(*) as orders_total,
-        sum(case when purchases.order_date > {{ dbt.dateadd('day', -30, 'as_of_dates.as_of_date') }}
-            then 1 else 0 end) as orders_last_30d,
-        sum(case when purchases.order_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
-            then 1 else 0 end) as orders_last_90d,
+        sum(case
+            when purchases.order_date > {{ dbt.dateadd('day', -30, 'as_of_dates.as_of_date') }}
+                then 1
+            else 0
+        end) as orders_last_30d,
+        sum(case
+            when purchases.order_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
+                then 1
+            else 0
+        end) as orders_last_90d,
         sum(purchases.order_total_eur) as revenue_total,
-        sum(case when purchases.order_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
-            then purchases.order_total_eur else 0 end) as revenue_last_90d
+        sum(case
+            when purchases.order_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
+                then purchases.order_total_eur
+            else 0
+        end) as revenue_last_90d
     from purchases
     inner join as_of_dates
         on purchases.order_date <= as_of_dates.as_of_date
@@ -82,8 +93,9 @@ future_orders as (
         count(*) as orders_in_horizon
     from purchases
     inner join as_of_dates
-        on purchases.order_date > as_of_dates.as_of_date
-        and purchases.order_date <= {{ dbt.dateadd('day', horizon, 'as_of_dates.as_of_date') }}
+        on
+            purchases.order_date > as_of_dates.as_of_date
+            and purchases.order_date <= {{ dbt.dateadd('day', horizon, 'as_of_dates.as_of_date') }}
     group by purchases.customer_id, as_of_dates.as_of_date
 ),
 
@@ -92,10 +104,16 @@ session_history as (
         sessions.customer_id,
         as_of_dates.as_of_date,
         max(sessions.session_date) as last_session_date,
-        sum(case when sessions.session_date > {{ dbt.dateadd('day', -30, 'as_of_dates.as_of_date') }}
-            then 1 else 0 end) as sessions_last_30d,
-        sum(case when sessions.session_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
-            then 1 else 0 end) as sessions_last_90d
+        sum(case
+            when sessions.session_date > {{ dbt.dateadd('day', -30, 'as_of_dates.as_of_date') }}
+                then 1
+            else 0
+        end) as sessions_last_30d,
+        sum(case
+            when sessions.session_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
+                then 1
+            else 0
+        end) as sessions_last_90d
     from sessions
     inner join as_of_dates
         on sessions.session_date <= as_of_dates.as_of_date
@@ -117,12 +135,13 @@ ticket_states as (
             as_of_dates.as_of_date,
             row_number() over (
                 partition by ticket_changes.ticket_id, as_of_dates.as_of_date
-                order by ticket_changes.commit_version desc, ticket_changes._record_id
+                order by ticket_changes.commit_version desc, ticket_changes._record_id asc
             ) as change_rank
         from ticket_changes
         inner join as_of_dates
             on cast(ticket_changes.committed_at as date) <= as_of_dates.as_of_date
-        where not ticket_changes._is_quarantined
+        where
+            not ticket_changes._is_quarantined
             and ticket_changes.change_type != 'update_preimage'
     ) as ranked
     where change_rank = 1
@@ -132,12 +151,20 @@ ticket_history as (
     select
         customer_id,
         as_of_date,
-        sum(case when cast(created_at as date) > {{ dbt.dateadd('day', -90, 'as_of_date') }}
-            then 1 else 0 end) as tickets_last_90d,
-        sum(case when change_type != 'delete' and ticket_status in ('new', 'open', 'pending')
-            then 1 else 0 end) as open_tickets,
-        avg(case when cast(committed_at as date) > {{ dbt.dateadd('day', -180, 'as_of_date') }}
-            then satisfaction_score end) as avg_satisfaction_last_180d
+        sum(case
+            when cast(created_at as date) > {{ dbt.dateadd('day', -90, 'as_of_date') }}
+                then 1
+            else 0
+        end) as tickets_last_90d,
+        sum(case
+            when change_type != 'delete' and ticket_status in ('new', 'open', 'pending')
+                then 1
+            else 0
+        end) as open_tickets,
+        avg(case
+            when cast(committed_at as date) > {{ dbt.dateadd('day', -180, 'as_of_date') }}
+                then satisfaction_score
+        end) as avg_satisfaction_last_180d
     from ticket_states
     group by customer_id, as_of_date
 ),
@@ -153,13 +180,15 @@ profile_as_of as (
         customer_versions.signup_at
     from order_history
     inner join customer_versions
-        on order_history.customer_id = customer_versions.customer_id
-        and customer_versions.valid_from
+        on
+            order_history.customer_id = customer_versions.customer_id
+            and customer_versions.valid_from
             < {{ dbt.dateadd('day', 1, 'order_history.as_of_date') }}
-        and (
-            customer_versions.valid_to is null
-            or customer_versions.valid_to >= {{ dbt.dateadd('day', 1, 'order_history.as_of_date') }}
-        )
+            and (
+                customer_versions.valid_to is null
+                or customer_versions.valid_to
+                >= {{ dbt.dateadd('day', 1, 'order_history.as_of_date') }}
+            )
 ),
 
 final as (
@@ -174,8 +203,10 @@ final as (
         cast({{ dbt.datediff(
             'coalesce(least(cast(profile_as_of.signup_at as date), order_history.first_order_date), order_history.first_order_date)',
             'order_history.as_of_date', 'day') }} as integer) as tenure_days,
-        cast({{ dbt.datediff('order_history.last_order_date', 'order_history.as_of_date', 'day') }}
-            as integer) as days_since_last_order,
+        cast(
+            {{ dbt.datediff('order_history.last_order_date', 'order_history.as_of_date', 'day') }}
+            as integer
+        ) as days_since_last_order,
         cast(order_history.orders_last_30d as integer) as orders_last_30d,
         cast(order_history.orders_last_90d as integer) as orders_last_90d,
         cast(order_history.orders_total as integer) as orders_total,
@@ -185,8 +216,11 @@ final as (
             as avg_order_value,
         cast(coalesce(session_history.sessions_last_30d, 0) as integer) as sessions_last_30d,
         cast(coalesce(session_history.sessions_last_90d, 0) as integer) as sessions_last_90d,
-        cast({{ dbt.datediff('session_history.last_session_date', 'order_history.as_of_date', 'day') }}
-            as integer) as days_since_last_session,
+        cast(
+            {{ dbt.datediff('session_history.last_session_date', 'order_history.as_of_date',
+                'day') }}
+            as integer
+        ) as days_since_last_session,
         cast(coalesce(ticket_history.tickets_last_90d, 0) as integer) as tickets_last_90d,
         cast(coalesce(ticket_history.open_tickets, 0) as integer) as open_tickets,
         cast(ticket_history.avg_satisfaction_last_180d as double) as avg_satisfaction_last_180d,
@@ -198,23 +232,28 @@ final as (
         -- booleans
         profile_as_of.has_marketing_consent,
         case
-            when {{ dbt.dateadd('day', horizon, 'order_history.as_of_date') }}
+            when
+                {{ dbt.dateadd('day', horizon, 'order_history.as_of_date') }}
                 > order_history.observation_end_date then null
             else coalesce(future_orders.orders_in_horizon, 0) = 0
         end as is_churned
     from order_history
     left join future_orders
-        on order_history.customer_id = future_orders.customer_id
-        and order_history.as_of_date = future_orders.as_of_date
+        on
+            order_history.customer_id = future_orders.customer_id
+            and order_history.as_of_date = future_orders.as_of_date
     left join session_history
-        on order_history.customer_id = session_history.customer_id
-        and order_history.as_of_date = session_history.as_of_date
+        on
+            order_history.customer_id = session_history.customer_id
+            and order_history.as_of_date = session_history.as_of_date
     left join ticket_history
-        on order_history.customer_id = ticket_history.customer_id
-        and order_history.as_of_date = ticket_history.as_of_date
+        on
+            order_history.customer_id = ticket_history.customer_id
+            and order_history.as_of_date = ticket_history.as_of_date
     left join profile_as_of
-        on order_history.customer_id = profile_as_of.customer_id
-        and order_history.as_of_date = profile_as_of.as_of_date
+        on
+            order_history.customer_id = profile_as_of.customer_id
+            and order_history.as_of_date = profile_as_of.as_of_date
     where not coalesce(profile_as_of.is_deleted, false)
 )
 

@@ -23,17 +23,19 @@ rfm as (
 ),
 
 observation as (
-    select {{ observation_end_date() }} as observation_end_date
+    select {{ observation_end_date() }} as end_date
 ),
 
 customer_ids as (
     select customer_id from customers
-    union
+    union distinct
     select customer_id from orders
-    union
-    select customer_id from sessions where customer_id is not null
-    union
-    select customer_id from tickets where customer_id is not null
+    union distinct
+    select customer_id from sessions
+    where customer_id is not null
+    union distinct
+    select customer_id from tickets
+    where customer_id is not null
 ),
 
 order_metrics as (
@@ -71,8 +73,11 @@ web_metrics as (
         sessions.customer_id,
         count(*) as sessions_count,
         sum(case
-            when sessions.session_date > {{ dbt.dateadd('day', -30, 'observation.observation_end_date') }}
-                then 1 else 0
+            when
+                sessions.session_date
+                > {{ dbt.dateadd('day', -30, 'observation.end_date') }}
+                then 1
+            else 0
         end) as sessions_last_30d,
         sum(sessions.page_views) as page_views,
         max(sessions.session_end_at) as last_session_at
@@ -116,7 +121,7 @@ joined as (
         coalesce(order_metrics.cancelled_orders_count, 0) as cancelled_orders_count,
         coalesce(order_metrics.returned_orders_count, 0) as returned_orders_count,
         coalesce(order_metrics.lifetime_revenue_eur, 0) as lifetime_revenue_eur,
-        {{ dbt.datediff('order_metrics.last_purchase_date', 'observation.observation_end_date', 'day') }}
+        {{ dbt.datediff('order_metrics.last_purchase_date', 'observation.end_date', 'day') }}
             as days_since_last_purchase,
         coalesce(web_metrics.sessions_count, 0) as sessions_count,
         coalesce(web_metrics.sessions_last_30d, 0) as sessions_last_30d,
@@ -132,7 +137,7 @@ joined as (
         rfm.frequency_score,
         rfm.monetary_score,
         rfm.rfm_segment,
-        observation.observation_end_date
+        observation.end_date as observation_end_date
     from customer_ids
     cross join observation
     left join customers
@@ -167,7 +172,7 @@ final as (
         cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
         cast(case
             when purchases_count = 0 then 'prospect'
-            when {{ dbt.datediff('first_order_date', 'observation_end_date', 'day') }} <= 30
+            when                 {{ dbt.datediff('first_order_date', 'observation_end_date', 'day') }} <= 30
                 then 'new'
             when days_since_last_purchase <= 90 then 'active'
             when days_since_last_purchase <= 180 then 'at_risk'
@@ -180,8 +185,10 @@ final as (
         cast(cancelled_orders_count as integer) as cancelled_orders_count,
         cast(returned_orders_count as integer) as returned_orders_count,
         cast(lifetime_revenue_eur as decimal(18, 2)) as lifetime_revenue_eur,
-        cast(case when purchases_count > 0 then lifetime_revenue_eur / purchases_count end
-            as decimal(18, 2)) as avg_order_value_eur,
+        cast(
+            case when purchases_count > 0 then lifetime_revenue_eur / purchases_count end
+            as decimal(18, 2)
+        ) as avg_order_value_eur,
         cast(days_since_last_purchase as integer) as days_since_last_purchase,
         cast(sessions_count as integer) as sessions_count,
         cast(sessions_last_30d as integer) as sessions_last_30d,

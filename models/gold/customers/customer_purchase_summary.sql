@@ -16,7 +16,7 @@ with orders as (
 ),
 
 observation as (
-    select {{ observation_end_date() }} as observation_end_date
+    select {{ observation_end_date() }} as end_date
 ),
 
 purchases as (
@@ -26,8 +26,9 @@ purchases as (
         orders.order_total_eur
     from orders
     cross join observation
-    where {{ is_completed_purchase('orders') }}
-        and orders.order_date <= observation.observation_end_date
+    where
+        {{ is_completed_purchase('orders') }}
+        and orders.order_date <= observation.end_date
 ),
 
 transactions as (
@@ -54,6 +55,8 @@ per_customer as (
         min(transaction_date) as first_purchase_date,
         max(transaction_date) as last_purchase_date,
         count(*) - 1 as frequency,
+        {{ dbt.datediff('min(transaction_date)', 'max(transaction_date)', 'day') }}
+            as days_first_to_last,
         avg(case when transaction_number > 1 then transaction_value_eur end)
             as repeat_transaction_mean_eur
     from numbered
@@ -67,10 +70,11 @@ final as (
 
         -- numerics
         cast(per_customer.frequency as integer) as frequency,
-        cast({{ dbt.datediff('per_customer.first_purchase_date', 'per_customer.last_purchase_date', 'day') }}
-            / {{ days_per_unit }} as double) as recency,
-        cast({{ dbt.datediff('per_customer.first_purchase_date', 'observation.observation_end_date', 'day') }}
-            / {{ days_per_unit }} as double) as t,
+        cast(per_customer.days_first_to_last / {{ days_per_unit }} as double) as recency,
+        cast(
+            {{ dbt.datediff('per_customer.first_purchase_date', 'observation.end_date', 'day') }}
+            / {{ days_per_unit }} as double
+        ) as t,
         cast(coalesce(per_customer.repeat_transaction_mean_eur, 0) as double) as monetary_value,
 
         -- strings
@@ -79,7 +83,7 @@ final as (
         -- dates
         per_customer.first_purchase_date,
         per_customer.last_purchase_date,
-        observation.observation_end_date
+        observation.end_date as observation_end_date
     from per_customer
     cross join observation
 )

@@ -12,15 +12,16 @@ segments as (
 ),
 
 observation as (
-    select {{ observation_end_date() }} as observation_end_date
+    select {{ observation_end_date() }} as end_date
 ),
 
 purchases as (
     select orders.*
     from orders
     cross join observation
-    where {{ is_completed_purchase('orders') }}
-        and orders.order_date <= observation.observation_end_date
+    where
+        {{ is_completed_purchase('orders') }}
+        and orders.order_date <= observation.end_date
 ),
 
 per_customer as (
@@ -36,8 +37,8 @@ per_customer as (
 measured as (
     select
         per_customer.*,
-        observation.observation_end_date,
-        {{ dbt.datediff('per_customer.last_purchase_date', 'observation.observation_end_date', 'day') }}
+        observation.end_date as observation_end_date,
+        {{ dbt.datediff('per_customer.last_purchase_date', 'observation.end_date', 'day') }}
             as recency_days
     from per_customer
     cross join observation
@@ -78,8 +79,9 @@ final as (
         scored.observation_end_date
     from scored
     left join segments
-        on scored.recency_score = segments.recency_score
-        and scored.frequency_score = segments.frequency_score
+        on
+            scored.recency_score = segments.recency_score
+            and scored.frequency_score = segments.frequency_score
 )
 
 select * from final

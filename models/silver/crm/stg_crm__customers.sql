@@ -3,10 +3,11 @@
 
 with new_records as (
     select * from {{ ref('base_crm__customers') }}
-    where not _is_quarantined
-    {%- if is_incremental() %}
-        and _ingested_at > {{ last_ingested_at() }}
-    {%- endif %}
+    where
+        not _is_quarantined
+        {%- if is_incremental() %}
+            and _ingested_at > {{ last_ingested_at() }}
+        {%- endif %}
 ),
 
 staged as (

@@ -5,10 +5,11 @@
 
 with logged_in_events as (
     select * from {{ ref('stg_web__events') }}
-    where customer_id is not null
-    {%- if is_incremental() %}
-        and _ingested_at > {{ last_ingested_at() }}
-    {%- endif %}
+    where
+        customer_id is not null
+        {%- if is_incremental() %}
+            and _ingested_at > {{ last_ingested_at() }}
+        {%- endif %}
 ),
 
 logins as (

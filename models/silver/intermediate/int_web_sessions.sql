@@ -22,18 +22,18 @@ identities as (
 
 {%- if is_incremental() %}
 
-changed_visitors as (
-    select anonymous_id from events
-    where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
-    union
-    select anonymous_id from identities
-    where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
-),
+    changed_visitors as (
+        select anonymous_id from events
+        where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
+        union distinct
+        select anonymous_id from identities
+        where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
+    ),
 
-visitor_events as (
-    select * from events
-    where anonymous_id in (select anonymous_id from changed_visitors)
-),
+    visitor_events as (
+        select * from events
+        where events.anonymous_id in (select changed_visitors.anonymous_id from changed_visitors)
+    ),
 {%- else %}
 
 visitor_events as (
@@ -55,7 +55,8 @@ session_starts as (
         *,
         case
             when previous_event_at is null then 1
-            when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }}
+            when
+                {{ dbt.datediff('previous_event_at', 'event_at', 'second') }}
                 >= {{ timeout_seconds }} then 1
             else 0
         end as is_session_start

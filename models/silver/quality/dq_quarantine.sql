@@ -12,42 +12,31 @@
     ('support.ticket_changes', 'base_support__ticket_changes'),
 ] %}
 
-with
-{%- for source_table, base_model in checked_sources %}
-
-{{ base_model }} as (
-    select
-        '{{ source_table }}' as source_table,
-        _record_id as record_id,
-        _dq_rule as rule_name,
-        'drop' as severity,
-        _dq_reason as reason,
-        _dq_failed_rules as failed_rules,
-        _raw_record as raw_record,
-        _rescued_data as rescued_data,
-        _source_file as source_file,
-        _ingested_at
-    from {{ ref(base_model) }}
-    where _is_quarantined
-    {%- if is_incremental() %}
-        and _ingested_at > (
-            select coalesce(max(_ingested_at), cast('1900-01-01' as timestamp))
-            from {{ this }}
-            where source_table = '{{ source_table }}'
-        )
-    {%- endif %}
-),
-{%- endfor %}
-
-unioned as (
+with quarantined as (
     {%- for source_table, base_model in checked_sources %}
-    select * from {{ base_model }}
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ source_table }}' as source_table,
+            base._record_id as record_id,
+            base._dq_rule as rule_name,
+            'drop' as severity,
+            base._dq_reason as reason,
+            base._dq_failed_rules as failed_rules,
+            base._raw_record as raw_record,
+            base._rescued_data as rescued_data,
+            base._source_file as source_file,
+            base._ingested_at
+        from {{ ref(base_model) }} as base
+        where
+            base._is_quarantined
+            {%- if is_incremental() %}
+                and base._ingested_at > {{ last_ingested_at() }}
+            {%- endif %}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
 final as (
-    select * from unioned
+    select * from quarantined
 )
 
 select * from final

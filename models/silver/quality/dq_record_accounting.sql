@@ -8,71 +8,70 @@
 {%- set accounted_sources = [
     ('crm.customers', 'base_crm__customers', 'stg_crm__customers', 'customer_id'),
     ('ecommerce.orders', 'base_ecommerce__orders', 'stg_ecommerce__orders', 'order_id'),
-    ('ecommerce.order_items', 'base_ecommerce__order_items', 'stg_ecommerce__order_items', 'order_item_id'),
+    ('ecommerce.order_items', 'base_ecommerce__order_items', 'stg_ecommerce__order_items',
+        'order_item_id'),
     ('ecommerce.products', 'base_ecommerce__products', 'stg_ecommerce__products', 'product_id'),
     ('web.events', 'base_web__events', 'stg_web__events', 'event_id'),
-    ('support.ticket_changes', 'base_support__ticket_changes', 'stg_support__tickets', 'ticket_id'),
+    ('support.ticket_changes', 'base_support__ticket_changes', 'stg_support__tickets',
+        'ticket_id'),
 ] %}
 
 with quarantine as (
     select * from {{ ref('dq_quarantine') }}
 ),
-{%- for source_table, base_model, staging_model, key in accounted_sources %}
 
-{{ base_model }} as (
-    select
-        base._record_id,
-        base.{{ key }} as record_key,
-        quarantine.record_id is not null as is_quarantined,
-        loaded._record_id is not null as is_loaded,
-        not base._is_quarantined
-        and row_number() over (
-            partition by base.{{ key }}, base._raw_record
-            order by base._record_id
-        ) > 1 as is_exact_duplicate,
-        current_version.{{ key }} is not null as has_current_version
-    from {{ ref(base_model) }} as base
-    left join quarantine
-        on base._record_id = quarantine.record_id
-    left join {{ ref(staging_model) }} as loaded
-        on base._record_id = loaded._record_id
-    left join {{ ref(staging_model) }} as current_version
-        on base.{{ key }} = current_version.{{ key }}
-),
-
-{{ base_model }}_counted as (
-    select
-        '{{ source_table }}' as source_table,
-        count(*) as bronze_records,
-        coalesce(sum(case when is_loaded then 1 else 0 end), 0) as loaded_records,
-        coalesce(sum(case when is_quarantined then 1 else 0 end), 0) as quarantined_records,
-        coalesce(sum(case when is_exact_duplicate and not is_loaded then 1 else 0 end), 0) as duplicate_records,
-        coalesce(sum(case
-            when not is_loaded and not is_quarantined and not is_exact_duplicate
-                and has_current_version then 1 else 0
-        end), 0) as superseded_records,
-        coalesce(sum(case
-            when not is_loaded and not is_quarantined and not is_exact_duplicate
-                and not has_current_version then 1 else 0
-        end), 0) as unaccounted_records,
-        coalesce(sum(case
-            when (case when is_loaded then 1 else 0 end)
-                + (case when is_quarantined then 1 else 0 end)
-                + (case when is_exact_duplicate then 1 else 0 end) > 1 then 1 else 0
-        end), 0) as double_counted_records
-    from {{ base_model }}
-),
-{%- endfor %}
-
-unioned as (
+classified as (
     {%- for source_table, base_model, staging_model, key in accounted_sources %}
-    select * from {{ base_model }}_counted
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ source_table }}' as source_table,
+            quarantine.record_id is not null as is_quarantined,
+            loaded._record_id is not null as is_loaded,
+            not base._is_quarantined
+            and row_number() over (
+                partition by base.{{ key }}, base._raw_record
+                order by base._record_id
+            ) > 1 as is_exact_duplicate,
+            current_version.{{ key }} is not null as has_current_version
+        from {{ ref(base_model) }} as base
+        left join quarantine
+            on base._record_id = quarantine.record_id
+        left join {{ ref(staging_model) }} as loaded
+            on base._record_id = loaded._record_id
+        left join {{ ref(staging_model) }} as current_version
+            on base.{{ key }} = current_version.{{ key }}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
+categorised as (
+    select
+        source_table,
+        is_loaded,
+        is_quarantined,
+        is_exact_duplicate and not is_loaded as is_duplicate,
+        not is_loaded and not is_quarantined and not is_exact_duplicate
+        and has_current_version as is_superseded,
+        not is_loaded and not is_quarantined and not is_exact_duplicate
+        and not has_current_version as is_unaccounted,
+        (case when is_loaded then 1 else 0 end)
+        + (case when is_quarantined then 1 else 0 end)
+        + (case when is_exact_duplicate then 1 else 0 end) > 1 as is_double_counted
+    from classified
+),
+
 final as (
-    select * from unioned
+    select
+        source_table,
+        count(*) as bronze_records,
+        coalesce(sum(case when is_loaded then 1 else 0 end), 0) as loaded_records,
+        coalesce(sum(case when is_quarantined then 1 else 0 end), 0) as quarantined_records,
+        coalesce(sum(case when is_duplicate then 1 else 0 end), 0) as duplicate_records,
+        coalesce(sum(case when is_superseded then 1 else 0 end), 0) as superseded_records,
+        coalesce(sum(case when is_unaccounted then 1 else 0 end), 0) as unaccounted_records,
+        coalesce(sum(case when is_double_counted then 1 else 0 end), 0)
+            as double_counted_records
+    from categorised
+    group by source_table
 )
 
 select * from final

@@ -5,12 +5,13 @@
 
 with new_changes as (
     select * from {{ ref('base_support__ticket_changes') }}
-    where not _is_quarantined
+    where
+        not _is_quarantined
         -- pre-images describe the state before an update; the post-image carries the state
         and change_type != 'update_preimage'
-    {%- if is_incremental() %}
-        and _ingested_at > {{ last_ingested_at() }}
-    {%- endif %}
+        {%- if is_incremental() %}
+            and _ingested_at > {{ last_ingested_at() }}
+        {%- endif %}
 ),
 
 staged as (

@@ -51,7 +51,8 @@ converted as (
         currencies.currency_code is not null as is_currency_known,
         fx_rates.rate_to_eur as fx_rate_to_eur,
         cast(renamed.order_total * fx_rates.rate_to_eur as decimal(18, 2)) as order_total_eur,
-        cast(renamed.shipping_amount * fx_rates.rate_to_eur as decimal(18, 2)) as shipping_amount_eur
+        cast(renamed.shipping_amount * fx_rates.rate_to_eur as decimal(18, 2))
+            as shipping_amount_eur
     from renamed
     left join currencies
         on renamed.currency_code = currencies.currency_code

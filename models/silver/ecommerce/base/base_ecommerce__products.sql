@@ -21,8 +21,10 @@ renamed as (
 
         -- numerics
         {{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} as list_price,
-        cast({{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} * fx_rates.rate_to_eur
-            as decimal(18, 2)) as list_price_eur,
+        cast(
+            {{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} * fx_rates.rate_to_eur
+            as decimal(18, 2)
+        ) as list_price_eur,
 
         -- booleans
         coalesce({{ dbt.safe_cast('source.is_active', 'boolean') }}, true) as is_active,
