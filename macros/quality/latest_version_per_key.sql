@@ -1,10 +1,25 @@
 {#-
     Keep the latest version of each key: the first row by `order_by` (e.g. updated_at desc),
-    ties broken by the bronze record id so that a full refresh and an incremental run pick
-    the same row. Written as a filtered subquery rather than QUALIFY so it runs on Spark.
+    ties broken by the bronze record id (file and zero-padded row number) so that a full
+    refresh and an incremental run pick the same row.
 -#}
 {% macro latest_version_per_key(relation, key, order_by) %}
-    select {{ star_except(['_version_rank']) }}
+    {{ return(adapter.dispatch('latest_version_per_key', 'customer360')(relation, key, order_by)) }}
+{% endmacro %}
+
+{#- QUALIFY: DuckDB and Databricks SQL. -#}
+{% macro default__latest_version_per_key(relation, key, order_by) %}
+    select *
+    from {{ relation }}
+    qualify row_number() over (
+        partition by {{ key }}
+        order by {{ order_by }}, _record_id
+    ) = 1
+{% endmacro %}
+
+{#- Open-source Spark SQL has no QUALIFY: filter a ranked subquery. -#}
+{% macro spark__latest_version_per_key(relation, key, order_by) %}
+    select * except (_version_rank)
     from (
         select
             *,
