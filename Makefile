@@ -14,12 +14,16 @@ export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
 export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
 export C360_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/warehouse/tmp
 export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/data/mlflow/mlflow.db
+ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
+endif
 
-# Sample data of `make run`: small enough to build in seconds.
+# Sample data of `make run`: small enough to build in seconds; a year, so that the churn
+# model has several labelled as-of dates to train on before the one it is evaluated on.
 SCALE ?= 0.02
-DAYS ?= 180
+DAYS ?= 365
 SEED ?= 42
+BENCH_SCALE ?= 1
 
 .PHONY: help install data build run test lint pytest dbt-test clean docs bench
 
@@ -29,21 +33,26 @@ help:  ## list the targets
 $(BIN)/.installed: pyproject.toml uv.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@# uv is itself in the lock (dev group), so after the first sync it stays in the venv
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --quiet --python $(BIN)/python
 	@touch $@
 
 install: $(BIN)/.installed  ## create .venv from the lock (reused when up to date)
 
-data: install  ## generate the sample landing data (SCALE, DAYS, SEED)
+data: install  ## generate the sample landing data (SCALE, DAYS, SEED); resets the warehouse
+	@rm -f "$(C360_DUCKDB_PATH)" "$(C360_DUCKDB_PATH).wal"
 	$(BIN)/python -m python_jobs generate --out "$(C360_LANDING_ROOT)" --scale $(SCALE) --days $(DAYS) --seed $(SEED) --clean
 
-build: install  ## dbt build on the local DuckDB target
+build: install  ## dbt build (local DuckDB), train the churn model, then score with it
 	@mkdir -p "$(dir $(C360_DUCKDB_PATH))" "$(C360_DUCKDB_TEMP_DIR)"
-	$(BIN)/dbt build --target local
+	$(BIN)/dbt build --target local --exclude tag:churn_scoring
+	$(BIN)/python -m python_jobs train
+	$(BIN)/dbt build --target local --select tag:churn_scoring
 
 run: data build  ## the whole flow on sample data, then where to look
 	@$(BIN)/python -m python_jobs summary
+	@$(BIN)/python -m python_jobs champion
 
 pytest: install  ## Python tests (generator, Python models, ML jobs, end-to-end build)
 	$(BIN)/pytest
@@ -58,8 +67,8 @@ test: data build pytest lint  ## everything CI runs
 docs: install  ## generate and serve the docs site
 	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080
 
-bench: install  ## benchmark: SCALE=1 make bench
-	$(BIN)/python -m python_jobs bench --scale $(SCALE) --days $(DAYS)
+bench: install  ## benchmark at scale 1 (about 10M landing records): make bench BENCH_SCALE=0.2
+	$(BIN)/python -m python_jobs bench --scale $(BENCH_SCALE) --days 180
 
 clean:  ## remove generated data and dbt artifacts (keeps .venv)
 	rm -rf data target logs

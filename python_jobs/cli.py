@@ -27,7 +27,7 @@ def generate(
     out: Annotated[Path, typer.Option("--out", help="Landing root to write to.")],
     scale: Annotated[
         float | None,
-        typer.Option(help="Volume; 1 is about 8M landing records.", show_default="0.02"),
+        typer.Option(help="Volume; 1 is about 10M landing records.", show_default="0.02"),
     ] = None,
     days: Annotated[
         int | None, typer.Option(help="Extract days to write.", show_default="180")
@@ -96,3 +96,54 @@ def generate(
         f"{manifest.first_day_written} .. {manifest.last_day_written}, "
         f"schema drift from {manifest.schema_drift.date}"
     )
+
+
+# The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show the champion.
+def _register_churn_commands() -> None:
+    from python_jobs.churn import cli as churn_cli
+
+    app.command(name="train", help=churn_cli.train.__doc__)(churn_cli.train)
+    app.command(name="champion", help=churn_cli.champion.__doc__)(churn_cli.champion)
+
+
+_register_churn_commands()
+
+
+@app.command()
+def summary() -> None:
+    """Print what the last build made: gold tables and row counts, quarantine, where to look."""
+    from python_jobs.summary import print_summary
+
+    print_summary()
+
+
+@app.command()
+def analysis(
+    name: Annotated[
+        str, typer.Argument(help="An analysis in analyses/, e.g. rfm_segment_movement.")
+    ],
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 30,
+) -> None:
+    """Run one of the analysts' queries in analyses/ against the local warehouse."""
+    from python_jobs.analyses import run_analysis
+
+    run_analysis(name, limit, Console())
+
+
+@app.command()
+def bench(
+    scale: Annotated[float, typer.Option(help="Volume; 1 is about 10M landing records.")] = 1.0,
+    days: Annotated[int, typer.Option(help="Days of landing data (day 2 adds one more).")] = 180,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    workdir: Annotated[Path, typer.Option(help="Scratch folder (deleted first).")] = Path(
+        "data/bench"
+    ),
+) -> None:
+    """Benchmark: generate SCALE, full dbt build and run, a day-2 incremental run, and dbt's
+    fixed cost on an empty landing folder; print records/s per layer, wall time, peak memory."""
+    from python_jobs.bench import print_figures, run_benchmark
+
+    console = Console()
+    figures = run_benchmark(scale, days, seed, workdir.resolve(), console)
+    print_figures(figures, console)
+    console.print(f"Figures written to {workdir / 'bench.json'}")

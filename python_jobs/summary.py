@@ -28,6 +28,15 @@ def print_summary(console: Console | None = None) -> None:
             (schema, name): con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
             for schema, name in tables
         }
+        fits = (
+            con.execute(
+                "select bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_converged, "
+                "gg_p, gg_q, gg_gamma, gg_converged, n_customers, time_unit "
+                "from gold.clv_model_fits"
+            ).fetchall()
+            if ("gold", "clv_model_fits") in counts
+            else []
+        )
         quarantined = (
             con.execute(
                 "select source_table, rule_name, count(*) from silver.dq_quarantine "
@@ -51,6 +60,13 @@ def print_summary(console: Console | None = None) -> None:
         for source_table, rule, n in quarantined:
             q.add_row(source_table, rule, f"{n:,}")
         console.print(q)
+    for r, alpha, a, b, bg_ok, p, q, gamma, gg_ok, n, unit in fits:
+        console.print(
+            f"CLV fit on {n:,} customers (time unit {unit}): BG/NBD r={r:.3g} alpha={alpha:.3g} "
+            f"a={a:.3g} b={b:.3g} (converged: {bg_ok}); Gamma-Gamma "
+            + (f"p={p:.3g} q={q:.3g} gamma={gamma:.3g}" if p is not None else "not fitted")
+            + f" (converged: {gg_ok})"
+        )
     console.print(
         f"\nWarehouse: [bold]{path}[/bold]\n"
         "Look at it:\n"
