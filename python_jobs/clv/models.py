@@ -142,6 +142,15 @@ def _to_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
 
 
+def _is_empty(frame: nw.LazyFrame) -> bool:
+    return int(_collect(frame.select(nw.len().alias("n"))).to_pylist()[0]["n"]) == 0
+
+
+def _empty(schema: pa.Schema) -> pd.DataFrame:
+    """Zero rows with the exact column types: an empty input gives an empty table."""
+    return schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
+
+
 def _summary_header(frame: nw.LazyFrame) -> tuple[int, str, dt.date]:
     """Row count, the single time unit and the single observation end date of a summary."""
     stats = _collect(
@@ -206,6 +215,12 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
     """
     frame = _lazy(summary, "customer_purchase_summary")
     _require_columns(frame, SUMMARY_COLUMNS, "customer_purchase_summary")
+    if _is_empty(frame):
+        logger.warning(
+            "customer_purchase_summary has no rows (no customer has a purchase up to the "
+            "observation end): clv_model_fits is left empty."
+        )
+        return _empty(FITS_SCHEMA)
     n_customers, time_unit, end_date = _summary_header(frame)
     fitted_at = fitted_at or dt.datetime.now(dt.UTC)
     if fitted_at.tzinfo is None:
@@ -348,9 +363,12 @@ def score_customers(
     time unit or observation end date than ``summary``.
     """
     horizon, rate = parse_settings(horizon_periods, annual_discount_rate)
-    fit = _latest_fit(fits)
     frame = _lazy(summary, "customer_purchase_summary")
     _require_columns(frame, SUMMARY_COLUMNS, "customer_purchase_summary")
+    if _is_empty(frame):
+        logger.warning("customer_purchase_summary has no rows: customer_clv is left empty.")
+        return _empty(CLV_SCHEMA)
+    fit = _latest_fit(fits)
     _, time_unit, end_date = _summary_header(frame)
 
     if fit["time_unit"] != time_unit or _to_date(fit["observation_end_date"]) != end_date:

@@ -59,19 +59,41 @@ categorised as (
     from classified
 ),
 
-final as (
+counted as (
     select
         source_table,
         count(*) as bronze_records,
-        coalesce(sum(case when is_loaded then 1 else 0 end), 0) as loaded_records,
-        coalesce(sum(case when is_quarantined then 1 else 0 end), 0) as quarantined_records,
-        coalesce(sum(case when is_duplicate then 1 else 0 end), 0) as duplicate_records,
-        coalesce(sum(case when is_superseded then 1 else 0 end), 0) as superseded_records,
-        coalesce(sum(case when is_unaccounted then 1 else 0 end), 0) as unaccounted_records,
-        coalesce(sum(case when is_double_counted then 1 else 0 end), 0)
-            as double_counted_records
+        sum(case when is_loaded then 1 else 0 end) as loaded_records,
+        sum(case when is_quarantined then 1 else 0 end) as quarantined_records,
+        sum(case when is_duplicate then 1 else 0 end) as duplicate_records,
+        sum(case when is_superseded then 1 else 0 end) as superseded_records,
+        sum(case when is_unaccounted then 1 else 0 end) as unaccounted_records,
+        sum(case when is_double_counted then 1 else 0 end) as double_counted_records
     from categorised
     group by source_table
+),
+
+-- one row per landing table, also for a table with no record yet
+landing_tables as (
+    {%- for source_table, base_model, staging_model, key in accounted_sources %}
+    select '{{ source_table }}' as source_table
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        landing_tables.source_table,
+        coalesce(counted.bronze_records, 0) as bronze_records,
+        coalesce(counted.loaded_records, 0) as loaded_records,
+        coalesce(counted.quarantined_records, 0) as quarantined_records,
+        coalesce(counted.duplicate_records, 0) as duplicate_records,
+        coalesce(counted.superseded_records, 0) as superseded_records,
+        coalesce(counted.unaccounted_records, 0) as unaccounted_records,
+        coalesce(counted.double_counted_records, 0) as double_counted_records
+    from landing_tables
+    left join counted
+        on landing_tables.source_table = counted.source_table
 )
 
 select * from final
