@@ -184,7 +184,9 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path) -> None:
     generate(built, "--next-day")
     dbt(built, "incremental", "build")
     run_results = json.loads((built / "target_incremental" / "run_results.json").read_text())
-    assert all(r["status"] in ("success", "pass") for r in run_results["results"])
+    # every node ran and passed (warn-severity tests may warn; exposures are no-ops)
+    statuses = {r["unique_id"]: r["status"] for r in run_results["results"]}
+    assert not {k: v for k, v in statuses.items() if v not in ("success", "pass", "warn", "no-op")}
     with duckdb.connect(str(db), read_only=True) as con:
         batches = con.execute(
             "select _batch_id, count(distinct _source_file) from bronze.brz_web__events "
