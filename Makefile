@@ -12,7 +12,6 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
 export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
-export C360_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/warehouse/tmp
 export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/data/mlflow/mlflow.db
 ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
@@ -45,7 +44,7 @@ data: install  ## generate the sample landing data (SCALE, DAYS, SEED); resets t
 	$(BIN)/python -m python_jobs generate --out "$(C360_LANDING_ROOT)" --scale $(SCALE) --days $(DAYS) --seed $(SEED) --clean
 
 build: install  ## dbt build (local DuckDB), train the churn model, then score with it
-	@mkdir -p "$(dir $(C360_DUCKDB_PATH))" "$(C360_DUCKDB_TEMP_DIR)"
+	@mkdir -p "$(dir $(C360_DUCKDB_PATH))"
 	$(BIN)/dbt build --target local --exclude tag:churn_scoring
 	$(BIN)/python -m python_jobs train
 	$(BIN)/dbt build --target local --select tag:churn_scoring

@@ -94,7 +94,6 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "DO_NOT_TRACK": "1",
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
-        "C360_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
     }
 
     def env_for(db: str, landing_dir: Path) -> dict[str, str]:

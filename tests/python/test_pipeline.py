@@ -43,7 +43,6 @@ def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.Co
         "DO_NOT_TRACK": "1",
         "C360_LANDING_ROOT": str(workdir / "landing"),
         "C360_DUCKDB_PATH": str(workdir / f"{db}.duckdb"),
-        "C360_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
         "DBT_TARGET_PATH": str(workdir / f"target_{db}"),
         "DBT_LOG_PATH": str(workdir / "logs"),
     }
@@ -227,7 +226,6 @@ def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
         "DO_NOT_TRACK": "1",
         "C360_LANDING_ROOT": str(built / "landing"),
         "C360_DUCKDB_PATH": str(tmp_path / "fail.duckdb"),
-        "C360_DUCKDB_TEMP_DIR": str(tmp_path / "tmp"),
     }
     done = subprocess.run(
         [DBT, "build", "--select", "+stg_ecommerce__orders", "--exclude", "tag:test_fixtures"],
