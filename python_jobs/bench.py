@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import psutil
 from rich.console import Console
 from rich.table import Table
 
@@ -36,9 +37,29 @@ class Step:
     layer_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _peak_child_rss_mb() -> float:
-    # ru_maxrss of the largest child that has exited so far, in KiB on Linux
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def _run_measured(args: list[str], env: dict[str, str]) -> tuple[int, str, str, float]:
+    """Run a command; return its exit code, output and the peak resident memory (MB) of the
+    process and its children, sampled every 50 ms."""
+    with psutil.Popen(
+        args, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        peak = 0
+        out_chunks: list[str] = []
+        err_chunks: list[str] = []
+        reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()))
+        err_reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()))
+        reader.start()
+        err_reader.start()
+        while proc.poll() is None:
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+        reader.join()
+        err_reader.join()
+    return proc.returncode, "".join(out_chunks), "".join(err_chunks), peak / 2**20
 
 
 def _layer_seconds(target_dir: Path) -> dict[str, float]:
@@ -68,13 +89,11 @@ def _landing_records(landing: Path) -> int:
 def _run(name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
     console.print(f"[bold]→ {name}[/bold]: {' '.join(args)}")
     start = time.perf_counter()
-    before = _peak_child_rss_mb()
-    completed = subprocess.run(args, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    returncode, stdout, stderr, peak = _run_measured(args, env)
     seconds = time.perf_counter() - start
-    if completed.returncode != 0:
-        console.print(completed.stdout[-4000:], completed.stderr[-2000:])
-        raise SystemExit(f"{name} failed (exit {completed.returncode}); output above.")
-    peak = max(_peak_child_rss_mb(), before)
+    if returncode != 0:
+        console.print(stdout[-4000:], stderr[-2000:])
+        raise SystemExit(f"{name} failed (exit {returncode}); output above.")
     layers = _layer_seconds(Path(env["DBT_TARGET_PATH"])) if "dbt" in args[0] else {}
     console.print(f"  {seconds:.1f} s")
     return Step(name, seconds, peak, layers)
