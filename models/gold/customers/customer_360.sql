@@ -123,6 +123,8 @@ joined as (
         coalesce(order_metrics.lifetime_revenue_eur, 0) as lifetime_revenue_eur,
         {{ dbt.datediff('order_metrics.last_purchase_date', 'observation.end_date', 'day') }}
             as days_since_last_purchase,
+        {{ dbt.datediff('order_metrics.first_order_date', 'observation.end_date', 'day') }}
+            as days_since_first_order,
         coalesce(web_metrics.sessions_count, 0) as sessions_count,
         coalesce(web_metrics.sessions_last_30d, 0) as sessions_last_30d,
         coalesce(web_metrics.page_views, 0) as page_views,
@@ -172,8 +174,7 @@ final as (
         cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
         cast(case
             when purchases_count = 0 then 'prospect'
-            when                 {{ dbt.datediff('first_order_date', 'observation_end_date', 'day') }} <= 30
-                then 'new'
+            when days_since_first_order <= 30 then 'new'
             when days_since_last_purchase <= 90 then 'active'
             when days_since_last_purchase <= 180 then 'at_risk'
             else 'lapsed'

@@ -31,8 +31,10 @@ identities as (
     ),
 
     visitor_events as (
-        select * from events
-        where events.anonymous_id in (select changed_visitors.anonymous_id from changed_visitors)
+        select events.*
+        from events
+        inner join changed_visitors
+            on events.anonymous_id = changed_visitors.anonymous_id
     ),
 {%- else %}
 

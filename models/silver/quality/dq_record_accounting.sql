@@ -76,8 +76,8 @@ counted as (
 -- one row per landing table, also for a table with no record yet
 landing_tables as (
     {%- for source_table, base_model, staging_model, key in accounted_sources %}
-    select '{{ source_table }}' as source_table
-    {% if not loop.last %}union all{% endif %}
+        select '{{ source_table }}' as source_table
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
