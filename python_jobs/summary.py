@@ -6,7 +6,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from python_jobs.warehouse import duckdb_path, mlflow_tracking_uri
+from python_jobs.churn.config import ChurnSettings, ui_command
+from python_jobs.warehouse import duckdb_path
 
 GOLD_SCHEMA = "gold"
 
@@ -73,5 +74,5 @@ def print_summary(console: Console | None = None) -> None:
         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{path}', read_only=True)"
         ".sql('select * from gold.customer_360 limit 10'))\"\n"
         "  .venv/bin/dbt docs generate && .venv/bin/dbt docs serve   # lineage and column docs\n"
-        f"  .venv/bin/mlflow ui --backend-store-uri {mlflow_tracking_uri()}   # churn model runs\n"
+        f"  .venv/bin/{ui_command(ChurnSettings.from_env())}   # churn model runs\n"
     )

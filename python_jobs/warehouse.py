@@ -1,5 +1,4 @@
-"""Where the local warehouse and landing data live, read from the same environment
-variables as profiles.yml and dbt_project.yml."""
+"""Where the local DuckDB warehouse lives: the path profiles.yml's `local` target uses too."""
 
 from __future__ import annotations
 
@@ -7,21 +6,9 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DUCKDB_PATH = REPO_ROOT / "data" / "warehouse" / "customer360.duckdb"
 
 
 def duckdb_path() -> Path:
-    """The DuckDB warehouse file of the `local` target."""
-    return Path(
-        os.environ.get("C360_DUCKDB_PATH", REPO_ROOT / "data" / "warehouse" / "customer360.duckdb")
-    )
-
-
-def landing_root() -> Path:
-    """The landing folder the bronze models read."""
-    return Path(os.environ.get("C360_LANDING_ROOT", REPO_ROOT / "data" / "landing"))
-
-
-def mlflow_tracking_uri() -> str:
-    """MLflow tracking store: a local sqlite file unless MLFLOW_TRACKING_URI says otherwise."""
-    default = f"sqlite:///{REPO_ROOT / 'data' / 'mlflow' / 'mlflow.db'}"
-    return os.environ.get("MLFLOW_TRACKING_URI", default)
+    """The DuckDB warehouse file of the `local` target (C360_DUCKDB_PATH overrides it)."""
+    return Path(os.environ.get("C360_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))

@@ -37,8 +37,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DUCKDB_PATH = REPO_ROOT / "data" / "warehouse" / "customer360.duckdb"
+from python_jobs.warehouse import DEFAULT_DUCKDB_PATH, REPO_ROOT
+
 DEFAULT_TRACKING_DB = REPO_ROOT / "data" / "mlflow" / "mlflow.db"
 LOCAL_MODEL_NAME = "customer360_churn"
 LOCAL_FEATURES_TABLE = "gold.churn_features"
