@@ -3,19 +3,10 @@
 -- them in failed_rules).
 {{ config(unique_key='record_id') }}
 
-{%- set checked_sources = [
-    ('crm.customers', 'base_crm__customers'),
-    ('ecommerce.orders', 'base_ecommerce__orders'),
-    ('ecommerce.order_items', 'base_ecommerce__order_items'),
-    ('ecommerce.products', 'base_ecommerce__products'),
-    ('web.events', 'base_web__events'),
-    ('support.ticket_changes', 'base_support__ticket_changes'),
-] %}
-
 with quarantined as (
-    {%- for source_table, base_model in checked_sources %}
+    {%- for table in checked_landing_tables() %}
         select
-            '{{ source_table }}' as source_table,
+            '{{ table.source_table }}' as source_table,
             base._record_id as record_id,
             base._dq_rule as rule_name,
             'drop' as severity,
@@ -25,7 +16,7 @@ with quarantined as (
             base._rescued_data as rescued_data,
             base._source_file as source_file,
             base._ingested_at
-        from {{ ref(base_model) }} as base
+        from {{ ref(table.base_model) }} as base
         where
             base._is_quarantined
             {%- if is_incremental() %}

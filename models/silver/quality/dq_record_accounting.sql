@@ -5,40 +5,29 @@
 -- shows up; the reconciliation test asserts there is none of either.
 {{ config(materialized='view') }}
 
-{%- set accounted_sources = [
-    ('crm.customers', 'base_crm__customers', 'stg_crm__customers', 'customer_id'),
-    ('ecommerce.orders', 'base_ecommerce__orders', 'stg_ecommerce__orders', 'order_id'),
-    ('ecommerce.order_items', 'base_ecommerce__order_items', 'stg_ecommerce__order_items',
-        'order_item_id'),
-    ('ecommerce.products', 'base_ecommerce__products', 'stg_ecommerce__products', 'product_id'),
-    ('web.events', 'base_web__events', 'stg_web__events', 'event_id'),
-    ('support.ticket_changes', 'base_support__ticket_changes', 'stg_support__tickets',
-        'ticket_id'),
-] %}
-
 with quarantine as (
     select * from {{ ref('dq_quarantine') }}
 ),
 
 classified as (
-    {%- for source_table, base_model, staging_model, key in accounted_sources %}
+    {%- for table in checked_landing_tables() %}
         select
-            '{{ source_table }}' as source_table,
+            '{{ table.source_table }}' as source_table,
             quarantine.record_id is not null as is_quarantined,
             loaded._record_id is not null as is_loaded,
             not base._is_quarantined
             and row_number() over (
-                partition by base.{{ key }}, base._raw_record
+                partition by base.{{ table.key }}, base._raw_record
                 order by base._record_id
             ) > 1 as is_exact_duplicate,
-            current_version.{{ key }} is not null as has_current_version
-        from {{ ref(base_model) }} as base
+            current_version.{{ table.key }} is not null as has_current_version
+        from {{ ref(table.base_model) }} as base
         left join quarantine
             on base._record_id = quarantine.record_id
-        left join {{ ref(staging_model) }} as loaded
+        left join {{ ref(table.staging_model) }} as loaded
             on base._record_id = loaded._record_id
-        left join {{ ref(staging_model) }} as current_version
-            on base.{{ key }} = current_version.{{ key }}
+        left join {{ ref(table.staging_model) }} as current_version
+            on base.{{ table.key }} = current_version.{{ table.key }}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
@@ -75,8 +64,8 @@ counted as (
 
 -- one row per landing table, also for a table with no record yet
 landing_tables as (
-    {%- for source_table, base_model, staging_model, key in accounted_sources %}
-        select '{{ source_table }}' as source_table
+    {%- for table in checked_landing_tables() %}
+        select '{{ table.source_table }}' as source_table
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),

@@ -1,0 +1,21 @@
+{#-
+    The landing tables that pass through a base_* view with data-quality rules: the landing
+    table's name, its base view, its staging model and the staging key. The one list that
+    dq_quarantine and dq_record_accounting both loop over.
+-#}
+{% macro checked_landing_tables() %}
+    {{ return([
+        {'source_table': 'crm.customers', 'base_model': 'base_crm__customers',
+         'staging_model': 'stg_crm__customers', 'key': 'customer_id'},
+        {'source_table': 'ecommerce.orders', 'base_model': 'base_ecommerce__orders',
+         'staging_model': 'stg_ecommerce__orders', 'key': 'order_id'},
+        {'source_table': 'ecommerce.order_items', 'base_model': 'base_ecommerce__order_items',
+         'staging_model': 'stg_ecommerce__order_items', 'key': 'order_item_id'},
+        {'source_table': 'ecommerce.products', 'base_model': 'base_ecommerce__products',
+         'staging_model': 'stg_ecommerce__products', 'key': 'product_id'},
+        {'source_table': 'web.events', 'base_model': 'base_web__events',
+         'staging_model': 'stg_web__events', 'key': 'event_id'},
+        {'source_table': 'support.ticket_changes', 'base_model': 'base_support__ticket_changes',
+         'staging_model': 'stg_support__tickets', 'key': 'ticket_id'},
+    ]) }}
+{% endmacro %}
