@@ -102,7 +102,7 @@ def dbt_parse_args(
 
 
 @contextmanager
-def _parse_only_credentials() -> Iterator[None]:
+def parse_only_credentials() -> Iterator[None]:
     """The job profile reads DBT_HOST and DBT_ACCESS_TOKEN, which Databricks injects into dbt
     tasks. `dbt parse` renders the profile but never connects, so outside a job any value
     does: the workspace host if known, and a token that says what it is."""
@@ -131,7 +131,7 @@ def write_dbt_state(
     from dbt.cli.main import dbtRunner
 
     args = [*dbt_parse_args(bundle, project_dir, job), "--target-path", str(out), *extra_args]
-    with _parse_only_credentials():
+    with parse_only_credentials():
         result = dbtRunner().invoke(args)
     manifest = out / "manifest.json"
     if not result.success or not manifest.exists():
