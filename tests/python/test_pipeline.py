@@ -205,6 +205,11 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path) -> None:
         assert fingerprint(db, "gold", table) == fingerprint(
             built / "full.duckdb", "gold", table
         ), table
+    # the record ledger is incremental too: its verdict on every record after day 2 equals
+    # that of a full classification
+    assert fingerprint(db, "silver", "dq_record_ledger") == fingerprint(
+        built / "full.duckdb", "silver", "dq_record_ledger"
+    )
 
 
 def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
