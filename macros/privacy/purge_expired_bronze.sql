@@ -3,8 +3,9 @@
         dbt run-operation purge_expired_bronze
     deletes the raw history older than var bronze_retention_days: every bronze record
     ingested before the cutoff that silver does not serve as the current version of its key
-    (superseded versions, exact duplicates, quarantined records), and the raw copies of
-    quarantined records in the quarantine; then (Databricks) purges the deleted rows from
+    (superseded versions, exact duplicates, quarantined records), and the rows that
+    describe those records in the raw-copy relations (the quarantine, the record ledger),
+    matched by record id; then (Databricks) purges the deleted rows from
     storage (REORG ... APPLY (PURGE), VACUUM). A record that silver still loads from is
     kept at any age, so a full refresh of silver still rebuilds the same current state and
     int_customer_versions keeps a current version of every customer. Stops, changing
@@ -32,22 +33,43 @@
             ~ ' where ' ~ entry.record_id[0] ~ ' is not null') %}
     {% endfor %}
 
-    {% set plan = [] %}
-    {% for entry in relations
-        if (entry.is_bronze or entry.is_raw_copy) and '_ingested_at' in entry.columns %}
+    {#- bronze: the expired records silver does not load -#}
+    {% set purged = {} %}
+    {% for entry in relations if entry.is_bronze and '_ingested_at' in entry.columns %}
         {% set condition = expired %}
-        {% if entry.is_bronze and entry.record_id and loaded %}
+        {% if entry.record_id and loaded %}
             {% set condition = expired ~ ' and coalesce(' ~ entry.record_id[0] ~ ' not in ('
                 ~ loaded | join(' union all ') ~ '), false)' %}
         {% endif %}
-        {% set rows = run_query('select count(*) from ' ~ entry.relation ~ ' where ' ~ condition).rows[0][0] | int %}
-        {% if rows > 0 %}
-            {% do privacy_check_reingestion(operation, entry, condition) %}
-            {% do plan.append({'relation': entry.relation, 'action': 'purged', 'rows': rows,
-                'condition': condition}) %}
+        {% do purged.update({entry.name: {'entry': entry, 'condition': condition}}) %}
+    {% endfor %}
+    {#- raw copies (the quarantine, the record ledger): the rows of the purged records,
+        by record id, deleted first while bronze still holds them -#}
+    {% set ordered = [] %}
+    {% for entry in relations if entry.is_raw_copy and entry.record_id and not entry.is_bronze %}
+        {% set records = [] %}
+        {% for bronze in purged.values() if bronze.entry.record_id %}
+            {% do records.append('select ' ~ bronze.entry.record_id[0] ~ ' from '
+                ~ bronze.entry.relation ~ ' where ' ~ bronze.condition) %}
+        {% endfor %}
+        {% if records %}
+            {% do ordered.append({'entry': entry, 'condition': 'coalesce(' ~ entry.record_id[0]
+                ~ ' in (' ~ records | join(' union all ') ~ '), false)'}) %}
         {% endif %}
-        {% do log(operation ~ (" (dry run)" if dry_run else "") ~ ": " ~ entry.relation ~ ": "
-            ~ rows ~ " record(s) ingested before " ~ cutoff ~ " UTC", info=true) %}
+    {% endfor %}
+    {% do ordered.extend(purged.values()) %}
+
+    {% set plan = [] %}
+    {% for step in ordered %}
+        {% set rows = run_query('select count(*) from ' ~ step.entry.relation ~ ' where '
+            ~ step.condition).rows[0][0] | int %}
+        {% if rows > 0 %}
+            {% do privacy_check_reingestion(operation, step.entry, step.condition) %}
+            {% do plan.append({'relation': step.entry.relation, 'action': 'purged', 'rows': rows,
+                'condition': step.condition}) %}
+        {% endif %}
+        {% do log(operation ~ (" (dry run)" if dry_run else "") ~ ": " ~ step.entry.relation ~ ": "
+            ~ rows ~ " record(s) to purge (ingested before " ~ cutoff ~ " UTC)", info=true) %}
     {% endfor %}
     {% if dry_run %}
         {{ return(none) }}

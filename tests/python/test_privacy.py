@@ -299,15 +299,18 @@ def expired_files(workdir: Path) -> list[str]:
     return [str(p) for p in files if p.stem.rsplit("_", 1)[1] in days]
 
 
-def raw_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The relations keeping raw landing records (bronze, the quarantine) and their file column."""
-    bronze = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'bronze'"
-    ).fetchall()
-    return {
-        **{f"bronze.{t}": "_source_file" for (t,) in bronze},
-        "silver.dq_quarantine": "source_file",
-    }
+def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The relations keeping raw landing records (bronze) or one row per record of them
+    (silver tables with a record_id: the quarantine, the record ledger)."""
+    return [
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' and (table_schema = 'bronze' or "
+            "(table_schema = 'silver' and table_name in (select table_name "
+            "from information_schema.columns where column_name = 'record_id'))) order by 1, 2"
+        ).fetchall()
+    ]
 
 
 def loaded_record_ids(con: duckdb.DuckDBPyConnection) -> str:
@@ -324,24 +327,36 @@ def loaded_record_ids(con: duckdb.DuckDBPyConnection) -> str:
 
 @pytest.fixture(scope="module")
 def aged(warehouse: Path, forgotten: dict) -> dict:
-    """Back-date the records of the first extract days to before the retention, as if they
-    had been ingested years ago, and count what the purge must remove: in bronze the records
-    silver does not load (superseded, duplicate, quarantined), in the quarantine all."""
+    """Back-date the bronze records of the first extract days to before the retention, as
+    if they had been ingested years ago, and count what the purge must remove: the ones
+    silver does not load (superseded, duplicate, quarantined), and the rows of the
+    quarantine and the record ledger that describe them."""
     files = expired_files(warehouse)
     expected = {}
     with duckdb.connect(str(warehouse / f"{DB}.duckdb")) as con:
-        loaded = loaded_record_ids(con)
-        for table, file_column in raw_tables(con).items():
-            in_files = f"{file_column} in (select unnest(?::varchar[]))"
-            con.execute(
-                f"update {table} set _ingested_at = _ingested_at "
-                f"- interval {RETENTION_DAYS + 5} day where {in_files}",
-                [files],
-            )
-            not_loaded = f" and _record_id not in ({loaded})" if table.startswith("bronze") else ""
-            expected[table] = con.execute(
-                f"select count(*) from {table} where {in_files}{not_loaded}", [files]
-            ).fetchone()[0]
+        purged_sql = []
+        for table in raw_tables(con):
+            if table.startswith("bronze."):
+                in_files = "_source_file in (select unnest(?::varchar[]))"
+                con.execute(
+                    f"update {table} set _ingested_at = _ingested_at "
+                    f"- interval {RETENTION_DAYS + 5} day where {in_files}",
+                    [files],
+                )
+                condition = f"{in_files} and _record_id not in ({loaded_record_ids(con)})"
+                expected[table] = con.execute(
+                    f"select count(*) from {table} where {condition}", [files]
+                ).fetchone()[0]
+                purged_sql.append(
+                    f"select _record_id from {table} where "
+                    + condition.replace("?::varchar[]", f"{files!r}::varchar[]")
+                )
+        for table in raw_tables(con):
+            if table.startswith("silver."):
+                expected[table] = con.execute(
+                    f"select count(*) from {table} where record_id in "
+                    f"({' union all '.join(purged_sql)})"
+                ).fetchone()[0]
     return {"files": files, "expected": {t: n for t, n in expected.items() if n}}
 
 
@@ -397,7 +412,9 @@ def rebuilt(warehouse: Path, forgotten: dict, purged: dict) -> dict:
     """`dbt build` after the erasure and the purge: incremental, with every data test."""
     with connect(warehouse) as con:
         raw_counts = {
-            t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in raw_tables(con)
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in raw_tables(con)
+            if t.startswith("bronze.")
         }
     dbt(warehouse, DB, "build")
     run_results = json.loads((warehouse / f"target_{DB}" / "run_results.json").read_text())
