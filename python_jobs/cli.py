@@ -147,3 +147,35 @@ def bench(
     figures = run_benchmark(scale, days, seed, workdir.resolve(), console)
     print_figures(figures, console)
     console.print(f"Figures written to {workdir / 'bench.json'}")
+
+
+@app.command(name="dbt-state")
+def dbt_state(
+    bundle_json: Annotated[
+        Path,
+        typer.Argument(help="Output of `databricks bundle validate -t prod --output json`."),
+    ],
+    out: Annotated[Path, typer.Option(help="Folder to write manifest.json to.")] = Path(
+        "prod-state"
+    ),
+    job: Annotated[str, typer.Option(help="Bundle job whose dbt tasks to follow.")] = (
+        "customer360_daily"
+    ),
+    project_dir: Annotated[
+        Path, typer.Option(help="The dbt project: the bundle root, where databricks.yml is.")
+    ] = Path("."),
+) -> None:
+    """Write the manifest of a deployed job's dbt tasks (dbt parse with their target and vars):
+    the --state of slim CI."""
+    from python_jobs import deploy
+
+    err = Console(stderr=True)
+    try:
+        bundle = deploy.read_bundle(bundle_json)
+        manifest = deploy.write_dbt_state(
+            bundle, out.resolve(), project_dir=project_dir.resolve(), job=job
+        )
+    except deploy.DeployError as exc:
+        err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    Console().print(f"Wrote {manifest}")

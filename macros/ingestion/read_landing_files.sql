@@ -73,44 +73,52 @@
 {% endmacro %}
 
 
-{#- CSV and Parquet: columns matched by name; contract columns a file lacks are null, columns the contract lacks go to _rescued_data. -#}
+{#-
+    CSV and Parquet: columns matched by name; contract columns a file lacks are null, columns
+    the contract lacks go to _rescued_data. Parquet files are read together (their schemas are
+    in their footers). CSV files are read in groups of the same header, each with the dialect
+    given, so that DuckDB does not sniff every file (union_by_name would, twice).
+-#}
 {% macro duckdb__read_tabular_files(contract, file_list) %}
     {%- if contract.format == 'csv' -%}
-        {%- set reader -%}
-            read_csv({{ file_list }}, header = true, all_varchar = true, union_by_name = true,
-                null_padding = true, strict_mode = false, filename = true)
-        {%- endset -%}
+        {%- set headers = run_query(
+            "select filename, rtrim(split_part(content, chr(10), 1), chr(13)) as header"
+            ~ " from read_text(" ~ file_list ~ ") order by filename") -%}
+        {%- set groups = {} -%}
+        {%- for filename, header in headers.rows -%}
+            {%- do groups.setdefault(header, []).append(filename) -%}
+        {%- endfor -%}
+        {%- for header, files in groups.items() %}
+            {%- set present = header.split(',') | map('trim') | map('replace', '"', '') | list -%}
+            {%- set reader -%}
+                read_csv([{% for file in files %}'{{ file }}'{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
+                    delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
+                    filename = true, columns = {
+                    {%- for name in present %}'{{ name }}': 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
+                })
+            {%- endset %}
+            {{ duckdb__tabular_records(contract, reader, present) }}
+            {{ 'union all' if not loop.last }}
+        {%- endfor %}
     {%- else -%}
         {%- set reader -%}
             read_parquet({{ file_list }}, union_by_name = true, filename = true, file_row_number = true)
         {%- endset -%}
+        {%- set described = run_query('describe select * from ' ~ reader) -%}
+        {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
     {%- endif -%}
-    {%- set described = run_query('describe select * from ' ~ reader) -%}
-    {%- set present = described.columns[0].values() | list -%}
+{% endmacro %}
+
+
+{#-
+    The records of one tabular read whose columns are `present`: contract columns cast to
+    their bronze type (null when absent), the others as JSON in _rescued_data, and each
+    record's row in its file (CSV: counted in scan order, which DuckDB keeps; Parquet: the
+    reader's file_row_number).
+-#}
+{% macro duckdb__tabular_records(contract, reader, present) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
         | reject('in', ['filename', 'file_row_number']) | list -%}
-    with scanned as (
-        select
-            *,
-            {%- if contract.format == 'csv' %}
-            row_number() over () as _scan_row_number
-            {%- else %}
-            file_row_number + 1 as _scan_row_number
-            {%- endif %}
-        from {{ reader }}
-    ),
-
-    numbered as (
-        select
-            *,
-            {%- if contract.format == 'csv' %}
-            _scan_row_number - min(_scan_row_number) over (partition by filename) + 1
-            {%- else %}
-            _scan_row_number
-            {%- endif %} as _source_row_number
-        from scanned
-    )
-
     select
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in present %}
@@ -129,8 +137,19 @@
         {%- endif %}
         false as _is_malformed,
         filename as _source_file,
-        cast(_source_row_number as bigint) as _source_row_number
-    from numbered
+        {%- if contract.format == 'csv' %}
+        cast(_scan_row_number - min(_scan_row_number) over (partition by filename) + 1 as bigint)
+        {%- else %}
+        cast(file_row_number + 1 as bigint)
+        {%- endif %} as _source_row_number
+    from (
+        select
+            *
+            {%- if contract.format == 'csv' %},
+            row_number() over () as _scan_row_number
+            {%- endif %}
+        from {{ reader }}
+    ) as scanned
 {% endmacro %}
 
 

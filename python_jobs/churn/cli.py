@@ -41,6 +41,27 @@ ModelName = Annotated[
         "--model-name", help="Registered model name (default: C360_CHURN_MODEL_NAME or per engine)."
     ),
 ]
+# Engine, warehouse and table as options too: a Databricks job's Python wheel task passes
+# parameters, not environment variables (resources/customer360_daily.job.yml).
+Engine = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or databricks (default: C360_ENGINE, else duckdb)."),
+]
+HttpPath = Annotated[
+    str | None,
+    typer.Option(
+        "--http-path",
+        help="HTTP path of the SQL warehouse to read the features from on Databricks "
+        "(default: DATABRICKS_HTTP_PATH).",
+    ),
+]
+FeaturesTable = Annotated[
+    str | None,
+    typer.Option(
+        "--features-table",
+        help="Table of churn features (default: C360_CHURN_FEATURES_TABLE or per engine).",
+    ),
+]
 
 
 @contextmanager
@@ -65,6 +86,9 @@ def _user_errors() -> Iterator[None]:
 
 @app.command()
 def train(
+    engine: Engine = None,
+    http_path: HttpPath = None,
+    features_table: FeaturesTable = None,
     tracking_uri: TrackingUri = None,
     registry_uri: RegistryUri = None,
     model_name: ModelName = None,
@@ -89,6 +113,9 @@ def train(
     console = Console()
     with _user_errors():
         settings = ChurnSettings.from_env(
+            engine=engine,
+            databricks_http_path=http_path,
+            features_table=features_table,
             tracking_uri=tracking_uri,
             registry_uri=registry_uri,
             model_name=model_name,

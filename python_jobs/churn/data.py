@@ -1,12 +1,15 @@
 """Load and validate ``gold.churn_features`` and turn it into model input.
 
 Locally the table is read from the DuckDB file that dbt builds; with ``engine=databricks``
-it is read from the SQL warehouse with databricks-sql-connector (``<catalog>.gold...``).
-Both return the same pandas frame with normalised dtypes.
+it is read from the SQL warehouse with databricks-sql-connector (``<catalog>.gold...``),
+authenticated by a token or OAuth service principal from the environment, or, inside a
+Databricks job, by the job's own identity. Both return the same pandas frame with normalised
+dtypes.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -89,6 +92,13 @@ def _load_duckdb(settings: ChurnSettings) -> pd.DataFrame:
 
 
 def _databricks_connect_kwargs(settings: ChurnSettings) -> dict[str, Any]:
+    explicit = settings.databricks_token is not None or (
+        bool(settings.databricks_client_id) and settings.databricks_client_secret is not None
+    )
+    if not explicit and in_databricks_runtime():
+        # A task of a Databricks job: the job's own identity (its run-as user or service
+        # principal) through databricks-sdk's runtime authentication, which also knows the host.
+        return _runtime_connect_kwargs(settings)
     if not settings.databricks_host or not settings.databricks_http_path:
         raise ChurnJobError(
             "engine=databricks needs a SQL warehouse: set DATABRICKS_HOST and "
@@ -108,6 +118,29 @@ def _databricks_connect_kwargs(settings: ChurnSettings) -> dict[str, Any]:
             "DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET for a service principal."
         )
     return kwargs
+
+
+def in_databricks_runtime() -> bool:
+    """True inside Databricks compute (a job task, a notebook): the runtime sets this variable."""
+    return bool(os.environ.get("DATABRICKS_RUNTIME_VERSION"))
+
+
+def _runtime_connect_kwargs(settings: ChurnSettings) -> dict[str, Any]:
+    if not settings.databricks_http_path:
+        raise ChurnJobError(
+            "engine=databricks needs a SQL warehouse: pass --http-path "
+            "/sql/1.0/warehouses/<id> (or set DATABRICKS_HTTP_PATH)."
+        )
+    from databricks.sdk.core import Config
+
+    config = Config(host=settings.databricks_host) if settings.databricks_host else Config()
+    host = (config.host or "").removeprefix("https://").rstrip("/")
+    return {
+        "server_hostname": host,
+        "http_path": settings.databricks_http_path,
+        # databricks-sql-connector calls this for a header factory; Config.authenticate is one.
+        "credentials_provider": lambda: config.authenticate,
+    }
 
 
 def _oauth_m2m_provider(host: str, client_id: str, client_secret: Any) -> Callable[[], Any]:

@@ -240,6 +240,17 @@ def test_merge_settings_are_decided_per_engine(nodes):
 
 
 def test_python_models_run_on_serverless_with_the_project_wheel(nodes):
+    """dbt-databricks' own job compiler turns each Python model's config into a serverless
+    task in an environment of version 2 (Python 3.11, the project's) that installs the
+    wheel; the Databricks SDK's job types accept both."""
+    from databricks.sdk.service.jobs import JobEnvironment, SubmitTask
+    from dbt.adapters.databricks.python_models.python_config import ParsedPythonModel
+    from dbt.adapters.databricks.python_models.python_submissions import PythonJobConfigCompiler
+
+    class NoPermissions:
+        def build_job_permissions(self, job_grants, access_control_list):
+            return []
+
     python_models = {
         name: node
         for name, node in layer_nodes(nodes, "gold").items()
@@ -247,13 +258,19 @@ def test_python_models_run_on_serverless_with_the_project_wheel(nodes):
     }
     assert set(python_models) == {"clv_model_fits", "customer_clv", "churn_scores"}
     for name, node in python_models.items():
-        config = node["config"]
-        assert config["submission_method"] == "serverless_cluster", name
-        assert config["environment_key"] == "customer360_ml", name
-        assert any(
-            dep.startswith("/Volumes/") and dep.endswith(".whl")
-            for dep in config["environment_dependencies"]
-        ), name
+        assert node["config"]["submission_method"] == "serverless_cluster", name
+        job = PythonJobConfigCompiler(
+            None, NoPermissions(), ParsedPythonModel(**node), cluster_spec={}
+        ).compile(f"/Workspace/Users/dbt/{name}")
+        task = {k: v for k, v in job.job_spec.items() if k != "queue"}
+        assert SubmitTask.from_dict(task).environment_key == "customer360_ml", name
+        (environment,) = [
+            JobEnvironment.from_dict(e) for e in job.additional_job_config["environments"]
+        ]
+        assert environment.environment_key == "customer360_ml", name
+        assert environment.spec.environment_version == "2", name
+        (wheel,) = environment.spec.dependencies
+        assert wheel.startswith("/Volumes/customer360_dev/") and wheel.endswith(".whl"), name
 
 
 def test_behaviour_flag_for_column_masks_is_read_by_dbt_databricks(governance):
@@ -347,6 +364,7 @@ def test_databricks_settings_are_off_on_duckdb(runs):
             config = node["config"]
             assert not config.get("grants"), name
             assert config.get("submission_method") is None, name
+            assert config.get("python_job_config") is None, name
             assert config.get("matched_condition") is None, name
             if layer == "bronze":
                 assert config["materialized"] == "incremental", name

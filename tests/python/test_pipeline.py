@@ -36,8 +36,9 @@ LINEAGE_COLUMNS = {"_ingested_at", "_max_ingested_at", "_batch_id", "fitted_at"}
 pytestmark = pytest.mark.slow
 
 
-def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {
+def dbt_env(workdir: Path, db: str) -> dict[str, str]:
+    """The environment of a dbt command on the warehouse `db` built from workdir/landing."""
+    return {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO),
         "DO_NOT_TRACK": "1",
@@ -46,10 +47,13 @@ def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.Co
         "DBT_TARGET_PATH": str(workdir / f"target_{db}"),
         "DBT_LOG_PATH": str(workdir / "logs"),
     }
+
+
+def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run(
         [DBT, *args, "--exclude", "tag:churn_scoring", "tag:test_fixtures"],
         cwd=REPO,
-        env=env,
+        env=dbt_env(workdir, db),
         capture_output=True,
         text=True,
     )

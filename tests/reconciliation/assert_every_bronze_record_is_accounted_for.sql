@@ -4,7 +4,7 @@
 select *
 from {{ ref('dq_record_accounting') }}
 where
-    unaccounted_records > 0
+    unaccounted_records != 0
     or double_counted_records > 0
     or bronze_records != loaded_records + quarantined_records
     + duplicate_records + superseded_records

@@ -12,8 +12,22 @@
 
 {%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
 
+-- only the columns a session needs: the windows below sort every event of a visitor
 with events as (
-    select * from {{ ref('stg_web__events') }}
+    select
+        anonymous_id,
+        event_id,
+        customer_id,
+        event_type,
+        page_url,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        referrer,
+        device_type,
+        event_at,
+        _ingested_at
+    from {{ ref('stg_web__events') }}
 ),
 
 identities as (

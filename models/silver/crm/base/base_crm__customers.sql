@@ -37,10 +37,10 @@ renamed as (
         -- lineage
         source._is_malformed,
         source._rescued_data,
-        {{ to_json_object(['source.customer_id', 'source.first_name', 'source.last_name',
+        {{ raw_record(['source.customer_id', 'source.first_name', 'source.last_name',
             'source.email', 'source.phone', 'source.country', 'source.city', 'source.tier',
             'source.marketing_consent', 'source.signup_at', 'source.updated_at',
-            'source.is_deleted', 'source.preferred_language']) }} as _raw_record,
+            'source.is_deleted', 'source.preferred_language']) }},
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -21,8 +21,8 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ to_json_object(['source.order_id', 'source.line_number', 'source.product_id',
-            'source.quantity', 'source.unit_price', 'source.updated_at']) }} as _raw_record,
+        {{ raw_record(['source.order_id', 'source.line_number', 'source.product_id',
+            'source.quantity', 'source.unit_price', 'source.updated_at']) }},
         source._record_id,
         source._source_file,
         source._ingested_at

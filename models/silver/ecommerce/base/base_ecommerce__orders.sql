@@ -35,10 +35,10 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ to_json_object(['source.order_id', 'source.customer_id', 'source.order_status',
+        {{ raw_record(['source.order_id', 'source.customer_id', 'source.order_status',
             'source.channel', 'source.currency', 'source.order_total',
             'source.shipping_amount', 'source.ordered_at', 'source.updated_at',
-            'source.coupon_code']) }} as _raw_record,
+            'source.coupon_code']) }},
         source._record_id,
         source._source_file,
         source._ingested_at

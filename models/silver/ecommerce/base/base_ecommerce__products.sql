@@ -34,9 +34,9 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ to_json_object(['source.product_id', 'source.product_name', 'source.category',
+        {{ raw_record(['source.product_id', 'source.product_name', 'source.category',
             'source.brand', 'source.list_price', 'source.currency', 'source.is_active',
-            'source.updated_at']) }} as _raw_record,
+            'source.updated_at']) }},
         source._record_id,
         source._source_file,
         source._ingested_at

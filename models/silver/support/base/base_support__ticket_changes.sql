@@ -28,9 +28,8 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ to_json_object(['source.ticket_id', 'source.customer_id', 'source.status',
-            'source._change_type', 'source._commit_version', 'source._commit_timestamp']) }}
-            as _raw_record,
+        {{ raw_record(['source.ticket_id', 'source.customer_id', 'source.status',
+            'source._change_type', 'source._commit_version', 'source._commit_timestamp']) }},
         source._record_id,
         source._source_file,
         source._ingested_at

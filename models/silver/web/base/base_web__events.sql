@@ -27,8 +27,8 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ to_json_object(['source.event_id', 'source.anonymous_id', 'source.customer_id',
-            'source.event_type', 'source.event_at', 'source.page_url']) }} as _raw_record,
+        {{ raw_record(['source.event_id', 'source.anonymous_id', 'source.customer_id',
+            'source.event_type', 'source.event_at', 'source.page_url']) }},
         source._record_id,
         source._source_file,
         source._ingested_at
