@@ -31,18 +31,18 @@ with quarantine as (
     {{ table.base_model }}_counts as (
         select
             '{{ table.source_table }}' as source_table,
-            (select count(*) from {{ ref(table.base_model) }}) as bronze_records,
-            (select count(*) from {{ ref(table.staging_model) }}) as loaded_records,
+            (select count(*) as n from {{ ref(table.base_model) }}) as bronze_records,
+            (select count(*) as n from {{ ref(table.staging_model) }}) as loaded_records,
             (
-                select count(*) from quarantine
+                select count(*) as n from quarantine
                 where quarantine.source_table = '{{ table.source_table }}'
             ) as quarantined_records,
             coalesce(sum(versions.records), 0) - count(*) as duplicate_records,
             count(*) - count(distinct versions.record_key) as superseded_records,
             count(distinct versions.record_key)
-            - (select count(*) from {{ ref(table.staging_model) }}) as unaccounted_records,
+            - (select count(*) as n from {{ ref(table.staging_model) }}) as unaccounted_records,
             (
-                select count(*)
+                select count(*) as n
                 from {{ ref(table.staging_model) }} as loaded
                 inner join quarantine
                     on loaded._record_id = quarantine.record_id
