@@ -26,11 +26,7 @@ with landed as (
 with_lineage as (
     select
         *,
-        concat(
-            replace(_source_file, '{{ var("landing_root") }}/', ''),
-            ':',
-            lpad(cast(_source_row_number as {{ dbt.type_string() }}), 9, '0')
-        ) as _record_id,
+        {{ landing_record_id() | trim }} as _record_id,
         '{{ source_name }}' as _data_source,
         '{{ invocation_id }}' as _batch_id,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as _ingested_at

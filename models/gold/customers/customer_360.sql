@@ -22,8 +22,20 @@ rfm as (
     select * from {{ ref('customer_rfm') }}
 ),
 
+country_codes as (
+    select * from {{ ref('country_codes') }}
+),
+
 observation as (
     select {{ observation_end_date() }} as end_date
+),
+
+-- the seed maps every spelling of a country to its code: one region per code
+country_regions as (
+    select distinct
+        country_code,
+        region
+    from country_codes
 ),
 
 customer_ids as (
@@ -106,8 +118,10 @@ joined as (
         customers.first_name,
         customers.last_name,
         customers.email,
+        customers.phone,
         customers.country_code,
         customers.country_name,
+        country_regions.region,
         customers.city,
         customers.tier,
         coalesce(customers.is_email_valid, false) as is_email_valid,
@@ -144,6 +158,8 @@ joined as (
     cross join observation
     left join customers
         on customer_ids.customer_id = customers.customer_id
+    left join country_regions
+        on customers.country_code = country_regions.country_code
     left join order_metrics
         on customer_ids.customer_id = order_metrics.customer_id
     left join web_metrics
@@ -165,8 +181,10 @@ final as (
         cast(first_name as {{ dbt.type_string() }}) as first_name,
         cast(last_name as {{ dbt.type_string() }}) as last_name,
         cast(email as {{ dbt.type_string() }}) as email,
+        cast(phone as {{ dbt.type_string() }}) as phone,
         cast(country_code as {{ dbt.type_string() }}) as country_code,
         cast(country_name as {{ dbt.type_string() }}) as country_name,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(city as {{ dbt.type_string() }}) as city,
         cast(tier as {{ dbt.type_string() }}) as tier,
         cast(acquisition_source as {{ dbt.type_string() }}) as acquisition_source,

@@ -17,6 +17,7 @@ final as (
         cast(first_name as {{ dbt.type_string() }}) as first_name,
         cast(last_name as {{ dbt.type_string() }}) as last_name,
         cast(email as {{ dbt.type_string() }}) as email,
+        cast(phone as {{ dbt.type_string() }}) as phone,
         cast(country_code as {{ dbt.type_string() }}) as country_code,
         cast(country_name as {{ dbt.type_string() }}) as country_name,
         cast(city as {{ dbt.type_string() }}) as city,
