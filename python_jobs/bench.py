@@ -80,13 +80,20 @@ def _layer_seconds(target_dir: Path) -> dict[str, float]:
     return per_layer
 
 
+def _slowest_nodes(workdir: Path, key: str, count: int = 8) -> list[tuple[str, float]]:
+    """The nodes of a step that took longest (name, seconds), from its run_results."""
+    results = json.loads((workdir / f"run_results_{key}.json").read_text())["results"]
+    slowest = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:count]
+    return [(r["unique_id"].split(".")[-1], round(r["execution_time"], 1)) for r in slowest]
+
+
 def _landing_records(landing: Path) -> int:
     """Landing records written so far, from the generator's manifest."""
     manifest = json.loads((landing / "_manifest.json").read_text())
     return sum(int(entity["rows"]) for entity in manifest["entities"].values())
 
 
-def _run(name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
+def _run(key: str, name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
     console.print(f"[bold]→ {name}[/bold]: {' '.join(args)}")
     start = time.perf_counter()
     returncode, stdout, stderr, peak = _run_measured(args, env)
@@ -94,7 +101,12 @@ def _run(name: str, args: list[str], env: dict[str, str], console: Console) -> S
     if returncode != 0:
         console.print(stdout[-4000:], stderr[-2000:])
         raise SystemExit(f"{name} failed (exit {returncode}); output above.")
-    layers = _layer_seconds(Path(env["DBT_TARGET_PATH"])) if "dbt" in args[0] else {}
+    layers = {}
+    if "dbt" in args[0]:
+        target = Path(env["DBT_TARGET_PATH"])
+        layers = _layer_seconds(target)
+        # keep each step's node timings: where the time goes (see _slowest_nodes)
+        shutil.copy(target / "run_results.json", target.parent / f"run_results_{key}.json")
     console.print(f"  {seconds:.1f} s")
     return Step(name, seconds, peak, layers)
 
@@ -125,6 +137,7 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
     gen = [sys.executable, "-m", "python_jobs", "generate", "--out", str(landing), "--quiet"]
     steps: dict[str, Step] = {}
     steps["generate"] = _run(
+        "generate",
         "generate landing data",
         [*gen, "--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"],
         base_env,
@@ -133,29 +146,33 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
     records = _landing_records(landing)
 
     steps["empty_build"] = _run(
+        "empty_build",
         "dbt build, empty landing (fixed cost)",
         [dbt, "build", *EXCLUDE],
         env_for("empty_build", empty_landing),
         console,
     )
     steps["empty_run"] = _run(
+        "empty_run",
         "dbt run, empty landing (fixed cost)",
         [dbt, *RUN, *EXCLUDE],
         env_for("empty_run", empty_landing),
         console,
     )
     steps["full_build"] = _run(
+        "full_build",
         "dbt build, full (with every test)",
         [dbt, "build", *EXCLUDE],
         env_for("full_build", landing),
         console,
     )
     steps["full_run"] = _run(
-        "dbt run, full", [dbt, *RUN, *EXCLUDE], env_for("full_run", landing), console
+        "full_run", "dbt run, full", [dbt, *RUN, *EXCLUDE], env_for("full_run", landing), console
     )
-    steps["next_day"] = _run("generate day 2", [*gen, "--next-day"], base_env, console)
+    steps["next_day"] = _run("next_day", "generate day 2", [*gen, "--next-day"], base_env, console)
     new_records = _landing_records(landing) - records
     steps["incremental_run"] = _run(
+        "incremental_run",
         "dbt run, day-2 incremental",
         [dbt, *RUN, *EXCLUDE],
         env_for("full_run", landing),
@@ -187,6 +204,9 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "fixed_cost_run_seconds": empty_run.seconds,
         "incremental_run_seconds": incr.seconds,
         "incremental_over_full_data_work": data_incr / data_run if data_run > 0 else None,
+        "slowest_nodes": {
+            key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run")
+        },
     }
     (workdir / "bench.json").write_text(json.dumps(figures, indent=2))
     return figures
@@ -227,3 +247,6 @@ def print_figures(figures: dict, console: Console) -> None:
         if ratio is not None
         else "n/a"
     )
+    for key, nodes in figures.get("slowest_nodes", {}).items():
+        listed = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in nodes)
+        console.print(f"slowest nodes of {key}: {listed}")
