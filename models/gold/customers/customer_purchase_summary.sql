@@ -57,7 +57,7 @@ per_customer as (
         count(*) - 1 as frequency,
         {{ dbt.datediff('min(transaction_date)', 'max(transaction_date)', 'day') }}
             as days_first_to_last,
-        avg(case when transaction_number > 1 then transaction_value_eur end)
+        avg(case when transaction_number > 1 then cast(transaction_value_eur as double) end)
             as repeat_transaction_mean_eur
     from numbered
     group by customer_id
