@@ -136,7 +136,7 @@ def spark_parity() -> None:
     from python_jobs.spark_parity import ParityError, compare_warehouses, spark_warehouse_dir
     from python_jobs.warehouse import duckdb_path
 
-    console = Console()
+    console = Console(width=max(Console().width, 110))
     try:
         results = compare_warehouses(duckdb_path(), spark_warehouse_dir())
     except ParityError as exc:
