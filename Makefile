@@ -63,7 +63,7 @@ lint: install  ## sqlfluff on the models, ruff on the Python
 	$(BIN)/ruff format --check python_jobs tests models
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
-test: data build pytest lint  ## everything CI runs
+test: data build pytest lint spark-check  ## everything CI runs
 
 # The SQL side of the project on a real Spark engine (dbt-spark session method, local pyspark,
 # parquet tables), compared table by table with the DuckDB warehouse: databricks/SPARK_CHECK.md.
