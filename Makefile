@@ -69,6 +69,7 @@ test: data build pytest lint spark-check  ## everything CI runs
 # parquet tables), compared table by table with the DuckDB warehouse: databricks/SPARK_CHECK.md.
 spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spark; compare with DuckDB
 	@test -f "$(C360_LANDING_ROOT)/_manifest.json" || $(MAKE) --no-print-directory data
+	@mkdir -p "$(dir $(C360_DUCKDB_PATH))"
 	@test -f "$(C360_DUCKDB_PATH)" || $(BIN)/dbt build --target local --selector spark_check --resource-type seed model snapshot
 	@rm -rf "$(C360_SPARK_DIR)" && mkdir -p "$(C360_SPARK_DIR)"
 	@echo "Spark's own log: $(C360_SPARK_DIR)/jvm.log"
