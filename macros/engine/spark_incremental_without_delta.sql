@@ -19,6 +19,6 @@
             ~ file_format ~ ": run with --full-refresh (make spark-check does), which builds it"
             ~ " as a table.") }}
     {%- endif -%}
-    {{ log(this ~ ": " ~ strategy ~ " needs Delta; built as a " ~ file_format ~ " table.") }}
+    {{ log(this ~ ": " ~ strategy ~ " needs Delta; built as a " ~ file_format ~ " table.", info=true) }}
     {{ return(materialization_table_spark()) }}
 {% endmaterialization %}

@@ -45,7 +45,8 @@
             ~ " changes on the same input (expected none).") }}
     {%- endif -%}
     {{ log(target_relation ~ ": snapshots need Delta; built as its first run in a "
-        ~ file_format ~ " table; the change detection of a later run found no change.") }}
+        ~ file_format ~ " table; the change detection of a later run found no change.",
+        info=true) }}
 
     {{ run_hooks(post_hooks) }}
     {%- do persist_docs(target_relation, model) -%}
