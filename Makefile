@@ -12,6 +12,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
 export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
+# the spark target's metastore and parquet tables (make spark-check)
+export C360_SPARK_DIR ?= $(CURDIR)/data/spark
 export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/data/mlflow/mlflow.db
 ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
@@ -24,7 +26,7 @@ DAYS ?= 365
 SEED ?= 42
 BENCH_SCALE ?= 1
 
-.PHONY: help install data build run test lint pytest dbt-test clean docs bench
+.PHONY: help install data build run test lint pytest dbt-test clean docs bench spark-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,7 +65,20 @@ lint: install  ## sqlfluff on the models (after make build), ruff on the Python
 	$(BIN)/ruff format --check python_jobs tests models
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
-test: data build pytest lint  ## everything CI runs
+test: data build pytest lint spark-check  ## everything CI runs
+
+# The SQL side of the project on a real Spark engine (dbt-spark session method, local pyspark,
+# parquet tables), compared table by table with the DuckDB warehouse: databricks/SPARK_CHECK.md.
+spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spark; compare with DuckDB
+	@test -f "$(C360_LANDING_ROOT)/_manifest.json" || $(MAKE) --no-print-directory data
+	@mkdir -p "$(dir $(C360_DUCKDB_PATH))"
+	@test -f "$(C360_DUCKDB_PATH)" || $(BIN)/dbt build --target local --selector spark_check --resource-type seed model snapshot
+	@rm -rf "$(C360_SPARK_DIR)" && mkdir -p "$(C360_SPARK_DIR)"
+	@echo "Spark's own log: $(C360_SPARK_DIR)/jvm.log"
+	$(BIN)/dbt build --target spark --selector spark_check --full-refresh 2>>"$(C360_SPARK_DIR)/jvm.log"
+	$(BIN)/python -m python_jobs spark-parity
+	$(BIN)/sqlfluff lint models/bronze --disregard-sqlfluffignores --config .sqlfluff-bronze 2>>"$(C360_SPARK_DIR)/jvm.log"
+	$(BIN)/dbt parse --target databricks --target-path target/databricks
 
 docs: install  ## generate and serve the docs site
 	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080

@@ -130,6 +130,38 @@ def analysis(
     run_analysis(name, limit, Console())
 
 
+@app.command("spark-parity")
+def spark_parity() -> None:
+    """Compare the tables make spark-check built on local Spark with the DuckDB warehouse's."""
+    from python_jobs.spark_parity import ParityError, compare_warehouses, spark_warehouse_dir
+    from python_jobs.warehouse import duckdb_path
+
+    console = Console(width=max(Console().width, 110))
+    try:
+        results = compare_warehouses(duckdb_path(), spark_warehouse_dir())
+    except ParityError as exc:
+        Console(stderr=True).print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    table = Table("rows:", "DuckDB", "Spark", "only DuckDB", "only Spark", "differs in")
+    table.columns[0].no_wrap = True
+    for result in results:
+        table.add_row(
+            result.table,
+            f"{result.duckdb_rows:,}",
+            f"{result.spark_rows:,}",
+            f"{result.only_in_duckdb:,}",
+            f"{result.only_in_spark:,}",
+            ", ".join(result.differing_columns + result.missing_columns)
+            or ("[green]equal[/green]" if result.equal else ""),
+        )
+    console.print(table)
+    unequal = [result.table for result in results if not result.equal]
+    if unequal:
+        console.print(f"[red]{len(unequal)} of {len(results)} tables differ between engines.[/red]")
+        raise typer.Exit(1)
+    console.print(f"[green]All {len(results)} tables are equal on Spark and DuckDB.[/green]")
+
+
 @app.command()
 def bench(
     scale: Annotated[float, typer.Option(help="Volume; 1 is about 10M landing records.")] = 1.0,

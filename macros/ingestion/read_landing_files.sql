@@ -154,96 +154,208 @@
 
 
 {#-
-    Spark SQL (local Spark, and any Spark without read_files). JSON lines and CSV are read as
-    text so that a record that does not parse keeps its raw text; Parquet is read as is.
-    The files already ingested are filtered out by path.
+    Spark SQL: open-source Spark (the local Spark check); Databricks has its own body below.
+    Spark SQL cannot list a folder, so the contract's glob is read whole and the files this
+    model has already ingested are left out by path. JSON lines and CSV are read as text lines,
+    so that a record that does not parse keeps its raw text; Parquet with Spark's reader
+    (files with different columns are merged by name: spark.sql.parquet.mergeSchema, set on the
+    spark target). Same columns and row numbers as the DuckDB body.
 -#}
 {% macro spark__read_landing_files(contract, files) %}
-    {%- set known = contract.columns.keys() | list -%}
-    with lines as (
+    {%- if contract.format == 'jsonl' -%}
+        {{ spark__read_json_lines(contract) }}
+    {%- elif contract.format == 'csv' -%}
+        {{ spark__read_csv_files(contract) }}
+    {%- elif contract.format == 'parquet' -%}
+        {{ spark__read_parquet_files(contract) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("Unknown landing format '" ~ contract.format ~ "' (expected jsonl, csv or parquet).") }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- The landing file of each row, as a plain path (Spark gives a file: URI for local files). -#}
+{% macro spark__landing_file_path() -%}
+    regexp_replace(_metadata.file_path, '^file:(//)?', '')
+{%- endmacro %}
+
+
+{#-
+    The text lines of the contract's files that this model has not ingested yet, numbered
+    from 1 in each file (monotonically_increasing_id follows the read order of a file).
+-#}
+{% macro spark__landing_text_lines(contract) %}
+    lines as (
         select
-            *,
-            _metadata.file_path as _source_file,
+            value as _line,
+            {{ spark__landing_file_path() }} as _source_file,
             monotonically_increasing_id() as _scan_order
-        from {{ 'parquet' if contract.format == 'parquet' else 'text' }}.`{{ contract.path }}`
+        from text.`{{ contract.path }}`
     ),
 
-    {%- if contract.format == 'jsonl' %}
-
-    parsed as (
+    numbered_lines as (
         select
-            *,
-            from_json(value, 'map<string, string>') as _fields
+            _line,
+            _source_file,
+            row_number() over (partition by _source_file order by _scan_order) as _line_number
         from lines
-        where trim(value) <> ''
-    ),
-
-    records as (
-        select
-            {%- for name in known %}
-            _fields['{{ name }}'] as {{ name }},
-            {%- endfor %}
-            case
-                when _fields is null then value
-                else nullif(
-                    to_json(map_filter(_fields, (k, v) -> not array_contains(array('{{ known | join("', '") }}'), k))),
-                    '{}'
-                )
-            end as _rescued_data,
-            _fields is null as _is_malformed,
-            _source_file,
-            _scan_order
-        from parsed
-    ),
-
-    {%- elif contract.format == 'csv' %}
-
-    records as (
-        select
-            {%- for name in known %}
-            _fields.{{ name }} as {{ name }},
-            {%- endfor %}
-            cast(null as string) as _rescued_data,
-            false as _is_malformed,
-            _source_file,
-            _scan_order
-        from (
-            select
-                from_csv(value, '{% for name in known %}{{ name }} string{{ ", " if not loop.last }}{% endfor %}') as _fields,
-                _source_file,
-                _scan_order
-            from lines
-            where not startswith(value, '{{ known[0] }},')
-        ) as csv_rows
-    ),
-
-    {%- else %}
-
-    records as (
-        select
-            {%- for name, data_type in contract.columns.items() %}
-            cast({{ name }} as {{ data_type }}) as {{ name }},
-            {%- endfor %}
-            cast(null as string) as _rescued_data,
-            false as _is_malformed,
-            _source_file,
-            _scan_order
-        from lines
-    ),
-
-    {%- endif %}
-
-    numbered as (
-        select
-            *,
-            row_number() over (partition by _source_file order by _scan_order) as _source_row_number
-        from records
         {%- if is_incremental() %}
         where _source_file not in (select distinct _source_file from {{ this }})
         {%- endif %}
     )
+{% endmacro %}
 
-    select * except (_scan_order) from numbered
+
+{#- The keys of the map `fields` that the contract does not know, as a JSON object; null when none has a value. -#}
+{% macro spark__unknown_fields_as_json(contract, fields) -%}
+    case
+        when exists(
+            map_values(map_filter({{ fields }}, (k, v) -> not array_contains(array('{{ contract.columns.keys() | join("', '") }}'), k))),
+            v -> v is not null
+        )
+            then to_json(map_filter({{ fields }}, (k, v) -> not array_contains(array('{{ contract.columns.keys() | join("', '") }}'), k)))
+    end
+{%- endmacro %}
+
+
+{#- JSON lines: a line that is not a JSON object is kept whole in _rescued_data. -#}
+{% macro spark__read_json_lines(contract) %}
+    with {{ spark__landing_text_lines(contract) }},
+
+    parsed as (
+        select
+            *,
+            from_json(_line, 'map<string, string>') as _fields
+        from numbered_lines
+        where trim(_line) <> ''
+    )
+
+    select
+        {%- for name in contract.columns %}
+        _fields['{{ name }}'] as {{ name }},
+        {%- endfor %}
+        case
+            when _fields is null then _line
+            else {{ spark__unknown_fields_as_json(contract, '_fields') }}
+        end as _rescued_data,
+        _fields is null as _is_malformed,
+        _source_file,
+        cast(_line_number as bigint) as _source_row_number
+    from parsed
+{% endmacro %}
+
+
+{#-
+    CSV with a header row, which may differ between files (schema drift): every data line is
+    read with the header of its own file, so columns match by name; a contract column a file
+    lacks is null, a column the contract lacks goes to _rescued_data. The headers are looked up
+    first to know how many fields a line can have.
+-#}
+{% macro spark__read_csv_files(contract) %}
+    {%- set header_query -%}
+        select distinct _line
+        from (
+            select
+                value as _line,
+                row_number() over (
+                    partition by _metadata.file_path order by monotonically_increasing_id()
+                ) as _line_number
+            from text.`{{ contract.path }}`
+        ) as numbered
+        where _line_number = 1
+    {%- endset -%}
+    {%- set headers = run_query(header_query).columns[0].values() | list -%}
+    {%- set widths = [contract.columns | length] -%}
+    {%- for header in headers -%}
+        {%- do widths.append(header.split(',') | length) -%}
+    {%- endfor -%}
+    {%- set fields = [] -%}
+    {%- for position in range(1, widths | max + 1) -%}
+        {%- do fields.append('field_' ~ position) -%}
+    {%- endfor -%}
+    {%- set line_schema = fields | join(' string, ') ~ ' string' -%}
+    with {{ spark__landing_text_lines(contract) }},
+
+    with_header as (
+        select
+            *,
+            first_value(_line) over (partition by _source_file order by _line_number) as _header
+        from numbered_lines
+    ),
+
+    split_lines as (
+        select
+            from_csv(_header, '{{ line_schema }}') as _names,
+            from_csv(_line, '{{ line_schema }}') as _values,
+            _source_file,
+            _line_number - 1 as _row_number
+        from with_header
+        where _line_number > 1 and trim(_line) <> ''
+    ),
+
+    parsed as (
+        select
+            map_from_entries(filter(
+                zip_with(
+                    array({% for field in fields %}_names.{{ field }}{{ ', ' if not loop.last }}{% endfor %}),
+                    array({% for field in fields %}_values.{{ field }}{{ ', ' if not loop.last }}{% endfor %}),
+                    (name, value) -> named_struct('name', trim(name), 'value', value)
+                ),
+                field -> field.name is not null
+            )) as _fields,
+            _source_file,
+            _row_number
+        from split_lines
+    )
+
+    select
+        {%- for name in contract.columns %}
+        _fields['{{ name }}'] as {{ name }},
+        {%- endfor %}
+        {{ spark__unknown_fields_as_json(contract, '_fields') }} as _rescued_data,
+        false as _is_malformed,
+        _source_file,
+        cast(_row_number as bigint) as _source_row_number
+    from parsed
+{% endmacro %}
+
+
+{#- Parquet: the contract columns in the contract types; other columns go to _rescued_data. -#}
+{% macro spark__read_parquet_files(contract) %}
+    {%- set described = run_query('describe query select * from parquet.`' ~ contract.path ~ '`') -%}
+    {%- set present = described.columns[0].values() | list -%}
+    {%- set extra = present | reject('in', contract.columns.keys() | list) | list -%}
+    with records as (
+        select
+            *,
+            {{ spark__landing_file_path() }} as _source_file,
+            _metadata.row_index + 1 as _row_number
+        from parquet.`{{ contract.path }}`
+    )
+
+    select
+        {%- for name, data_type in contract.columns.items() %}
+        {%- if name in present %}
+        cast({{ adapter.quote(name) }} as {{ data_type }}) as {{ name }},
+        {%- else %}
+        cast(null as {{ data_type }}) as {{ name }},
+        {%- endif %}
+        {%- endfor %}
+        {%- if extra %}
+        case
+            when {% for name in extra %}{{ adapter.quote(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then to_json(named_struct({% for name in extra %}'{{ name }}', {{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+        end as _rescued_data,
+        {%- else %}
+        cast(null as string) as _rescued_data,
+        {%- endif %}
+        false as _is_malformed,
+        _source_file,
+        cast(_row_number as bigint) as _source_row_number
+    from records
+    {%- if is_incremental() %}
+    where _source_file not in (select distinct _source_file from {{ this }})
+    {%- endif %}
 {% endmacro %}
 
 

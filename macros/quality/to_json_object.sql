@@ -7,6 +7,10 @@
     cast(json_object({% for name in column_names %}'{{ name.split(".")[-1] }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
 {%- endmacro %}
 
+{#- Null columns are written as null (to_json leaves them out by default), as DuckDB does. -#}
 {% macro spark__to_json_object(column_names) -%}
-    to_json(named_struct({% for name in column_names %}'{{ name.split(".")[-1] }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}))
+    to_json(
+        named_struct({% for name in column_names %}'{{ name.split(".")[-1] }}', {{ name }}{{ ', ' if not loop.last }}{% endfor %}),
+        map('ignoreNullFields', 'false')
+    )
 {%- endmacro %}

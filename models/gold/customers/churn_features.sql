@@ -212,7 +212,7 @@ final as (
         cast(order_history.orders_total as integer) as orders_total,
         cast(order_history.revenue_last_90d as decimal(18, 2)) as revenue_last_90d,
         cast(order_history.revenue_total as decimal(18, 2)) as revenue_total,
-        cast(order_history.revenue_total / order_history.orders_total as decimal(18, 2))
+        {{ divide_money('order_history.revenue_total', 'order_history.orders_total') }}
             as avg_order_value,
         cast(coalesce(session_history.sessions_last_30d, 0) as integer) as sessions_last_30d,
         cast(coalesce(session_history.sessions_last_90d, 0) as integer) as sessions_last_90d,

@@ -57,7 +57,7 @@ per_customer as (
         count(*) - 1 as frequency,
         {{ dbt.datediff('min(transaction_date)', 'max(transaction_date)', 'day') }}
             as days_first_to_last,
-        avg(case when transaction_number > 1 then transaction_value_eur end)
+        avg(case when transaction_number > 1 then cast(transaction_value_eur as double) end)
             as repeat_transaction_mean_eur
     from numbered
     group by customer_id
@@ -70,11 +70,11 @@ final as (
 
         -- numerics
         cast(per_customer.frequency as integer) as frequency,
-        cast(per_customer.days_first_to_last / {{ days_per_unit }} as double) as recency,
+        cast(per_customer.days_first_to_last as double) / {{ days_per_unit }} as recency,
         cast(
             {{ dbt.datediff('per_customer.first_purchase_date', 'observation.end_date', 'day') }}
-            / {{ days_per_unit }} as double
-        ) as t,
+            as double
+        ) / {{ days_per_unit }} as t,
         cast(coalesce(per_customer.repeat_transaction_mean_eur, 0) as double) as monetary_value,
 
         -- strings

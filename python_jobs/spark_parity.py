@@ -1,0 +1,141 @@
+"""Engine parity: the tables `make spark-check` built on local Spark against the same tables in
+the DuckDB warehouse.
+
+The Spark check writes parquet tables under ``<C360_SPARK_DIR>/warehouse/<schema>.db/<table>``
+(dbt-spark session method, Hive metastore). DuckDB reads those files directly, so the
+comparison needs no JVM: for each Spark table of the compared layers, the rows of both engines
+must be equal as multisets (``EXCEPT ALL`` both ways), on every column but the few that record
+the run itself (batch id, ingestion time). Doubles are compared rounded to
+:data:`DOUBLE_DECIMALS` places: the two engines may sum floating-point numbers in a different
+order. Everything else (strings, decimals, dates, timestamps, booleans) must be identical.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from python_jobs.warehouse import REPO_ROOT
+
+#: Layers (DuckDB schemas) compared; the Spark schema is ``<spark_schema>_<layer>``.
+COMPARED_LAYERS = ("reference", "bronze", "silver", "snapshots", "gold")
+#: Columns that describe the dbt run, not the data: they differ between any two builds.
+RUN_SPECIFIC_COLUMNS = frozenset({"_batch_id", "_ingested_at", "_max_ingested_at"})
+DOUBLE_DECIMALS = 9
+FLOATING_TYPES = frozenset({"DOUBLE", "FLOAT", "REAL"})
+
+
+class ParityError(Exception):
+    """A warehouse to compare is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class TableParity:
+    """How one table compares between DuckDB and Spark."""
+
+    table: str
+    duckdb_rows: int
+    spark_rows: int
+    only_in_duckdb: int
+    only_in_spark: int
+    differing_columns: tuple[str, ...]
+    missing_columns: tuple[str, ...]
+
+    @property
+    def equal(self) -> bool:
+        return self.only_in_duckdb == 0 and self.only_in_spark == 0 and not self.missing_columns
+
+
+def spark_warehouse_dir() -> Path:
+    """The spark target's warehouse folder (profiles.yml: C360_SPARK_DIR, default data/spark)."""
+    return Path(os.environ.get("C360_SPARK_DIR", REPO_ROOT / "data" / "spark")) / "warehouse"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _compare_table(
+    con: duckdb.DuckDBPyConnection, layer: str, table: str, files: Path
+) -> TableParity:
+    duck_table = f"{_quote(layer)}.{_quote(table)}"
+    spark_table = f"read_parquet('{(files / '*.parquet').as_posix()}')"
+    duck_types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = ? and table_name = ? order by ordinal_position",
+            [layer, table],
+        ).fetchall()
+    )
+    if not duck_types:
+        raise ParityError(
+            f"{layer}.{table} was built on Spark but is not in the DuckDB warehouse: build both"
+            " from the same project (make build, then make spark-check)."
+        )
+    spark_columns = [
+        row[0] for row in con.execute(f"describe select * from {spark_table}").fetchall()
+    ]
+    missing = tuple(
+        sorted(set(duck_types).symmetric_difference(spark_columns) - RUN_SPECIFIC_COLUMNS)
+    )
+    compared = [c for c in duck_types if c in spark_columns and c not in RUN_SPECIFIC_COLUMNS]
+
+    def projection(columns: list[str]) -> str:
+        return ", ".join(
+            f"round({_quote(c)}, {DOUBLE_DECIMALS}) as {_quote(c)}"
+            if duck_types[c] in FLOATING_TYPES
+            else _quote(c)
+            for c in columns
+        )
+
+    def count_except(columns: list[str], left: str, right: str) -> int:
+        select = projection(columns)
+        query = (
+            f"select count(*) from (select {select} from {left}"
+            f" except all select {select} from {right})"
+        )
+        return con.execute(query).fetchone()[0]
+
+    only_duck = count_except(compared, duck_table, spark_table)
+    only_spark = count_except(compared, spark_table, duck_table)
+    differing: tuple[str, ...] = ()
+    if only_duck or only_spark:
+        differing = tuple(
+            c
+            for c in compared
+            if count_except([c], duck_table, spark_table)
+            or count_except([c], spark_table, duck_table)
+        )
+    return TableParity(
+        table=f"{layer}.{table}",
+        duckdb_rows=con.execute(f"select count(*) from {duck_table}").fetchone()[0],
+        spark_rows=con.execute(f"select count(*) from {spark_table}").fetchone()[0],
+        only_in_duckdb=only_duck,
+        only_in_spark=only_spark,
+        differing_columns=differing,
+        missing_columns=missing,
+    )
+
+
+def compare_warehouses(
+    duckdb_path: Path, spark_warehouse: Path, spark_schema: str = "c360"
+) -> list[TableParity]:
+    """Compare every table of the compared layers that the Spark check built with DuckDB's."""
+    if not duckdb_path.is_file():
+        raise ParityError(f"No DuckDB warehouse at {duckdb_path}: run make build first.")
+    table_dirs = sorted(
+        (layer, table_dir)
+        for layer in COMPARED_LAYERS
+        for table_dir in (spark_warehouse / f"{spark_schema}_{layer}.db").glob("*")
+        if table_dir.is_dir()
+    )
+    unreadable = [str(path) for _, path in table_dirs if not any(path.glob("*.parquet"))]
+    if unreadable:
+        raise ParityError(f"Spark tables without parquet files: {', '.join(unreadable)}")
+    if not table_dirs:
+        raise ParityError(f"No Spark tables under {spark_warehouse}: run make spark-check first.")
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        return [_compare_table(con, layer, path.name, path) for layer, path in table_dirs]

@@ -1,0 +1,94 @@
+"""Tests of python_jobs.spark_parity: the comparison of Spark check tables with DuckDB's.
+
+The Spark side is simulated by parquet files in the layout dbt-spark writes
+(``<warehouse>/c360_<layer>.db/<table>/*.parquet``), so no JVM is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from python_jobs.spark_parity import ParityError, compare_warehouses
+
+ORDERS = """
+    select * from (values
+        ('O1', 10.50::decimal(18, 2), 1.0 / 3, timestamp '2026-01-01 10:00:00', 'batch-a'),
+        ('O2', 20.00::decimal(18, 2), 2.0 / 3, timestamp '2026-01-02 11:00:00', 'batch-a'),
+        ('O2', 20.00::decimal(18, 2), 2.0 / 3, timestamp '2026-01-02 11:00:00', 'batch-a')
+    ) as orders(order_id, order_total, score, ordered_at, _batch_id)
+"""
+
+
+@pytest.fixture
+def warehouses(tmp_path: Path) -> tuple[Path, Path]:
+    """A DuckDB warehouse with gold.orders, and a Spark warehouse folder (empty for now)."""
+    duck = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create schema gold")
+        con.execute(f"create table gold.orders as {ORDERS}")
+    return duck, tmp_path / "spark" / "warehouse"
+
+
+def write_spark_table(spark: Path, layer: str, table: str, query: str) -> None:
+    folder = spark / f"c360_{layer}.db" / table
+    folder.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(f"copy ({query}) to '{folder / 'part-00000.parquet'}' (format parquet)")
+
+
+def test_equal_tables_are_equal_whatever_the_run_columns(warehouses):
+    duck, spark = warehouses
+    # another batch id, and a double that differs in its last bits only
+    write_spark_table(
+        spark,
+        "gold",
+        "orders",
+        ORDERS.replace("'batch-a'", "'batch-b'").replace("1.0 / 3", "1.0 / 3 + 1e-15"),
+    )
+    [result] = compare_warehouses(duck, spark)
+    assert result.equal
+    assert (result.table, result.duckdb_rows, result.spark_rows) == ("gold.orders", 3, 3)
+
+
+def test_a_different_value_is_reported_with_its_column(warehouses):
+    duck, spark = warehouses
+    write_spark_table(spark, "gold", "orders", ORDERS.replace("10.50", "10.51"))
+    [result] = compare_warehouses(duck, spark)
+    assert not result.equal
+    assert (result.only_in_duckdb, result.only_in_spark) == (1, 1)
+    assert result.differing_columns == ("order_total",)
+
+
+def test_a_lost_duplicate_row_is_a_difference(warehouses):
+    duck, spark = warehouses
+    write_spark_table(spark, "gold", "orders", f"select distinct * from ({ORDERS})")
+    [result] = compare_warehouses(duck, spark)
+    assert not result.equal
+    assert (result.only_in_duckdb, result.only_in_spark) == (1, 0)
+
+
+def test_a_missing_column_is_a_difference(warehouses):
+    duck, spark = warehouses
+    write_spark_table(spark, "gold", "orders", f"select * exclude (score) from ({ORDERS})")
+    [result] = compare_warehouses(duck, spark)
+    assert not result.equal
+    assert result.missing_columns == ("score",)
+
+
+def test_a_table_only_on_spark_is_an_error(warehouses):
+    duck, spark = warehouses
+    write_spark_table(spark, "gold", "orders", ORDERS)
+    write_spark_table(spark, "silver", "stg_orders", ORDERS)
+    with pytest.raises(ParityError, match=r"silver\.stg_orders .* not in the DuckDB warehouse"):
+        compare_warehouses(duck, spark)
+
+
+def test_missing_warehouses_are_clear_errors(warehouses, tmp_path):
+    duck, spark = warehouses
+    with pytest.raises(ParityError, match="No Spark tables"):
+        compare_warehouses(duck, spark)
+    with pytest.raises(ParityError, match="No DuckDB warehouse"):
+        compare_warehouses(tmp_path / "nowhere.duckdb", spark)
