@@ -7,7 +7,7 @@
     {{ return(adapter.dispatch('latest_version_per_key', 'customer360')(relation, key, order_by)) }}
 {% endmacro %}
 
-{#- QUALIFY: DuckDB and Databricks SQL. -#}
+{#- DuckDB: QUALIFY. -#}
 {% macro default__latest_version_per_key(relation, key, order_by) %}
     select *
     from {{ relation }}
@@ -17,7 +17,10 @@
     ) = 1
 {% endmacro %}
 
-{#- Open-source Spark SQL has no QUALIFY: filter a ranked subquery. -#}
+{#-
+    Spark, and Databricks (dbt-databricks falls back to spark__): a ranked subquery, which
+    every Spark SQL version runs (QUALIFY arrived only in Spark 4 and Databricks Runtime 13).
+-#}
 {% macro spark__latest_version_per_key(relation, key, order_by) %}
     select * except (_version_rank)
     from (
