@@ -3,26 +3,17 @@
 -- and a reason, and dq_quarantine holds no record that is not quarantined in its base view.
 -- Returns one row per record where that does not hold, with what is wrong.
 
-{%- set checked_sources = [
-    ('crm.customers', 'base_crm__customers'),
-    ('ecommerce.orders', 'base_ecommerce__orders'),
-    ('ecommerce.order_items', 'base_ecommerce__order_items'),
-    ('ecommerce.products', 'base_ecommerce__products'),
-    ('web.events', 'base_web__events'),
-    ('support.ticket_changes', 'base_support__ticket_changes'),
-] %}
-
 with quarantine as (
     select * from {{ ref('dq_quarantine') }}
 ),
 
 quarantined_in_base as (
-    {%- for source_table, base_model in checked_sources %}
+    {%- for table in checked_landing_tables() %}
         select
             _record_id as record_id,
             _dq_rule as rule_name,
-            '{{ source_table }}' as source_table
-        from {{ ref(base_model) }}
+            '{{ table.source_table }}' as source_table
+        from {{ ref(table.base_model) }}
         where _is_quarantined
         {{ 'union all' if not loop.last }}
     {%- endfor %}
