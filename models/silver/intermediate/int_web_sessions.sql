@@ -36,8 +36,9 @@ identities as (
 
 {%- if is_incremental() %}
 
+    -- read from staging apart from `events`, which the windows below then scan only once
     changed_visitors as (
-        select anonymous_id from events
+        select anonymous_id from {{ ref('stg_web__events') }}
         where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
         union distinct
         select anonymous_id from identities
@@ -45,10 +46,8 @@ identities as (
     ),
 
     visitor_events as (
-        select events.*
-        from events
-        inner join changed_visitors
-            on events.anonymous_id = changed_visitors.anonymous_id
+        select * from events
+        where anonymous_id in (select changed_visitors.anonymous_id from changed_visitors)
     ),
 {%- else %}
 
