@@ -170,7 +170,11 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         console,
     )
     steps["full_run"] = _run(
-        "full_run", "dbt run, full", [dbt, *RUN, *PARSE, *EXCLUDE], env_for("full_run", landing), console
+        "full_run",
+        "dbt run, full",
+        [dbt, *RUN, *PARSE, *EXCLUDE],
+        env_for("full_run", landing),
+        console,
     )
     steps["next_day"] = _run("next_day", "generate day 2", [*gen, "--next-day"], base_env, console)
     new_records = _landing_records(landing) - records
