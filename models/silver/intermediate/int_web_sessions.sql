@@ -1,7 +1,10 @@
 -- Web sessions: a visitor's (anonymous_id's) events with no gap of session_timeout_minutes
--- or more. Incremental: every visitor with new events (late ones included) or a new login
--- is sessionised again over their whole history and replaces their previous sessions
--- (delete+insert on anonymous_id), so a late event always lands in the right session.
+-- or more. Incremental, delete+insert on anonymous_id: each visitor with new events (late
+-- ones included) is sessionised again from their first session that a new event can change
+-- (one that ends less than a timeout before the earliest new event); the sessions before it
+-- are kept as they are and the new ones numbered after them. A visitor with a new login is
+-- sessionised again over their whole history, so that earlier sessions are stitched to the
+-- customer. Either way a late event lands in the right session, as in a full refresh.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
 {{ config(
@@ -37,22 +40,77 @@ identities as (
 {%- if is_incremental() %}
 
     -- read from staging apart from `events`, which the windows below then scan only once
-    changed_visitors as (
-        select anonymous_id from {{ ref('stg_web__events') }}
-        where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
-        union distinct
-        select anonymous_id from identities
+    new_events as (
+        select
+            anonymous_id,
+            event_at
+        from {{ ref('stg_web__events') }}
         where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
     ),
 
+    -- per changed visitor, the sessions ending before keep_before stay as they are
+    -- (none for a visitor with a new login: null)
+    changed_visitors as (
+        select
+            anonymous_id,
+            case
+                when max(has_new_login) = 1 then null
+                else min(keep_before)
+            end as keep_before
+        from (
+            select
+                anonymous_id,
+                {{ dbt.dateadd('second', -timeout_seconds, 'event_at') }} as keep_before,
+                0 as has_new_login
+            from new_events
+            union all
+            select
+                anonymous_id,
+                cast(null as timestamp) as keep_before,
+                1 as has_new_login
+            from identities
+            where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
+        ) as changes
+        group by anonymous_id
+    ),
+
+    kept_sessions as (
+        select current_sessions.*
+        from {{ this }} as current_sessions
+        inner join changed_visitors
+            on current_sessions.anonymous_id = changed_visitors.anonymous_id
+        where current_sessions.session_end_at < changed_visitors.keep_before
+    ),
+
+    resume_points as (
+        select
+            changed_visitors.anonymous_id,
+            max(kept_sessions.session_end_at) as kept_until,
+            count(kept_sessions.session_id) as kept_sessions_count
+        from changed_visitors
+        left join kept_sessions
+            on changed_visitors.anonymous_id = kept_sessions.anonymous_id
+        group by changed_visitors.anonymous_id
+    ),
+
     visitor_events as (
-        select * from events
-        where anonymous_id in (select changed_visitors.anonymous_id from changed_visitors)
+        select
+            events.*,
+            resume_points.kept_sessions_count
+        from events
+        inner join resume_points
+            on events.anonymous_id = resume_points.anonymous_id
+        where
+            resume_points.kept_until is null
+            or events.event_at > resume_points.kept_until
     ),
 {%- else %}
 
 visitor_events as (
-    select * from events
+    select
+        *,
+        0 as kept_sessions_count
+    from events
 ),
 {%- endif %}
 
@@ -81,7 +139,7 @@ session_starts as (
 numbered as (
     select
         *,
-        sum(is_session_start) over (
+        kept_sessions_count + sum(is_session_start) over (
             partition by anonymous_id
             order by event_at, event_id
             rows between unbounded preceding and current row
@@ -155,3 +213,30 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+    -- the visitor's earlier sessions, as they were (delete+insert replaces all of them)
+    union all
+    select
+        session_id,
+        anonymous_id,
+        customer_id,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        referrer,
+        device_type,
+        landing_page_url,
+        session_number,
+        events_count,
+        page_views,
+        product_views,
+        add_to_cart_events,
+        duration_seconds,
+        has_purchase,
+        is_stitched,
+        session_date,
+        session_start_at,
+        session_end_at,
+        _max_ingested_at
+    from kept_sessions
+{%- endif %}
