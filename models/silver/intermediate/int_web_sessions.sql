@@ -2,9 +2,9 @@
 -- or more. Incremental, delete+insert on anonymous_id: each visitor with new events (late
 -- ones included) is sessionised again from their first session that a new event can change
 -- (one that ends less than a timeout before the earliest new event); the sessions before it
--- are kept as they are and the new ones numbered after them. A visitor with a new login is
--- sessionised again over their whole history, so that earlier sessions are stitched to the
--- customer. Either way a late event lands in the right session, as in a full refresh.
+-- are kept, stitched again to the visitor's current identity, and the new ones numbered
+-- after them. So a late event lands in the right session and a new login stitches the
+-- visitor's earlier anonymous sessions, as in a full refresh.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
 {{ config(
@@ -48,26 +48,21 @@ identities as (
         where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
     ),
 
-    -- per changed visitor, the sessions ending before keep_before stay as they are
-    -- (none for a visitor with a new login: null)
+    -- per changed visitor, the sessions that end before keep_before stay (a new login
+    -- alone moves no session boundary: all of them stay, to be stitched again)
     changed_visitors as (
         select
             anonymous_id,
-            case
-                when max(has_new_login) = 1 then null
-                else min(keep_before)
-            end as keep_before
+            coalesce(min(keep_before), cast('9999-12-31' as timestamp)) as keep_before
         from (
             select
                 anonymous_id,
-                {{ dbt.dateadd('second', -timeout_seconds, 'event_at') }} as keep_before,
-                0 as has_new_login
+                {{ dbt.dateadd('second', -timeout_seconds, 'event_at') }} as keep_before
             from new_events
             union all
             select
                 anonymous_id,
-                cast(null as timestamp) as keep_before,
-                1 as has_new_login
+                cast(null as timestamp) as keep_before
             from identities
             where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
         ) as changes
@@ -187,11 +182,12 @@ final as (
         sessions.landing_page_url,
 
         -- numerics
-        sessions.session_number,
+        -- bigint: DuckDB's sum() is a 128-bit integer, several times slower to read back
+        cast(sessions.session_number as {{ dbt.type_bigint() }}) as session_number,
         sessions.events_count,
-        sessions.page_views,
-        sessions.product_views,
-        sessions.add_to_cart_events,
+        cast(sessions.page_views as {{ dbt.type_bigint() }}) as page_views,
+        cast(sessions.product_views as {{ dbt.type_bigint() }}) as product_views,
+        cast(sessions.add_to_cart_events as {{ dbt.type_bigint() }}) as add_to_cart_events,
         {{ dbt.datediff('sessions.session_start_at', 'sessions.session_end_at', 'second') }}
             as duration_seconds,
 
@@ -214,29 +210,38 @@ final as (
 
 select * from final
 {%- if is_incremental() %}
-    -- the visitor's earlier sessions, as they were (delete+insert replaces all of them)
+    -- the visitor's earlier sessions (delete+insert replaces all of them): as they were,
+    -- except that the anonymous ones (not logged in: stitched, or without a customer) take
+    -- the visitor's current identity
     union all
     select
-        session_id,
-        anonymous_id,
-        customer_id,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        referrer,
-        device_type,
-        landing_page_url,
-        session_number,
-        events_count,
-        page_views,
-        product_views,
-        add_to_cart_events,
-        duration_seconds,
-        has_purchase,
-        is_stitched,
-        session_date,
-        session_start_at,
-        session_end_at,
-        _max_ingested_at
+        kept_sessions.session_id,
+        kept_sessions.anonymous_id,
+        case
+            when kept_sessions.is_stitched or kept_sessions.customer_id is null
+                then identities.customer_id
+            else kept_sessions.customer_id
+        end as customer_id,
+        kept_sessions.utm_source,
+        kept_sessions.utm_medium,
+        kept_sessions.utm_campaign,
+        kept_sessions.referrer,
+        kept_sessions.device_type,
+        kept_sessions.landing_page_url,
+        kept_sessions.session_number,
+        kept_sessions.events_count,
+        kept_sessions.page_views,
+        kept_sessions.product_views,
+        kept_sessions.add_to_cart_events,
+        kept_sessions.duration_seconds,
+        kept_sessions.has_purchase,
+        (kept_sessions.is_stitched or kept_sessions.customer_id is null)
+        and identities.customer_id is not null as is_stitched,
+        kept_sessions.session_date,
+        kept_sessions.session_start_at,
+        kept_sessions.session_end_at,
+        kept_sessions._max_ingested_at
     from kept_sessions
+    left join identities
+        on kept_sessions.anonymous_id = identities.anonymous_id
 {%- endif %}
