@@ -1,12 +1,14 @@
 -- Web sessions: a visitor's (anonymous_id's) events with no gap of session_timeout_minutes
 -- or more. Incremental, delete+insert on anonymous_id: each visitor with new events (late
 -- ones included) is sessionised again from their first session that a new event can change
--- (one that ends less than a timeout before the earliest new event); the sessions before it
--- are kept, stitched again to the visitor's current identity, and the new ones numbered
--- after them. So a late event lands in the right session and a new login stitches the
--- visitor's earlier anonymous sessions, as in a full refresh.
+-- (one that ends less than a timeout before the earliest new event, or before an earlier
+-- version of one); the sessions before it are kept, stitched again to the visitor's current
+-- identity, and the new ones numbered after them. So a late event lands in the right
+-- session, a corrected event leaves its old one, and a new login stitches the visitor's
+-- earlier anonymous sessions, as in a full refresh.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
+-- depends_on: {{ ref('base_web__events') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -39,13 +41,22 @@ identities as (
 
 {%- if is_incremental() %}
 
-    -- read from staging apart from `events`, which the windows below then scan only once
+    -- where sessions can change: every version (base_web__events) of the events staged since
+    -- the last run, so that an event whose newer version moved it in time or to another
+    -- visitor also reopens the session it was in. Read apart from `events`, which the
+    -- windows below then scan only once.
     new_events as (
         select
             anonymous_id,
             event_at
-        from {{ ref('stg_web__events') }}
-        where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
+        from {{ ref('base_web__events') }}
+        where
+            anonymous_id is not null
+            and event_at is not null
+            and event_id in (
+                select staged.event_id from {{ ref('stg_web__events') }} as staged
+                where staged._ingested_at > {{ last_ingested_at("_max_ingested_at") }}
+            )
     ),
 
     -- per changed visitor, the sessions that end before keep_before stay (a new login
@@ -65,7 +76,7 @@ identities as (
                 cast(null as timestamp) as keep_before
             from identities
             where _ingested_at > {{ last_ingested_at("_max_ingested_at") }}
-        ) as changes
+        ) as session_changes
         group by anonymous_id
     ),
 

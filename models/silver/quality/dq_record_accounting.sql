@@ -83,19 +83,19 @@ with quarantine as (
             where
                 not _is_quarantined
                 and _ingested_at <= {{ watermark }}
-                and {{ key }} in (select new.record_key from {{ name }}_new as new)
+                and {{ key }} in (select added.record_key from {{ name }}_new as added)
         ),
 
         {{ name }}_new_versions as (
             select distinct
-                new.record_key,
-                new._raw_record_hash
-            from {{ name }}_new as new
+                added.record_key,
+                added._raw_record_hash
+            from {{ name }}_new as added
             where not exists (
-                select 1 from {{ name }}_seen as seen
+                select seen.record_key from {{ name }}_seen as seen
                 where
-                    seen.record_key = new.record_key
-                    and seen._raw_record_hash = new._raw_record_hash
+                    seen.record_key = added.record_key
+                    and seen._raw_record_hash = added._raw_record_hash
             )
         ),
 
@@ -109,7 +109,7 @@ with quarantine as (
                     select count(distinct new_versions.record_key) as n
                     from {{ name }}_new_versions as new_versions
                     where not exists (
-                        select 1 from {{ name }}_seen as seen
+                        select seen.record_key from {{ name }}_seen as seen
                         where seen.record_key = new_versions.record_key
                     )
                 ) as distinct_keys
@@ -126,9 +126,9 @@ with quarantine as (
                 select count(*) as n from quarantine
                 where quarantine.source_table = '{{ table.source_table }}'
             ) as quarantined_records,
-            state.accepted_records - state.distinct_versions as duplicate_records,
-            state.distinct_versions - state.distinct_keys as superseded_records,
-            state.distinct_keys
+            totals.accepted_records - totals.distinct_versions as duplicate_records,
+            totals.distinct_versions - totals.distinct_keys as superseded_records,
+            totals.distinct_keys
             - (select count(*) as n from {{ ref(table.staging_model) }}) as unaccounted_records,
             (
                 select count(*) as n
@@ -136,14 +136,14 @@ with quarantine as (
                 inner join quarantine
                     on loaded._record_id = quarantine.record_id
             ) as double_counted_records,
-            state.accepted_records,
-            state.distinct_versions,
-            state.distinct_keys,
+            totals.accepted_records,
+            totals.distinct_versions,
+            totals.distinct_keys,
             (
-                select coalesce(max(_ingested_at), cast('1900-01-01' as timestamp)) as latest
-                from {{ ref(name) }}
+                select coalesce(max(base._ingested_at), cast('1900-01-01' as timestamp)) as latest
+                from {{ ref(name) }} as base
             ) as _max_ingested_at
-        from {{ name }}_state as state
+        from {{ name }}_state as totals
     ),
 {% endfor %}
 
