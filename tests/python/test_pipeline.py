@@ -186,7 +186,7 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path) -> None:
         ).fetchone()[0]
     generate(built, "--next-day")
     day2 = dbt(built, "incremental", "build")
-    # the record accounting added the new batch to its counts (recount_record_accounting
+    # the record accounting added the new batch to its counts (record_accounting_watermarks
     # logs when it counts from scratch instead)
     assert "counting from scratch" not in day2.stdout
     run_results = json.loads((built / "target_incremental" / "run_results.json").read_text())

@@ -15,20 +15,14 @@
 -- Incremental: a run adds what the records ingested since the last count (_max_ingested_at)
 -- bring: their accepted records, and the versions and keys not seen before (looked up among
 -- the earlier records of the same keys only). Everything is counted again from scratch
--- (recount_record_accounting) on a full refresh, after a privacy operation changed bronze,
+-- (record_accounting_watermarks) on a full refresh, after a privacy operation changed bronze,
 -- or when the records counted last time are no longer all in bronze.
 {{ config(materialized='incremental', unique_key='source_table') }}
 
-{%- set recount = not is_incremental() or recount_record_accounting(this) %}
-{%- if not recount %}
-    {#- each landing table's watermark as a literal, so that the bronze scans skip the row
-        groups ingested before it -#}
-    {%- set watermarks = {} %}
-    {%- for source_table, watermark in run_query(
-        "select source_table, cast(_max_ingested_at as " ~ dbt.type_string() ~ ") from " ~ this).rows %}
-        {%- do watermarks.update({source_table: watermark}) %}
-    {%- endfor %}
-{%- endif %}
+{#- each landing table's watermark, written as a literal so that the bronze scans skip the
+    row groups ingested before it; none: count everything -#}
+{%- set watermarks = record_accounting_watermarks(this) if is_incremental() else none %}
+{%- set recount = watermarks is none %}
 
 with quarantine as (
     select * from {{ ref('dq_quarantine') }}
