@@ -14,6 +14,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import duckdb
 import psutil
 from rich.console import Console
 from rich.table import Table
@@ -96,6 +97,59 @@ def _landing_records(landing: Path) -> int:
     return sum(int(entity["rows"]) for entity in manifest["entities"].values())
 
 
+def _floor_readers(folder: Path, extension: str) -> list[str]:
+    """The cheapest DuckDB readers of one landing folder: Parquet with its own types, CSV as
+    text (the files of one header read together, the dialect given, nothing sniffed), JSON
+    lines as unparsed lines."""
+    files = sorted(folder.glob(f"*.{extension}"))
+    if extension == "parquet":
+        return [f"read_parquet('{folder}/*.parquet', union_by_name = true)"]
+    if extension == "jsonl":
+        return [
+            f"read_csv('{folder}/*.jsonl', columns = {{'line': 'VARCHAR'}}, header = false,"
+            " delim = chr(31), quote = '', escape = '', auto_detect = false, strict_mode = false)"
+        ]
+    by_header: dict[str, list[str]] = {}
+    for file in files:
+        with file.open() as handle:
+            by_header.setdefault(handle.readline().strip(), []).append(f"'{file}'")
+    return [
+        f"read_csv([{', '.join(group)}], header = true, auto_detect = false, delim = ',',"
+        " quote = '\"', escape = '\"', null_padding = true, strict_mode = false, columns = {"
+        + ", ".join(f"'{name}': 'VARCHAR'" for name in header.split(","))
+        + "})"
+        for header, group in by_header.items()
+    ]
+
+
+def _engine_floor(landing: Path, workdir: Path, console: Console) -> dict:
+    """What copying the landing records once into DuckDB tables costs on this machine, with
+    nothing else: no dbt, no lineage columns, no typing, no deduplication. A build writes
+    each record at least twice (bronze, then silver or quarantine), so its data work cannot
+    run faster than half this rate here."""
+    console.print("[bold]→ engine floor[/bold]: DuckDB copies every landing file into a table")
+    database = workdir / "floor.duckdb"
+    connection = duckdb.connect(
+        str(database),
+        config={"memory_limit": "3GB", "storage_compatibility_version": "latest"},
+    )
+    connection.execute("set enable_progress_bar = false")
+    records, start = 0, time.perf_counter()
+    for folder in sorted({path.parent for path in landing.glob("*/*/*.*")}):
+        extension = next(folder.iterdir()).suffix.lstrip(".")
+        table = f"{folder.parent.name}__{folder.name}"
+        union = " union all by name ".join(
+            f"select * from {reader}" for reader in _floor_readers(folder, extension)
+        )
+        connection.execute(f'create table "{table}" as {union}')
+        records += connection.execute(f'select count(*) from "{table}"').fetchone()[0]
+    connection.close()
+    seconds = time.perf_counter() - start
+    database.unlink()
+    console.print(f"  {seconds:.1f} s")
+    return {"seconds": seconds, "records": records, "records_per_second": records / seconds}
+
+
 def _run(key: str, name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
     console.print(f"[bold]→ {name}[/bold]: {' '.join(args)}")
     start = time.perf_counter()
@@ -147,6 +201,7 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         console,
     )
     records = _landing_records(landing)
+    floor = _engine_floor(landing, workdir, console)
 
     steps["empty_build"] = _run(
         "empty_build",
@@ -197,6 +252,7 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "landing_records": records,
         "day2_new_records": new_records,
         "steps": {k: asdict(v) for k, v in steps.items()},
+        "engine_floor": floor,
         "full_build_seconds": full_build.seconds,
         "full_build_peak_rss_mb": full_build.peak_rss_mb,
         "fixed_cost_build_seconds": empty_build.seconds,
@@ -243,6 +299,14 @@ def print_figures(figures: dict, console: Console) -> None:
         if rate
         else "n/a"
     )
+    floor = figures.get("engine_floor")
+    if floor:
+        console.print(
+            f"engine floor: DuckDB alone copies the {floor['records']:,} landing records once "
+            f"into tables in {floor['seconds']:.1f} s = {floor['records_per_second']:,.0f}/s; "
+            "a build writes each record at least twice (bronze, then silver or quarantine), "
+            f"so its data work cannot beat about {floor['records_per_second'] / 2:,.0f}/s here"
+        )
     by_layer = ", ".join(
         f"{k} {v:,.0f}/s" for k, v in figures["records_per_second_by_layer"].items() if v
     )
