@@ -101,7 +101,6 @@ def _floor_readers(folder: Path, extension: str) -> list[str]:
     """The cheapest DuckDB readers of one landing folder: Parquet with its own types, CSV as
     text (the files of one header read together, the dialect given, nothing sniffed), JSON
     lines as unparsed lines."""
-    files = sorted(folder.glob(f"*.{extension}"))
     if extension == "parquet":
         return [f"read_parquet('{folder}/*.parquet', union_by_name = true)"]
     if extension == "jsonl":
@@ -110,7 +109,7 @@ def _floor_readers(folder: Path, extension: str) -> list[str]:
             " delim = chr(31), quote = '', escape = '', auto_detect = false, strict_mode = false)"
         ]
     by_header: dict[str, list[str]] = {}
-    for file in files:
+    for file in sorted(folder.glob("*.csv")):
         with file.open() as handle:
             by_header.setdefault(handle.readline().strip(), []).append(f"'{file}'")
     return [
@@ -126,7 +125,7 @@ def _engine_floor(landing: Path, workdir: Path, console: Console) -> dict:
     """What copying the landing records once into DuckDB tables costs on this machine, with
     nothing else: no dbt, no lineage columns, no typing, no deduplication. A build writes
     each record at least twice (bronze, then silver or quarantine), so its data work cannot
-    run faster than half this rate here."""
+    run faster than about half this rate here."""
     console.print("[bold]→ engine floor[/bold]: DuckDB copies every landing file into a table")
     database = workdir / "floor.duckdb"
     connection = duckdb.connect(
