@@ -6,6 +6,9 @@
 -- identity, and the new ones numbered after them. So a late event lands in the right
 -- session, a corrected event leaves its old one, and a new login stitches the visitor's
 -- earlier anonymous sessions, as in a full refresh.
+-- A changed visitor left with no event at all (every event of theirs corrected to another
+-- visitor) is emitted as one row without a session, so that delete+insert removes their
+-- stale sessions; the post-hook then deletes that row.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
 -- depends_on: {{ ref('base_web__events') }}
@@ -13,6 +16,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='anonymous_id',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where session_id is null{% endif %}",
 ) }}
 
 {%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
@@ -255,4 +259,36 @@ select * from final
     from kept_sessions
     left join identities
         on kept_sessions.anonymous_id = identities.anonymous_id
+
+    -- the changed visitors with no event left: no session to keep or make
+    union all
+    select
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        resume_points.anonymous_id,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_string() }}) as referrer,
+        cast(null as {{ dbt.type_string() }}) as device_type,
+        cast(null as {{ dbt.type_string() }}) as landing_page_url,
+        cast(null as {{ dbt.type_bigint() }}) as session_number,
+        cast(null as {{ dbt.type_bigint() }}) as events_count,
+        cast(null as {{ dbt.type_bigint() }}) as page_views,
+        cast(null as {{ dbt.type_bigint() }}) as product_views,
+        cast(null as {{ dbt.type_bigint() }}) as add_to_cart_events,
+        cast(null as {{ dbt.type_bigint() }}) as duration_seconds,
+        cast(null as boolean) as has_purchase,
+        cast(null as boolean) as is_stitched,
+        cast(null as date) as session_date,
+        cast(null as timestamp) as session_start_at,
+        cast(null as timestamp) as session_end_at,
+        cast(null as timestamp) as _max_ingested_at
+    from resume_points
+    where
+        resume_points.kept_sessions_count = 0
+        and not exists (
+            select 1 as has_event from visitor_events
+            where visitor_events.anonymous_id = resume_points.anonymous_id
+        )
 {%- endif %}
