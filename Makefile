@@ -28,11 +28,14 @@ SCALE ?= 0.02
 DAYS ?= 365
 SEED ?= 42
 BENCH_SCALE ?= 1
+# dbt vars for build, run and freshness, as YAML: make build VARS='{observation_end_date: 2026-06-30}'
+# (passed to dbt through the environment, so the shell never re-reads the value)
+export VARS ?= {}
 
-.PHONY: help install data build run test lint pytest dbt-test clean docs bench spark-check
+.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml uv.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -52,11 +55,15 @@ data: install  ## generate the sample landing data (SCALE, DAYS, SEED); resets t
 
 build: install  ## dbt build (local DuckDB), train the churn model, then score with it
 	@mkdir -p "$(dir $(C360_DUCKDB_PATH))"
-	$(BIN)/dbt build --target local --exclude tag:churn_scoring
+	$(BIN)/dbt build --target local --exclude tag:churn_scoring --vars "$$VARS"
 	$(BIN)/python -m python_jobs train
-	$(BIN)/dbt build --target local --select tag:churn_scoring
+	$(BIN)/dbt build --target local --select tag:churn_scoring --vars "$$VARS"
 
-run: data build  ## the whole flow on sample data, then where to look
+freshness: install  ## dbt source freshness: is the newest landing record of each source recent enough?
+	$(BIN)/dbt source freshness --target local --vars "$$VARS"
+
+run: data freshness build  ## the whole flow on sample data, then where to look
+
 	@$(BIN)/python -m python_jobs summary
 	@$(BIN)/python -m python_jobs champion
 
@@ -70,7 +77,7 @@ lint: install  ## sqlfluff on the models (after make build), ruff on the Python
 	$(BIN)/ruff format --check python_jobs tests models
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
-test: data build pytest lint spark-check  ## everything CI runs
+test: data freshness build pytest lint spark-check  ## everything CI runs
 
 # The SQL side of the project on a real Spark engine (dbt-spark session method, local pyspark,
 # parquet tables), compared table by table with the DuckDB warehouse: databricks/SPARK_CHECK.md.
@@ -81,6 +88,7 @@ spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spar
 	@rm -rf "$(C360_SPARK_DIR)" && mkdir -p "$(C360_SPARK_DIR)"
 	@echo "Spark's own log: $(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/dbt build --target spark --selector spark_check --full-refresh 2>>"$(C360_SPARK_DIR)/jvm.log"
+	$(BIN)/dbt source freshness --target spark 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/python -m python_jobs spark-parity
 	$(BIN)/sqlfluff lint models/bronze --disregard-sqlfluffignores --config .sqlfluff-bronze 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/dbt parse --target databricks --target-path target/databricks

@@ -254,12 +254,13 @@ def test_job_is_scheduled_guarded_and_alerting(bundle):
         assert task.environment_key in {env.environment_key for env in job.environments}
 
 
-def test_tasks_run_dbt_then_train_then_score(bundle):
+def test_tasks_check_freshness_then_run_dbt_then_train_then_score(bundle):
     job = Job.from_dict(job_settings(bundle))
     keys = [task.task_key for task in job.tasks]
     order = {task.task_key: [d.task_key for d in task.depends_on] for task in job.tasks}
     assert order == {
-        "dbt_build": [],
+        "source_freshness": [],
+        "dbt_build": ["source_freshness"],
         "train_churn_model": ["dbt_build"],
         "score_churn": ["train_churn_model"],
     }
@@ -267,7 +268,16 @@ def test_tasks_run_dbt_then_train_then_score(bundle):
     kinds = [
         "dbt" if task.dbt_task else "wheel" if task.python_wheel_task else "?" for task in job.tasks
     ]
-    assert kinds == ["dbt", "wheel", "dbt"]
+    assert kinds == ["dbt", "dbt", "wheel", "dbt"]
+    # stale landing data fails the run (and alerts), but the build still runs on what landed
+    [build] = [task for task in job.tasks if task.task_key == "dbt_build"]
+    assert build.run_if.value == "ALL_DONE"
+    [freshness] = [task for task in job.tasks if task.task_key == "source_freshness"]
+    [command] = freshness.dbt_task.commands
+    assert shlex.split(command)[:3] == ["dbt", "source", "freshness"]
+    assert deploy.connection_args(command) == deploy.connection_args(
+        build.dbt_task.commands[0]
+    )
 
 
 def test_serverless_environments_pin_the_lock_and_install_the_built_wheel(bundle):
@@ -494,6 +504,8 @@ def dbt_selections(bundle, dbt_target_paths) -> dict[str, Any]:
         for task in dbt_tasks(bundle):
             profiles_dir = REPO / task.dbt_task.profiles_directory
             for command in task.dbt_task.commands:
+                if shlex.split(command)[:2] != ["dbt", "build"]:
+                    continue  # source freshness: every source, no selection
                 with deploy.parse_only_credentials():
                     selections[command] = dbt_ls(ls_args(command, REPO, profiles_dir), target_path)
         words = shlex.split(next(iter(selections)))
