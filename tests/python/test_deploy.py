@@ -275,9 +275,7 @@ def test_tasks_check_freshness_then_run_dbt_then_train_then_score(bundle):
     [freshness] = [task for task in job.tasks if task.task_key == "source_freshness"]
     [command] = freshness.dbt_task.commands
     assert shlex.split(command)[:3] == ["dbt", "source", "freshness"]
-    assert deploy.connection_args(command) == deploy.connection_args(
-        build.dbt_task.commands[0]
-    )
+    assert deploy.connection_args(command) == deploy.connection_args(build.dbt_task.commands[0])
 
 
 def test_serverless_environments_pin_the_lock_and_install_the_built_wheel(bundle):
