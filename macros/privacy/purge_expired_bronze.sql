@@ -16,10 +16,13 @@
 {% macro purge_expired_bronze(dry_run=false) %}
     {% set operation = 'purge_expired_bronze' %}
     {% set days = var('bronze_retention_days') %}
-    {% if not (days | string | trim).isdigit() or days | int < 1 %}
+    {#- at most 100 years: a longer retention keeps everything, and a date that far back does
+        not exist for the engines (year 1 is the earliest) -#}
+    {% if not (days | string | trim).isdigit() or days | int < 1 or days | int > 36500 %}
         {{ exceptions.raise_compiler_error(
-            operation ~ ": var bronze_retention_days must be a whole number of days of at least 1;"
-            ~ " got " ~ (days | string | truncate(40) | tojson) ~ ". Nothing was changed.") }}
+            operation ~ ": var bronze_retention_days must be a whole number of days from 1 to"
+            ~ " 36500 (100 years); got " ~ (days | string | truncate(40) | tojson)
+            ~ ". Nothing was changed.") }}
     {% endif %}
     {% set cutoff = (run_started_at - modules.datetime.timedelta(days=days | int)).strftime('%Y-%m-%d %H:%M:%S') %}
     {% set parameters = 'bronze_retention_days=' ~ days | int ~ ', ingested before ' ~ cutoff ~ ' UTC' %}

@@ -289,6 +289,25 @@ def test_the_salt_is_required(warehouse: Path, customer: dict, forgotten: dict) 
 
 # ---------------------------------------------------------------------------- retention
 RETENTION_DAYS = 730  # dbt_project.yml: bronze_retention_days
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "abc", "99999999999", "'1; drop table x'"])
+def test_an_invalid_retention_is_refused_with_a_sentence(
+    warehouse: Path, forgotten: dict, days: str
+) -> None:
+    before = rows(warehouse, [])
+    done = run_operation(
+        warehouse, "purge_expired_bronze", None, "--vars", f"{{bronze_retention_days: {days}}}"
+    )
+    assert done.returncode != 0
+    assert "var bronze_retention_days must be a whole number of days from 1 to 36500" in (
+        done.stdout
+    )
+    assert "Nothing was changed" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert rows(warehouse, []) == before
+
+
 EXPIRED_DAYS = 20  # the first extract days of the sample are made older than the retention
 
 
