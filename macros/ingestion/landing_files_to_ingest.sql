@@ -1,6 +1,7 @@
 {#-
-    The landing files of a contract that this (incremental) model has not ingested yet, in
-    name order. A full refresh takes every file. Listing files is engine specific.
+    The landing files of a contract that this (incremental) model has not ingested yet
+    (landing_file_is_new), in name order. A full refresh takes every file. Listing files is
+    engine specific.
 -#}
 {% macro landing_files_to_ingest(contract) %}
     {{ return(adapter.dispatch('landing_files_to_ingest', 'customer360')(contract)) }}
@@ -11,7 +12,7 @@
         select file
         from glob('{{ contract.path }}')
         {% if is_incremental() %}
-            where file not in (select distinct _source_file from {{ this }})
+            where {{ landing_file_is_new(contract, 'file') }}
         {% endif %}
         order by file
     {% endset %}
@@ -20,7 +21,7 @@
 
 {#-
     Spark SQL cannot list a folder: read_landing_files reads the glob and keeps the files
-    this model has not ingested (filter on the file path column).
+    this model has not ingested (landing_file_is_new on the file path column).
 -#}
 {% macro spark__landing_files_to_ingest(contract) %}
     {{ return([contract.path]) }}

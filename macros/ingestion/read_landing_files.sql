@@ -200,7 +200,7 @@
             row_number() over (partition by _source_file order by _scan_order) as _line_number
         from lines
         {%- if is_incremental() %}
-        where _source_file not in (select distinct _source_file from {{ this }})
+        where {{ landing_file_is_new(contract, '_source_file') }}
         {%- endif %}
     )
 {% endmacro %}
@@ -354,7 +354,7 @@
         cast(_row_number as bigint) as _source_row_number
     from records
     {%- if is_incremental() %}
-    where _source_file not in (select distinct _source_file from {{ this }})
+    where {{ landing_file_is_new(contract, '_source_file') }}
     {%- endif %}
 {% endmacro %}
 
@@ -428,7 +428,7 @@
             {%- endif %}
         from scanned
         {%- if not is_streaming and is_incremental() %}
-        where _file_path not in (select distinct _source_file from {{ this }})
+        where {{ landing_file_is_new(contract, '_file_path') }}
         {%- endif %}
     )
 
