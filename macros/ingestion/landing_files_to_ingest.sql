@@ -1,22 +1,37 @@
 {#-
     The landing files of a contract that this (incremental) model has not ingested yet
     (landing_file_is_new), in name order. A full refresh takes every file. Listing files is
-    engine specific.
+    engine specific. File names are data: they reach SQL only as quoted literals.
 -#}
 {% macro landing_files_to_ingest(contract) %}
     {{ return(adapter.dispatch('landing_files_to_ingest', 'customer360')(contract)) }}
 {% endmacro %}
 
+{#-
+    DuckDB: glob() lists the files. DuckDB's readers expand `*` and `?` in a file name they are
+    given, so a file whose name has one cannot be read alone: it is left in the landing zone,
+    not ingested, with a warning that says to rename it.
+-#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {% set query %}
         select file
-        from glob('{{ contract.path }}')
+        from glob({{ privacy_literal(contract.path) }})
         {% if is_incremental() %}
             where {{ landing_file_is_new(contract, 'file') }}
         {% endif %}
         order by file
     {% endset %}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {% set readable = [] %}
+    {% for file in run_query(query).columns[0].values() %}
+        {% set name = file.split('/') | last %}
+        {% if '*' in name or '?' in name %}
+            {% do exceptions.warn("Landing file " ~ (file | tojson) ~ " is not ingested: its name has"
+                ~ " a wildcard character (* or ?), which the reader would expand; rename it.") %}
+        {% else %}
+            {% do readable.append(file) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(readable) }}
 {% endmacro %}
 
 {#-

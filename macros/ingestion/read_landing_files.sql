@@ -12,7 +12,7 @@
 
 {% macro duckdb__read_landing_files(contract, files) %}
     {%- set file_list -%}
-        [{% for file in files %}'{{ file }}'{{ ', ' if not loop.last }}{% endfor %}]
+        [{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}]
     {%- endset -%}
     {%- if contract.format == 'jsonl' -%}
         {{ duckdb__read_json_lines(contract, file_list) }}
@@ -91,10 +91,10 @@
         {%- for header, files in groups.items() %}
             {%- set present = header.split(',') | map('trim') | map('replace', '"', '') | list -%}
             {%- set reader -%}
-                read_csv([{% for file in files %}'{{ file }}'{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
+                read_csv([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
                     delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
                     filename = true, columns = {
-                    {%- for name in present %}'{{ name }}': 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
+                    {%- for name in present %}{{ privacy_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
                 })
             {%- endset %}
             {{ duckdb__tabular_records(contract, reader, present) }}
@@ -122,15 +122,15 @@
     select
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in present %}
-        cast({{ adapter.quote(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- else %}
         cast(null as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- endif %}
         {%- endfor %}
         {%- if extra %}
         case
-            when {% for name in extra %}{{ adapter.quote(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then cast(json_object({% for name in extra %}'{{ name }}', {{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+            when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then cast(json_object({% for name in extra %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
         end as _rescued_data,
         {%- else %}
         cast(null as varchar) as _rescued_data,
@@ -190,7 +190,7 @@
             value as _line,
             {{ spark__landing_file_path() }} as _source_file,
             monotonically_increasing_id() as _scan_order
-        from text.`{{ contract.path }}`
+        from text.{{ quote_landing_name(contract.path) }}
     ),
 
     numbered_lines as (
@@ -260,7 +260,7 @@
                 row_number() over (
                     partition by _metadata.file_path order by monotonically_increasing_id()
                 ) as _line_number
-            from text.`{{ contract.path }}`
+            from text.{{ quote_landing_name(contract.path) }}
         ) as numbered
         where _line_number = 1
     {%- endset -%}
@@ -322,7 +322,7 @@
 
 {#- Parquet: the contract columns in the contract types; other columns go to _rescued_data. -#}
 {% macro spark__read_parquet_files(contract) %}
-    {%- set described = run_query('describe query select * from parquet.`' ~ contract.path ~ '`') -%}
+    {%- set described = run_query('describe query select * from parquet.' ~ quote_landing_name(contract.path)) -%}
     {%- set present = described.columns[0].values() | list -%}
     {%- set extra = present | reject('in', contract.columns.keys() | list) | list -%}
     with records as (
@@ -330,21 +330,21 @@
             *,
             {{ spark__landing_file_path() }} as _source_file,
             _metadata.row_index + 1 as _row_number
-        from parquet.`{{ contract.path }}`
+        from parquet.{{ quote_landing_name(contract.path) }}
     )
 
     select
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in present %}
-        cast({{ adapter.quote(name) }} as {{ data_type }}) as {{ name }},
+        cast({{ quote_landing_name(name) }} as {{ data_type }}) as {{ name }},
         {%- else %}
         cast(null as {{ data_type }}) as {{ name }},
         {%- endif %}
         {%- endfor %}
         {%- if extra %}
         case
-            when {% for name in extra %}{{ adapter.quote(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then to_json(named_struct({% for name in extra %}'{{ name }}', {{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+            when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then to_json(named_struct({% for name in extra %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
         end as _rescued_data,
         {%- else %}
         cast(null as string) as _rescued_data,
@@ -391,7 +391,7 @@
             monotonically_increasing_id() as _scan_order
             {%- endif %}
         from {{ 'stream ' if is_streaming }}read_files(
-            '{{ contract.path }}',
+            {{ privacy_literal(contract.path) }},
             format => '{{ reader_format }}',
             schema => '{{ schema_columns | join(", ") }}',
             rescuedDataColumn => '_rescued_data',

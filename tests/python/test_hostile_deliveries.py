@@ -1,0 +1,117 @@
+"""Malformed and hostile landing files, each dropped next to a valid small sample (issue 11):
+the build succeeds, every record of a readable file is in bronze, `dq_record_accounting` adds
+up with nothing unaccounted, and nothing in a file (its name, header or bytes) runs as SQL.
+
+One build reads the sample and every hostile file together; each test checks its own file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_landing_paths import BUILD, accounting, assert_adds_up
+from test_pipeline import END_DATE, dbt, generate
+
+pytestmark = pytest.mark.slow
+
+INJECTION = "x.csv']); create table main.pwned_orders as select 42 as x; --"
+PARQUET_INJECTION = "x.parquet']); create table main.pwned_events as select 42 as x; --"
+# a CSV column name that closes the reader's quoting: kept as data in _rescued_data
+HEADER_INJECTION = "note'); create table main.pwned_header as select 1 as x; --"
+
+
+def orders_sample(landing: Path, rows: int = 3) -> tuple[str, list[str]]:
+    """The header and the first `rows` data lines of the first generated orders file."""
+    first = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))[0]
+    header, *lines = first.read_text().splitlines()
+    return header, lines[:rows]
+
+
+def drop(landing: Path, relative: str, content: bytes) -> str:
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return relative
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The valid sample and every hostile file, built once; returns the workdir, the files
+    dropped (path under the landing root -> records it holds) and the build's output."""
+    workdir = tmp_path_factory.mktemp("hostile")
+    generate(workdir, "--scale", "0.003", "--days", "40", "--seed", "5", "--end-date", END_DATE)
+    landing = workdir / "landing"
+    header, lines = orders_sample(landing)
+    csv = (header + "\n" + "\n".join(lines) + "\n").encode()
+    events = sorted((landing / "web" / "events").glob("events_*.parquet"))[0]
+    with duckdb.connect() as con:
+        events_rows = con.execute("select count(*) from read_parquet(?)", [str(events)]).fetchone()
+    with_note = "\n".join([f"{header},{HEADER_INJECTION}", *(f"{line},hello" for line in lines)])
+    files = {
+        drop(landing, f"ecommerce/orders/orders_{INJECTION}.csv", csv): len(lines),
+        drop(landing, "ecommerce/orders/orders_2026-07-02_o'brien.csv", csv): len(lines),
+        drop(landing, f"web/events/events_{PARQUET_INJECTION}.parquet", events.read_bytes()): (
+            events_rows[0]
+        ),
+        drop(landing, "ecommerce/orders/orders_2026-07-03_note.csv", with_note.encode()): len(
+            lines
+        ),
+    }
+    # a name the reader would expand as a pattern: refused with a warning, left in place
+    drop(landing, "ecommerce/orders/orders_2026-07-04_which?.csv", csv)
+    done = dbt(workdir, "hostile", *BUILD)
+    return {"workdir": workdir, "files": files, "output": done.stdout}
+
+
+def bronze_records(workdir: Path, table: str, source_path: str) -> int:
+    with duckdb.connect(str(workdir / "hostile.duckdb"), read_only=True) as con:
+        return con.execute(
+            f"select count(*) from bronze.{table} where _source_path = ?", [source_path]
+        ).fetchone()[0]
+
+
+def test_accounting_adds_up(hostile: dict) -> None:
+    assert_adds_up(accounting(hostile["workdir"] / "hostile.duckdb"))
+
+
+def test_sql_in_a_file_name_is_not_executed(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        created = con.execute(
+            "select count(*) from information_schema.tables where table_name like 'pwned%'"
+        ).fetchone()[0]
+    assert created == 0
+    # the files are ordinary deliveries: their records are in bronze, under their own names
+    for name, table in [
+        (f"ecommerce/orders/orders_{INJECTION}.csv", "brz_ecommerce__orders"),
+        (f"web/events/events_{PARQUET_INJECTION}.parquet", "brz_web__events"),
+    ]:
+        assert bronze_records(hostile["workdir"], table, name) == hostile["files"][name]
+
+
+def test_sql_in_a_column_name_is_kept_as_data(hostile: dict) -> None:
+    name = "ecommerce/orders/orders_2026-07-03_note.csv"
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        rescued = con.execute(
+            "select _rescued_data from bronze.brz_ecommerce__orders where _source_path = ?",
+            [name],
+        ).fetchall()
+        created = con.execute(
+            "select count(*) from information_schema.tables where table_name like 'pwned%'"
+        ).fetchone()[0]
+    assert created == 0
+    assert len(rescued) == hostile["files"][name]
+    assert all(json.loads(row[0]) == {HEADER_INJECTION: "hello"} for row in rescued)
+
+
+def test_a_quote_in_a_file_name_loads(hostile: dict) -> None:
+    name = "ecommerce/orders/orders_2026-07-02_o'brien.csv"
+    assert bronze_records(hostile["workdir"], "brz_ecommerce__orders", name) == 3
+
+
+def test_a_wildcard_in_a_file_name_is_refused_with_a_sentence(hostile: dict) -> None:
+    name = "ecommerce/orders/orders_2026-07-04_which?.csv"
+    assert bronze_records(hostile["workdir"], "brz_ecommerce__orders", name) == 0
+    assert "orders_2026-07-04_which?.csv" in hostile["output"]
+    assert "is not ingested: its name has a wildcard character" in hostile["output"]
