@@ -10,7 +10,9 @@
 {#-
     DuckDB: glob() lists the files. DuckDB's readers expand `*` and `?` in a file name they are
     given, so a file whose name has one cannot be read alone: it is left in the landing zone,
-    not ingested, with a warning that says to rename it.
+    not ingested, with a warning that says to rename it. An empty (0-byte) file holds no
+    record (and may be a delivery still being written): it is logged and left out, so it is
+    read once it has bytes.
 -#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {% set query %}
@@ -31,7 +33,25 @@
             {% do readable.append(file) %}
         {% endif %}
     {% endfor %}
-    {{ return(readable) }}
+    {% if not readable %}
+        {{ return([]) }}
+    {% endif %}
+    {% set sizes_query %}
+        select filename, size
+        from read_blob([{% for file in readable %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        order by filename
+    {% endset %}
+    {% set sized = run_query(sizes_query) %}
+    {% set with_bytes = [] %}
+    {% for file, size in sized.rows %}
+        {% if size == 0 %}
+            {% do log("Landing file " ~ (file | tojson) ~ " is empty (0 bytes): no record to ingest;"
+                ~ " it is read if it is written later.", info=true) %}
+        {% else %}
+            {% do with_bytes.append(file) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(with_bytes) }}
 {% endmacro %}
 
 {#-

@@ -25,7 +25,8 @@
 
 
 {#-
-    JSON lines are read as text, one line a record, so a line that is not JSON is kept.
+    JSON lines are read as text, one line a record, so a line that is not JSON is kept (a
+    UTF-8 byte order mark, U+FEFF, at the start of a line is not part of it).
     read_csv with a delimiter JSON text cannot contain (0x1F: control characters must be
     escaped inside JSON strings) and no quoting yields each line whole, streamed in file order.
 -#}
@@ -34,7 +35,7 @@
     with lines as (
         select
             filename as _source_file,
-            rtrim(line, chr(13)) as _line,
+            ltrim(rtrim(line, chr(13)), chr(65279)) as _line,
             row_number() over () as _scan_row_number
         from read_csv({{ file_list }}, columns = {'line': 'VARCHAR'}, header = false,
             delim = chr(31), quote = '', escape = '', auto_detect = false,
@@ -77,19 +78,35 @@
     CSV and Parquet: columns matched by name; contract columns a file lacks are null, columns
     the contract lacks go to _rescued_data. Parquet files are read together (their schemas are
     in their footers). CSV files are read in groups of the same header, each with the dialect
-    given, so that DuckDB does not sniff every file (union_by_name would, twice).
+    given, so that DuckDB does not sniff every file (union_by_name would, twice). A UTF-8 byte
+    order mark before the header is not part of the first name; a row with more fields than
+    its header keeps the extra ones in _rescued_data (`_field_<position>`), counting the
+    fields of the widest line of the group's files (commas counted, so never too few).
 -#}
 {% macro duckdb__read_tabular_files(contract, file_list) %}
     {%- if contract.format == 'csv' -%}
-        {%- set headers = run_query(
-            "select filename, rtrim(split_part(content, chr(10), 1), chr(13)) as header"
-            ~ " from read_text(" ~ file_list ~ ") order by filename") -%}
+        {%- set headers -%}
+            select
+                filename,
+                ltrim(rtrim(split_part(content, chr(10), 1), chr(13)), chr(65279)) as header,
+                list_max(list_transform(string_split(content, chr(10)),
+                    line -> length(line) - length(replace(line, ',', '')) + 1)) as widest
+            from read_text({{ file_list }})
+            order by filename
+        {%- endset -%}
         {%- set groups = {} -%}
-        {%- for filename, header in headers.rows -%}
+        {%- set widths = {} -%}
+        {%- for filename, header, widest in run_query(headers).rows -%}
             {%- do groups.setdefault(header, []).append(filename) -%}
+            {%- do widths.update({header: [widths.get(header, 0), widest or 0] | max}) -%}
         {%- endfor -%}
         {%- for header, files in groups.items() %}
             {%- set present = header.split(',') | map('trim') | map('replace', '"', '') | list -%}
+            {#- room for the fields of a row longer than its header (a ragged row), which go
+                to _rescued_data as _field_<position> -#}
+            {%- for position in range(present | length + 1, widths[header] + 1) -%}
+                {%- do present.append('_field_' ~ position) -%}
+            {%- endfor -%}
             {%- set reader -%}
                 read_csv([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
                     delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
@@ -182,12 +199,13 @@
 
 {#-
     The text lines of the contract's files that this model has not ingested yet, numbered
-    from 1 in each file (monotonically_increasing_id follows the read order of a file).
+    from 1 in each file (monotonically_increasing_id follows the read order of a file),
+    without a leading UTF-8 byte order mark.
 -#}
 {% macro spark__landing_text_lines(contract) %}
     lines as (
         select
-            value as _line,
+            trim(leading decode(unhex('EFBBBF'), 'UTF-8') from value) as _line,
             {{ spark__landing_file_path() }} as _source_file,
             monotonically_increasing_id() as _scan_order
         from text.{{ quote_landing_name(contract.path) }}

@@ -59,6 +59,35 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             lines
         ),
     }
+    customers = sorted((landing / "crm" / "customers").glob("customers_*.jsonl"))[0]
+    customer_lines = customers.read_text().splitlines()[:3]
+    bom = b"\xef\xbb\xbf"
+    ragged = [*lines[:-1], lines[-1] + ",surplus,fields"]
+    files.update(
+        {
+            # empty (0-byte) files of every format: delivered with no record
+            drop(landing, "crm/customers/customers_2026-07-05.jsonl", b""): 0,
+            drop(landing, "ecommerce/orders/orders_2026-07-05.csv", b""): 0,
+            drop(landing, "web/events/events_2026-07-05.parquet", b""): 0,
+            drop(landing, "support/ticket_changes/ticket_changes_2026-07-05.parquet", b""): 0,
+            # a UTF-8 byte order mark before the CSV header and the first JSON line
+            drop(landing, "ecommerce/orders/orders_2026-07-06_bom.csv", bom + csv): len(lines),
+            drop(
+                landing,
+                "crm/customers/customers_2026-07-06_bom.jsonl",
+                bom + "\n".join(customer_lines).encode() + b"\n",
+            ): len(customer_lines),
+            # a row with more fields than the header
+            drop(
+                landing,
+                "ecommerce/orders/orders_2026-07-07_ragged.csv",
+                "\n".join([header, *ragged]).encode() + b"\n",
+            ): len(lines),
+        }
+    )
+    # files no contract reads: another case, a subfolder
+    drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
+    drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
     # a name the reader would expand as a pattern: refused with a warning, left in place
     drop(landing, "ecommerce/orders/orders_2026-07-04_which?.csv", csv)
     done = dbt(workdir, "hostile", *BUILD)
@@ -115,3 +144,63 @@ def test_a_wildcard_in_a_file_name_is_refused_with_a_sentence(hostile: dict) -> 
     assert bronze_records(hostile["workdir"], "brz_ecommerce__orders", name) == 0
     assert "orders_2026-07-04_which?.csv" in hostile["output"]
     assert "is not ingested: its name has a wildcard character" in hostile["output"]
+
+
+def test_every_record_of_a_readable_file_is_in_bronze(hostile: dict) -> None:
+    tables = {
+        "crm/customers": "brz_crm__customers",
+        "ecommerce/orders": "brz_ecommerce__orders",
+        "web/events": "brz_web__events",
+        "support/ticket_changes": "brz_support__ticket_changes",
+    }
+    for name, records in hostile["files"].items():
+        table = tables[name.rsplit("/", 1)[0]]
+        assert bronze_records(hostile["workdir"], table, name) == records, name
+
+
+def test_empty_files_are_logged_and_load_nothing(hostile: dict) -> None:
+    for name in [
+        "crm/customers/customers_2026-07-05.jsonl",
+        "ecommerce/orders/orders_2026-07-05.csv",
+        "web/events/events_2026-07-05.parquet",
+        "support/ticket_changes/ticket_changes_2026-07-05.parquet",
+    ]:
+        assert f'{name}" is empty (0 bytes): no record to ingest' in hostile["output"], name
+
+
+def test_a_byte_order_mark_is_not_part_of_the_data(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        orders = con.execute(
+            "select count(order_id), count(_rescued_data) from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-06_bom.csv'"
+        ).fetchone()
+        customers = con.execute(
+            "select count(customer_id), count(*) filter (where _is_malformed)"
+            " from bronze.brz_crm__customers"
+            " where _source_path = 'crm/customers/customers_2026-07-06_bom.jsonl'"
+        ).fetchone()
+    assert orders == (3, 0)
+    assert customers == (3, 0)
+
+
+def test_extra_fields_of_a_ragged_row_are_rescued(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select _source_row_number, _rescued_data, order_id from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-07_ragged.csv'"
+            " order by _source_row_number"
+        ).fetchall()
+    width = len(orders_sample(hostile["workdir"] / "landing")[0].split(","))
+    assert [row[1] for row in rows[:-1]] == [None, None]
+    assert json.loads(rows[-1][1]) == {
+        f"_field_{width + 1}": "surplus",
+        f"_field_{width + 2}": "fields",
+    }
+    assert all(row[2] for row in rows)
+
+
+def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> None:
+    output = hostile["output"]
+    assert "match no landing contract and are not read" in output
+    assert "ecommerce/orders/Orders_2026-07-08.csv" in output
+    assert "web/events/late/events_2026-07-08.parquet" in output
