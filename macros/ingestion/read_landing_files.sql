@@ -118,11 +118,30 @@
             {{ 'union all' if not loop.last }}
         {%- endfor %}
     {%- else -%}
-        {%- set reader -%}
-            read_parquet({{ file_list }}, union_by_name = true, filename = true, file_row_number = true)
+        {#- grouped by schema (column names and types): read together, files whose column
+            types differ would be cast to one type, which fails (BIGINT and TIMESTAMP) -#}
+        {%- set schemas -%}
+            select
+                file_name,
+                string_agg(concat_ws(' ', name, type, converted_type, cast(logical_type as varchar)), ', '
+                    order by name) as signature
+            from parquet_schema({{ file_list }})
+            where coalesce(num_children, 0) = 0
+            group by file_name
+            order by file_name
         {%- endset -%}
-        {%- set described = run_query('describe select * from ' ~ reader) -%}
-        {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
+        {%- set groups = {} -%}
+        {%- for file_name, signature in run_query(schemas).rows -%}
+            {%- do groups.setdefault(signature, []).append(file_name) -%}
+        {%- endfor -%}
+        {%- for files in groups.values() %}
+            {%- set reader -%}
+                read_parquet([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}], union_by_name = true, filename = true, file_row_number = true)
+            {%- endset -%}
+            {%- set described = run_query('describe select * from ' ~ reader) -%}
+            {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
+            {{ 'union all' if not loop.last }}
+        {%- endfor %}
     {%- endif -%}
 {% endmacro %}
 
@@ -131,20 +150,46 @@
     The records of one tabular read whose columns are `present`: contract columns cast to
     their bronze type (null when absent), the others as JSON in _rescued_data, and each
     record's row in its file (CSV: counted in scan order, which DuckDB keeps; Parquet: the
-    reader's file_row_number).
+    reader's file_row_number). A Parquet value its contract type cannot hold (a string
+    `yesterday` or an int64 for a timestamp, `five` for an integer) is null in its column and
+    kept, as text, under its column's name in _rescued_data (try_cast); Parquet's
+    _rescued_data leaves out null values.
 -#}
 {% macro duckdb__tabular_records(contract, reader, present) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
         | reject('in', ['filename', 'file_row_number']) | list -%}
+    {#- Parquet columns typed by the contract (not strings), present in the file -#}
+    {%- set typed = [] -%}
+    {%- if contract.format == 'parquet' -%}
+        {%- for name, data_type in contract.columns.items()
+            if name in present and (bronze_column_type(contract, data_type) | trim | lower) not in ['string', 'varchar'] -%}
+            {%- do typed.append(name) -%}
+        {%- endfor -%}
+    {%- endif %}
     select
         {%- for name, data_type in contract.columns.items() %}
-        {%- if name in present %}
+        {%- if name in typed %}
+        try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        {%- elif name in present %}
         cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- else %}
         cast(null as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- endif %}
         {%- endfor %}
-        {%- if extra %}
+        {%- if contract.format == 'parquet' and (extra or typed) %}
+        {#- the extra columns and the values the contract type cannot hold, without nulls -#}
+        nullif(cast(json_merge_patch('{}', json_object(
+            {%- for name in extra %}
+            {{ privacy_literal(name) }}, {{ quote_landing_name(name) }},
+            {%- endfor %}
+            {%- for name in typed %}
+            {{ privacy_literal(name) }}, case
+                when try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null
+                    then cast({{ quote_landing_name(name) }} as varchar)
+            end{{ ',' if not loop.last }}
+            {%- endfor %}
+        )) as varchar), '{}') as _rescued_data,
+        {%- elif extra %}
         case
             when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
                 then cast(json_object({% for name in extra %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)

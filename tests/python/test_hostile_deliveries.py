@@ -85,6 +85,26 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             ): len(lines),
         }
     )
+    # Parquet values of another type than the contract's: null in the column, kept as text
+    with duckdb.connect() as con:
+        for name, select in {
+            "web/events/events_2026-07-09_text.parquet": (
+                "select 'e-text-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
+                " 'yesterday' as event_at"
+                " union all select 'e-text-2', 'a-1', 'page_view', '2026-06-29T10:00:00Z'"
+            ),
+            "web/events/events_2026-07-09_int.parquet": (
+                "select 'e-int-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
+                " 1783000000::bigint as event_at"
+            ),
+            "support/ticket_changes/ticket_changes_2026-07-09_text.parquet": (
+                "select 'T-text-1' as ticket_id, 'five' as satisfaction_score,"
+                " 'update_postimage' as _change_type"
+            ),
+        }.items():
+            (landing / name).parent.mkdir(parents=True, exist_ok=True)
+            con.execute(f"copy ({select}) to '{landing / name}' (format parquet)")
+            files[name] = con.execute(f"select count(*) from ({select})").fetchone()[0]
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
@@ -204,3 +224,33 @@ def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> Non
     assert "match no landing contract and are not read" in output
     assert "ecommerce/orders/Orders_2026-07-08.csv" in output
     assert "web/events/late/events_2026-07-08.parquet" in output
+
+
+def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        events = dict(
+            con.execute(
+                "select event_id, struct_pack(event_at, _rescued_data) from bronze.brz_web__events"
+                " where event_id in ('e-text-1', 'e-text-2', 'e-int-1')"
+            ).fetchall()
+        )
+        ticket = con.execute(
+            "select satisfaction_score, _rescued_data from bronze.brz_support__ticket_changes"
+            " where ticket_id = 'T-text-1'"
+        ).fetchone()
+        quarantined = con.execute(
+            "select record_id, rule_name from silver.dq_quarantine"
+            " where record_id like 'web/events/events_2026-07-09_%' order by 1"
+        ).fetchall()
+    assert events["e-text-1"]["event_at"] is None
+    assert json.loads(events["e-text-1"]["_rescued_data"]) == {"event_at": "yesterday"}
+    assert events["e-text-2"]["event_at"] is not None
+    assert events["e-text-2"]["_rescued_data"] is None
+    assert events["e-int-1"]["event_at"] is None
+    assert json.loads(events["e-int-1"]["_rescued_data"]) == {"event_at": "1783000000"}
+    assert ticket[0] is None and json.loads(ticket[1]) == {"satisfaction_score": "five"}
+    # the events without a time reach the quarantine with a reason
+    assert quarantined == [
+        ("web/events/events_2026-07-09_int.parquet:000000001", "event_at_present"),
+        ("web/events/events_2026-07-09_text.parquet:000000001", "event_at_present"),
+    ]
