@@ -15,7 +15,7 @@
         [{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}]
     {%- endset -%}
     {%- if contract.format == 'jsonl' -%}
-        {{ duckdb__read_json_lines(contract, file_list) }}
+        {{ duckdb__read_json_lines(contract, files) }}
     {%- elif contract.format in ('csv', 'parquet') -%}
         {{ duckdb__read_tabular_files(contract, file_list) }}
     {%- else -%}
@@ -28,28 +28,67 @@
     JSON lines are read as text, one line a record, so a line that is not JSON is kept (a
     UTF-8 byte order mark, U+FEFF, at the start of a line is not part of it).
     read_csv with a delimiter JSON text cannot contain (0x1F: control characters must be
-    escaped inside JSON strings) and no quoting yields each line whole, streamed in file order.
+    escaped inside JSON strings) and no quoting yields each line whole, streamed in file order;
+    its longest line is set to the largest file, so a line of any length is read. A file that
+    is not valid UTF-8 cannot be read as text: its lines are split from its bytes instead, and
+    a line that is not valid UTF-8 is kept as a malformed record whose raw text is its bytes
+    escaped as DuckDB shows a BLOB (`\xFF`).
 -#}
-{% macro duckdb__read_json_lines(contract, file_list) %}
+{% macro duckdb__read_json_lines(contract, files) %}
     {%- set known_keys_as_nulls = '{' ~ (contract.columns.keys() | map('tojson') | map('string') | join(': null, ')) ~ ': null}' -%}
+    {%- set checked -%}
+        select filename, size, try(decode(content)) is null as is_not_utf8
+        from read_blob([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        order by filename
+    {%- endset -%}
+    {%- set text_files, byte_files, sizes = [], [], [2000000] -%}
+    {%- for file, size, is_not_utf8 in run_query(checked).rows -%}
+        {%- do (byte_files if is_not_utf8 else text_files).append(file) -%}
+        {%- do sizes.append(size + 1) -%}
+    {%- endfor %}
     with lines as (
+        {%- if text_files %}
         select
-            filename as _source_file,
-            ltrim(rtrim(line, chr(13)), chr(65279)) as _line,
-            row_number() over () as _scan_row_number
-        from read_csv({{ file_list }}, columns = {'line': 'VARCHAR'}, header = false,
-            delim = chr(31), quote = '', escape = '', auto_detect = false,
-            strict_mode = false, filename = true)
+            _source_file,
+            _raw_line,
+            _scan_row_number - min(_scan_row_number) over (partition by _source_file) + 1
+                as _source_row_number
+        from (
+            select
+                filename as _source_file,
+                line as _raw_line,
+                row_number() over () as _scan_row_number
+            from read_csv([{% for file in text_files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}],
+                columns = {'line': 'VARCHAR'}, header = false,
+                delim = chr(31), quote = '', escape = '', auto_detect = false,
+                strict_mode = false, filename = true, max_line_size = {{ sizes | max }})
+        ) as text_lines
+        {%- endif %}
+        {{- '\n        union all' if text_files and byte_files }}
+        {%- if byte_files %}
+        select
+            _source_file,
+            coalesce(try(decode(cast(_escaped_line as blob))), _escaped_line) as _raw_line,
+            _source_row_number
+        from (
+            select
+                filename as _source_file,
+                unnest(string_split(cast(content as varchar), '\x0A')) as _escaped_line,
+                generate_subscripts(string_split(cast(content as varchar), '\x0A'), 1)
+                    as _source_row_number
+            from read_blob([{% for file in byte_files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        ) as byte_lines
+        {%- endif %}
     ),
 
     parsed as (
         select
-            *,
-            _scan_row_number - min(_scan_row_number) over (partition by _source_file) + 1
-                as _source_row_number,
+            _source_file,
+            _source_row_number,
+            ltrim(rtrim(_raw_line, chr(13)), chr(65279)) as _line,
             coalesce(json_valid(_line), false) and starts_with(ltrim(_line), '{') as _is_object
         from lines
-        where trim(_line) <> ''
+        where trim(_raw_line) <> ''
     ),
 
     typed as (

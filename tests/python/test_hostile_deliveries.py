@@ -105,6 +105,20 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             (landing / name).parent.mkdir(parents=True, exist_ok=True)
             con.execute(f"copy ({select}) to '{landing / name}' (format parquet)")
             files[name] = con.execute(f"select count(*) from ({select})").fetchone()[0]
+    # a JSON line with bytes that are not UTF-8, and a JSON line of 5 MB
+    invalid = customer_lines[1].encode().replace(b'"first_name":"', b'"first_name":"\xff\xfe', 1)
+    assert b"\xff" in invalid
+    files[
+        drop(
+            landing,
+            "crm/customers/customers_2026-07-10_latin.jsonl",
+            b"\n".join([customer_lines[0].encode(), invalid, customer_lines[2].encode()]) + b"\n",
+        )
+    ] = 3
+    huge = json.loads(customer_lines[0]) | {"notes": "x" * 5_000_000}
+    files[
+        drop(landing, "crm/customers/customers_2026-07-10_huge.jsonl", json.dumps(huge).encode())
+    ] = 1
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
@@ -254,3 +268,33 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
         ("web/events/events_2026-07-09_int.parquet:000000001", "event_at_present"),
         ("web/events/events_2026-07-09_text.parquet:000000001", "event_at_present"),
     ]
+
+
+def test_a_json_line_that_is_not_utf8_is_kept_as_malformed(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select _source_row_number, _is_malformed, customer_id, _rescued_data"
+            " from bronze.brz_crm__customers"
+            " where _source_path = 'crm/customers/customers_2026-07-10_latin.jsonl'"
+            " order by _source_row_number"
+        ).fetchall()
+        quarantined = con.execute(
+            "select rule_name from silver.dq_quarantine"
+            " where record_id = 'crm/customers/customers_2026-07-10_latin.jsonl:000000002'"
+        ).fetchall()
+    assert [(row[0], row[1]) for row in rows] == [(1, False), (2, True), (3, False)]
+    assert rows[0][2] and rows[2][2] and rows[1][2] is None
+    # the raw bytes, escaped
+    assert "\\xFF\\xFE" in rows[1][3]
+    assert quarantined == [("record_is_parseable",)]
+
+
+def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        customer_id, rescued = con.execute(
+            "select customer_id, length(_rescued_data) from bronze.brz_crm__customers"
+            " where _source_path = 'crm/customers/customers_2026-07-10_huge.jsonl'"
+        ).fetchone()
+    assert customer_id is not None
+    assert rescued > 5_000_000
+    assert "x" * 1000 not in hostile["output"]
