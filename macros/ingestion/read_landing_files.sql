@@ -143,17 +143,18 @@
             {%- set present = header.split(',') | map('trim') | map('replace', '"', '') | list -%}
             {#- room for the fields of a row longer than its header (a ragged row), which go
                 to _rescued_data as _field_<position> -#}
+            {%- set spare = [] -%}
             {%- for position in range(present | length + 1, widths[header] + 1) -%}
-                {%- do present.append('_field_' ~ position) -%}
+                {%- do spare.append('_field_' ~ position) -%}
             {%- endfor -%}
             {%- set reader -%}
                 read_csv([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
                     delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
                     filename = true, columns = {
-                    {%- for name in present %}{{ privacy_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
+                    {%- for name in present + spare %}{{ privacy_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
                 })
             {%- endset %}
-            {{ duckdb__tabular_records(contract, reader, present) }}
+            {{ duckdb__tabular_records(contract, reader, present + spare, spare) }}
             {{ 'union all' if not loop.last }}
         {%- endfor %}
     {%- else -%}
@@ -189,12 +190,13 @@
     The records of one tabular read whose columns are `present`: contract columns cast to
     their bronze type (null when absent), the others as JSON in _rescued_data, and each
     record's row in its file (CSV: counted in scan order, which DuckDB keeps; Parquet: the
-    reader's file_row_number). A Parquet value its contract type cannot hold (a string
+    reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows,
+    in _rescued_data only when they hold a value. A Parquet value its contract type cannot hold (a string
     `yesterday` or an int64 for a timestamp, `five` for an integer) is null in its column and
     kept, as text, under its column's name in _rescued_data (try_cast); Parquet's
     _rescued_data leaves out null values.
 -#}
-{% macro duckdb__tabular_records(contract, reader, present) %}
+{% macro duckdb__tabular_records(contract, reader, present, spare=[]) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
         | reject('in', ['filename', 'file_row_number']) | list -%}
     {#- Parquet columns typed by the contract (not strings), present in the file -#}
@@ -229,9 +231,18 @@
             {%- endfor %}
         )) as varchar), '{}') as _rescued_data,
         {%- elif extra %}
+        {%- set named = extra | reject('in', spare) | list %}
         case
             when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then cast(json_object({% for name in extra %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+                then cast(
+                    {%- if spare %}
+                    {#- the extra fields of a ragged row, without the empty spare columns -#}
+                    json_merge_patch(
+                    {%- endif %}
+                    json_object({% for name in named %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %})
+                    {%- if spare %},
+                    json_object({% for name in spare %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+                    {%- endif %} as varchar)
         end as _rescued_data,
         {%- else %}
         cast(null as varchar) as _rescued_data,

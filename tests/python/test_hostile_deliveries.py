@@ -7,12 +7,13 @@ One build reads the sample and every hostile file together; each test checks its
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 from test_landing_paths import BUILD, accounting, assert_adds_up
-from test_pipeline import END_DATE, dbt, generate
+from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, generate
 
 pytestmark = pytest.mark.slow
 
@@ -298,3 +299,57 @@ def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
     assert customer_id is not None
     assert rescued > 5_000_000
     assert "x" * 1000 not in hostile["output"]
+
+
+@pytest.mark.spark
+def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
+    """The same file names through the Spark readers (dbt-spark, local Spark, as in
+    `make spark-check`): the files load under their names and nothing else is created."""
+    landing = tmp_path / "landing"
+    header = "order_id,customer_id,order_status,channel,currency,order_total,shipping_amount,"
+    header += "ordered_at,updated_at"
+    row = "O100000001,C1000001,placed,web,EUR,10.00,0.00,2026-07-01T10:00:00Z,2026-07-01T10:00:00Z"
+    csv = f"{header}\n{row}\n".encode()
+    orders = [f"orders_{INJECTION}.csv", "orders_2026-07-02_o'brien.csv", "orders_2026-07-01.csv"]
+    for name in orders:
+        drop(landing, f"ecommerce/orders/{name}", csv)
+    events = landing / "web" / "events"
+    events.mkdir(parents=True)
+    event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
+    with duckdb.connect() as con:
+        for name in event_files:
+            con.execute(
+                "copy (select 'e1' as event_id, 'a1' as anonymous_id, 'page_view' as event_type,"
+                " timestamp '2026-07-01 10:00:00' as event_at) to ? (format parquet)",
+                [str(events / name)],
+            )
+    done = subprocess.run(
+        [DBT, "run", "--target", "spark", "--select", "brz_ecommerce__orders", "brz_web__events"],
+        cwd=REPO,
+        env={
+            **dbt_env(tmp_path, "unused"),
+            "C360_SPARK_DIR": str(tmp_path / "spark"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+    warehouse = tmp_path / "spark" / "warehouse"
+    assert not [path for path in warehouse.rglob("*") if "pwned" in path.name]
+    with duckdb.connect() as con:
+        for table, names in [
+            ("brz_ecommerce__orders", orders),
+            (
+                "brz_web__events",
+                [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"],
+            ),
+        ]:
+            files = (warehouse / "c360_bronze.db" / table / "*.parquet").as_posix()
+            loaded = dict(
+                con.execute(
+                    "select regexp_extract(_source_path, '[^/]*$', 0), count(*)"
+                    " from read_parquet(?) group by all",
+                    [files],
+                ).fetchall()
+            )
+            assert loaded == dict.fromkeys(names, 1), table
