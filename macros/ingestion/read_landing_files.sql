@@ -115,8 +115,8 @@
 
 {#-
     CSV and Parquet: columns matched by name; contract columns a file lacks are null, columns
-    the contract lacks go to _rescued_data. Parquet files are read together (their schemas are
-    in their footers). CSV files are read in groups of the same header, each with the dialect
+    the contract lacks go to _rescued_data. Parquet files are read together, in groups of the
+    same schema (in their footers). CSV files are read in groups of the same header, each with the dialect
     given, so that DuckDB does not sniff every file (union_by_name would, twice). A UTF-8 byte
     order mark before the header is not part of the first name; a row with more fields than
     its header keeps the extra ones in _rescued_data (`_field_<position>`), counting the
@@ -361,29 +361,17 @@
 {#-
     CSV with a header row, which may differ between files (schema drift): every data line is
     read with the header of its own file, so columns match by name; a contract column a file
-    lacks is null, a column the contract lacks goes to _rescued_data. The headers are looked up
-    first to know how many fields a line can have.
+    lacks is null, a column the contract lacks goes to _rescued_data, and so do the fields of a
+    row longer than its header (`_field_<position>`, as on DuckDB). The widest line is looked
+    up first to know how many fields a line can have.
 -#}
 {% macro spark__read_csv_files(contract) %}
-    {%- set header_query -%}
-        select distinct _line
-        from (
-            select
-                value as _line,
-                row_number() over (
-                    partition by _metadata.file_path order by monotonically_increasing_id()
-                ) as _line_number
-            from text.{{ quote_landing_name(contract.path) }}
-        ) as numbered
-        where _line_number = 1
-    {%- endset -%}
-    {%- set headers = run_query(header_query).columns[0].values() | list -%}
-    {%- set widths = [contract.columns | length] -%}
-    {%- for header in headers -%}
-        {%- do widths.append(header.split(',') | length) -%}
-    {%- endfor -%}
+    {#- as many fields as the widest line may have (commas counted, so never too few) -#}
+    {%- set widest = run_query(
+        "select max(size(split(value, ','))) from text." ~ quote_landing_name(contract.path)
+    ).columns[0].values()[0] -%}
     {%- set fields = [] -%}
-    {%- for position in range(1, widths | max + 1) -%}
+    {%- for position in range(1, [contract.columns | length, widest or 0] | max + 1) -%}
         {%- do fields.append('field_' ~ position) -%}
     {%- endfor -%}
     {%- set line_schema = fields | join(' string, ') ~ ' string' -%}
@@ -409,10 +397,16 @@
     parsed as (
         select
             map_from_entries(filter(
-                zip_with(
-                    array({% for field in fields %}_names.{{ field }}{{ ', ' if not loop.last }}{% endfor %}),
-                    array({% for field in fields %}_values.{{ field }}{{ ', ' if not loop.last }}{% endfor %}),
-                    (name, value) -> named_struct('name', trim(name), 'value', value)
+                array(
+                    {%- for field in fields %}
+                    named_struct(
+                        'name', coalesce(
+                            trim(_names.{{ field }}),
+                            case when _values.{{ field }} is not null then '_{{ field }}' end
+                        ),
+                        'value', _values.{{ field }}
+                    ){{ ',' if not loop.last }}
+                    {%- endfor %}
                 ),
                 field -> field.name is not null
             )) as _fields,

@@ -304,7 +304,8 @@ def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
 @pytest.mark.spark
 def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     """The same file names through the Spark readers (dbt-spark, local Spark, as in
-    `make spark-check`): the files load under their names and nothing else is created."""
+    `make spark-check`): the files load under their names and nothing else is created; with
+    them, a byte order mark, a ragged row and empty files."""
     landing = tmp_path / "landing"
     header = "order_id,customer_id,order_status,channel,currency,order_total,shipping_amount,"
     header += "ordered_at,updated_at"
@@ -313,6 +314,15 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     orders = [f"orders_{INJECTION}.csv", "orders_2026-07-02_o'brien.csv", "orders_2026-07-01.csv"]
     for name in orders:
         drop(landing, f"ecommerce/orders/{name}", csv)
+    # a byte order mark, a ragged row, and empty (0-byte) files
+    ragged = f"{row.replace('O100000001', 'O100000002')},surplus,fields"
+    drop(
+        landing,
+        "ecommerce/orders/orders_2026-07-03_ragged.csv",
+        b"\xef\xbb\xbf" + f"{header}\n{row}\n{ragged}\n".encode(),
+    )
+    drop(landing, "ecommerce/orders/orders_2026-07-04.csv", b"")
+    drop(landing, "web/events/events_2026-07-04.parquet", b"")
     events = landing / "web" / "events"
     events.mkdir(parents=True)
     event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
@@ -336,6 +346,7 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-4000:]
     warehouse = tmp_path / "spark" / "warehouse"
     assert not [path for path in warehouse.rglob("*") if "pwned" in path.name]
+    extra = {"brz_ecommerce__orders": {"orders_2026-07-03_ragged.csv": 2}}
     with duckdb.connect() as con:
         for table, names in [
             ("brz_ecommerce__orders", orders),
@@ -352,4 +363,13 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
                     [files],
                 ).fetchall()
             )
-            assert loaded == dict.fromkeys(names, 1), table
+            assert loaded == dict.fromkeys(names, 1) | extra.get(table, {}), table
+        ragged_rows = con.execute(
+            "select order_id, _rescued_data from read_parquet(?)"
+            " where _source_path like '%ragged.csv' order by _source_row_number",
+            [(warehouse / "c360_bronze.db" / "brz_ecommerce__orders" / "*.parquet").as_posix()],
+        ).fetchall()
+    assert ragged_rows == [
+        ("O100000001", None),
+        ("O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),
+    ]
