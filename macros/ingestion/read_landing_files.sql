@@ -286,9 +286,12 @@
 {% endmacro %}
 
 
-{#- The landing file of each row, as a plain path (Spark gives a file: URI for local files). -#}
+{#-
+    The landing file of each row, as a plain path: Spark gives a URI (`file:` for local files,
+    special characters percent-encoded: `o%27brien`, `%20`), decoded here (a `+` is a plus).
+-#}
 {% macro spark__landing_file_path() -%}
-    regexp_replace(_metadata.file_path, '^file:(//)?', '')
+    url_decode(replace(regexp_replace(_metadata.file_path, '^file:(//)?', ''), '+', '%2B'))
 {%- endmacro %}
 
 
@@ -472,7 +475,8 @@
     data column; a JSON line or CSV row that does not parse at all keeps its raw text through
     the corrupt-record column, so that, as on the other engines, a malformed record is a row
     with null columns, `_is_malformed` and its text in `_rescued_data`.
-    Batch (incremental) runs keep the files not ingested yet. On a streaming table (dbt var
+    File paths are decoded from the URI `_metadata.file_path` gives, as on Spark (not checked
+    on a workspace). Batch (incremental) runs keep the files not ingested yet. On a streaming table (dbt var
     bronze_streaming, see dbt_project.yml) the same read is `stream read_files(...)`: Auto
     Loader remembers the files it has read, and a stream can number no rows (no window, no
     monotonically_increasing_id), so _source_row_number is null there and landing_record_id
@@ -492,7 +496,8 @@
     with scanned as (
         select
             *,
-            regexp_replace(_metadata.file_path, '^dbfs:', '') as _file_path
+            url_decode(replace(regexp_replace(_metadata.file_path, '^dbfs:', ''), '+', '%2B'))
+                as _file_path
             {%- if not is_streaming %},
             _metadata.file_block_start as _file_block_start,
             monotonically_increasing_id() as _scan_order

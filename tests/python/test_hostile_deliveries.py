@@ -324,7 +324,6 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     drop(landing, "ecommerce/orders/orders_2026-07-04.csv", b"")
     drop(landing, "web/events/events_2026-07-04.parquet", b"")
     events = landing / "web" / "events"
-    events.mkdir(parents=True)
     event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
     with duckdb.connect() as con:
         for name in event_files:
