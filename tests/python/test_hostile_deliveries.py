@@ -18,6 +18,13 @@ from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, generate
 pytestmark = pytest.mark.slow
 
 INJECTION = "x.csv']); create table main.pwned_orders as select 42 as x; --"
+# the bronze table of each landing folder
+TABLES = {
+    "crm/customers": "brz_crm__customers",
+    "ecommerce/orders": "brz_ecommerce__orders",
+    "web/events": "brz_web__events",
+    "support/ticket_changes": "brz_support__ticket_changes",
+}
 PARQUET_INJECTION = "x.parquet']); create table main.pwned_events as select 42 as x; --"
 # a CSV column name that closes the reader's quoting: kept as data in _rescued_data
 HEADER_INJECTION = "note'); create table main.pwned_header as select 1 as x; --"
@@ -182,14 +189,8 @@ def test_a_wildcard_in_a_file_name_is_refused_with_a_sentence(hostile: dict) -> 
 
 
 def test_every_record_of_a_readable_file_is_in_bronze(hostile: dict) -> None:
-    tables = {
-        "crm/customers": "brz_crm__customers",
-        "ecommerce/orders": "brz_ecommerce__orders",
-        "web/events": "brz_web__events",
-        "support/ticket_changes": "brz_support__ticket_changes",
-    }
     for name, records in hostile["files"].items():
-        table = tables[name.rsplit("/", 1)[0]]
+        table = TABLES[name.rsplit("/", 1)[0]]
         assert bronze_records(hostile["workdir"], table, name) == records, name
 
 
@@ -299,6 +300,29 @@ def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
     assert customer_id is not None
     assert rescued > 5_000_000
     assert "x" * 1000 not in hostile["output"]
+
+
+def test_the_same_files_delivered_to_a_built_warehouse_load(hostile: dict) -> None:
+    """Run last among the DuckDB tests (it adds to the module's warehouse): the hostile files
+    again, under new names, as a later delivery read by an incremental build."""
+    workdir, landing = hostile["workdir"], hostile["workdir"] / "landing"
+    db = workdir / "hostile.duckdb"
+    before = accounting(db)
+    added = {}
+    for name, records in hostile["files"].items():
+        path = landing / name
+        copy = path.with_name(f"{path.stem}_day2{path.suffix}")
+        copy.write_bytes(path.read_bytes())
+        table = TABLES[name.rsplit("/", 1)[0]]
+        added[table] = added.get(table, 0) + records
+    dbt(workdir, "hostile", *BUILD)
+    after = accounting(db)
+    assert_adds_up(after)
+    for source_table, counts in after.items():
+        table = "brz_" + source_table.replace(".", "__")
+        assert counts["bronze_records"] - before[source_table]["bronze_records"] == added.get(
+            table, 0
+        ), source_table
 
 
 @pytest.mark.spark
