@@ -1,26 +1,62 @@
 {#-
-    The landing files of a contract that this (incremental) model has not ingested yet, in
-    name order. A full refresh takes every file. Listing files is engine specific.
+    The landing files of a contract that this (incremental) model has not ingested yet
+    (landing_file_is_new), in name order. A full refresh takes every file. Listing files is
+    engine specific. File names are data: they reach SQL only as quoted literals.
 -#}
 {% macro landing_files_to_ingest(contract) %}
     {{ return(adapter.dispatch('landing_files_to_ingest', 'customer360')(contract)) }}
 {% endmacro %}
 
+{#-
+    DuckDB: glob() lists the files. DuckDB's readers expand `*` and `?` in a file name they are
+    given, so a file whose name has one cannot be read alone: it is left in the landing zone,
+    not ingested, with a warning that says to rename it. An empty (0-byte) file holds no
+    record (and may be a delivery still being written): it is logged and left out, so it is
+    read once it has bytes.
+-#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {% set query %}
         select file
-        from glob('{{ contract.path }}')
+        from glob({{ privacy_literal(contract.path) }})
         {% if is_incremental() %}
-            where file not in (select distinct _source_file from {{ this }})
+            where {{ landing_file_is_new(contract, 'file') }}
         {% endif %}
         order by file
     {% endset %}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {% set readable = [] %}
+    {% for file in run_query(query).columns[0].values() %}
+        {% set name = file.split('/') | last %}
+        {% if '*' in name or '?' in name %}
+            {% do exceptions.warn("Landing file " ~ (file | tojson) ~ " is not ingested: its name has"
+                ~ " a wildcard character (* or ?), which the reader would expand; rename it.") %}
+        {% else %}
+            {% do readable.append(file) %}
+        {% endif %}
+    {% endfor %}
+    {% if not readable %}
+        {{ return([]) }}
+    {% endif %}
+    {% set sizes_query %}
+        select filename, size
+        from read_blob([{% for file in readable %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        order by filename
+    {% endset %}
+    {% set sized = run_query(sizes_query) %}
+    {% set with_bytes = [] %}
+    {% for file, size in sized.rows %}
+        {% if size == 0 %}
+            {% do log("Landing file " ~ (file | tojson) ~ " is empty (0 bytes): no record to ingest;"
+                ~ " it is read if it is written later.", info=true) %}
+        {% else %}
+            {% do with_bytes.append(file) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(with_bytes) }}
 {% endmacro %}
 
 {#-
     Spark SQL cannot list a folder: read_landing_files reads the glob and keeps the files
-    this model has not ingested (filter on the file path column).
+    this model has not ingested (landing_file_is_new on the file path column).
 -#}
 {% macro spark__landing_files_to_ingest(contract) %}
     {{ return([contract.path]) }}

@@ -1,6 +1,9 @@
 {#-
-    The landing contract of one source table, read from its yml: where its files are,
-    their format, and the contract columns in order (name → data_type).
+    The landing contract of one source table, read from its yml: where its files are (`path`,
+    the glob under the landing root; `directory`, the folder of its files relative to the
+    landing root), their format, and the contract columns in order (name → data_type).
+    The folder part of meta.landing_path must be literal (a wildcard only in the file name):
+    bronze identifies a file by that folder and its file name (landing_source_path).
 -#}
 {% macro landing_source_contract(source_name, table_name) %}
     {% set node = graph.sources.values()
@@ -17,12 +20,19 @@
             "Source " ~ source_name ~ "." ~ table_name
             ~ " needs meta.landing_path and meta.format to be read from the landing zone.") }}
     {% endif %}
+    {% set directory = meta['landing_path'].split('/')[:-1] | join('/') %}
+    {% for wildcard in ['*', '?', '[', '{'] if wildcard in directory %}
+        {{ exceptions.raise_compiler_error(
+            "Source " ~ source_name ~ "." ~ table_name ~ ": meta.landing_path '" ~ meta['landing_path']
+            ~ "' has a wildcard in its folder; only the file name may have one.") }}
+    {% endfor %}
     {% set columns = {} %}
     {% for column in node.columns.values() %}
         {% do columns.update({column.name: column.data_type or 'string'}) %}
     {% endfor %}
     {{ return({
         'path': var('landing_root') ~ '/' ~ meta['landing_path'],
+        'directory': directory,
         'format': meta['format'],
         'columns': columns,
     }) }}

@@ -12,10 +12,10 @@
 
 {% macro duckdb__read_landing_files(contract, files) %}
     {%- set file_list -%}
-        [{% for file in files %}'{{ file }}'{{ ', ' if not loop.last }}{% endfor %}]
+        [{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}]
     {%- endset -%}
     {%- if contract.format == 'jsonl' -%}
-        {{ duckdb__read_json_lines(contract, file_list) }}
+        {{ duckdb__read_json_lines(contract, files) }}
     {%- elif contract.format in ('csv', 'parquet') -%}
         {{ duckdb__read_tabular_files(contract, file_list) }}
     {%- else -%}
@@ -25,30 +25,70 @@
 
 
 {#-
-    JSON lines are read as text, one line a record, so a line that is not JSON is kept.
+    JSON lines are read as text, one line a record, so a line that is not JSON is kept (a
+    UTF-8 byte order mark, U+FEFF, at the start of a line is not part of it).
     read_csv with a delimiter JSON text cannot contain (0x1F: control characters must be
-    escaped inside JSON strings) and no quoting yields each line whole, streamed in file order.
+    escaped inside JSON strings) and no quoting yields each line whole, streamed in file order;
+    its longest line is set to the largest file, so a line of any length is read. A file that
+    is not valid UTF-8 cannot be read as text: its lines are split from its bytes instead, and
+    a line that is not valid UTF-8 is kept as a malformed record whose raw text is its bytes
+    escaped as DuckDB shows a BLOB (`\xFF`).
 -#}
-{% macro duckdb__read_json_lines(contract, file_list) %}
+{% macro duckdb__read_json_lines(contract, files) %}
     {%- set known_keys_as_nulls = '{' ~ (contract.columns.keys() | map('tojson') | map('string') | join(': null, ')) ~ ': null}' -%}
+    {%- set checked -%}
+        select filename, size, try(decode(content)) is null as is_not_utf8
+        from read_blob([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        order by filename
+    {%- endset -%}
+    {%- set text_files, byte_files, sizes = [], [], [2000000] -%}
+    {%- for file, size, is_not_utf8 in run_query(checked).rows -%}
+        {%- do (byte_files if is_not_utf8 else text_files).append(file) -%}
+        {%- do sizes.append(size + 1) -%}
+    {%- endfor %}
     with lines as (
+        {%- if text_files %}
         select
-            filename as _source_file,
-            rtrim(line, chr(13)) as _line,
-            row_number() over () as _scan_row_number
-        from read_csv({{ file_list }}, columns = {'line': 'VARCHAR'}, header = false,
-            delim = chr(31), quote = '', escape = '', auto_detect = false,
-            strict_mode = false, filename = true)
+            _source_file,
+            _raw_line,
+            _scan_row_number - min(_scan_row_number) over (partition by _source_file) + 1
+                as _source_row_number
+        from (
+            select
+                filename as _source_file,
+                line as _raw_line,
+                row_number() over () as _scan_row_number
+            from read_csv([{% for file in text_files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}],
+                columns = {'line': 'VARCHAR'}, header = false,
+                delim = chr(31), quote = '', escape = '', auto_detect = false,
+                strict_mode = false, filename = true, max_line_size = {{ sizes | max }})
+        ) as text_lines
+        {%- endif %}
+        {{- '\n        union all' if text_files and byte_files }}
+        {%- if byte_files %}
+        select
+            _source_file,
+            coalesce(try(decode(cast(_escaped_line as blob))), _escaped_line) as _raw_line,
+            _source_row_number
+        from (
+            select
+                filename as _source_file,
+                unnest(string_split(cast(content as varchar), '\x0A')) as _escaped_line,
+                generate_subscripts(string_split(cast(content as varchar), '\x0A'), 1)
+                    as _source_row_number
+            from read_blob([{% for file in byte_files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        ) as byte_lines
+        {%- endif %}
     ),
 
     parsed as (
         select
-            *,
-            _scan_row_number - min(_scan_row_number) over (partition by _source_file) + 1
-                as _source_row_number,
+            _source_file,
+            _source_row_number,
+            ltrim(rtrim(_raw_line, chr(13)), chr(65279)) as _line,
             coalesce(json_valid(_line), false) and starts_with(ltrim(_line), '{') as _is_object
         from lines
-        where trim(_line) <> ''
+        where trim(_raw_line) <> ''
     ),
 
     typed as (
@@ -75,37 +115,73 @@
 
 {#-
     CSV and Parquet: columns matched by name; contract columns a file lacks are null, columns
-    the contract lacks go to _rescued_data. Parquet files are read together (their schemas are
-    in their footers). CSV files are read in groups of the same header, each with the dialect
-    given, so that DuckDB does not sniff every file (union_by_name would, twice).
+    the contract lacks go to _rescued_data. Parquet files are read together, in groups of the
+    same schema (in their footers). CSV files are read in groups of the same header, each with the dialect
+    given, so that DuckDB does not sniff every file (union_by_name would, twice). A UTF-8 byte
+    order mark before the header is not part of the first name; a row with more fields than
+    its header keeps the extra ones in _rescued_data (`_field_<position>`), counting the
+    fields of the widest line of the group's files (commas counted, so never too few).
 -#}
 {% macro duckdb__read_tabular_files(contract, file_list) %}
     {%- if contract.format == 'csv' -%}
-        {%- set headers = run_query(
-            "select filename, rtrim(split_part(content, chr(10), 1), chr(13)) as header"
-            ~ " from read_text(" ~ file_list ~ ") order by filename") -%}
+        {%- set headers -%}
+            select
+                filename,
+                ltrim(rtrim(split_part(content, chr(10), 1), chr(13)), chr(65279)) as header,
+                list_max(list_transform(string_split(content, chr(10)),
+                    line -> length(line) - length(replace(line, ',', '')) + 1)) as widest
+            from read_text({{ file_list }})
+            order by filename
+        {%- endset -%}
         {%- set groups = {} -%}
-        {%- for filename, header in headers.rows -%}
+        {%- set widths = {} -%}
+        {%- for filename, header, widest in run_query(headers).rows -%}
             {%- do groups.setdefault(header, []).append(filename) -%}
+            {%- do widths.update({header: [widths.get(header, 0), widest or 0] | max}) -%}
         {%- endfor -%}
         {%- for header, files in groups.items() %}
             {%- set present = header.split(',') | map('trim') | map('replace', '"', '') | list -%}
+            {#- room for the fields of a row longer than its header (a ragged row), which go
+                to _rescued_data as _field_<position> -#}
+            {%- set spare = [] -%}
+            {%- for position in range(present | length + 1, widths[header] + 1) -%}
+                {%- do spare.append('_field_' ~ position) -%}
+            {%- endfor -%}
             {%- set reader -%}
-                read_csv([{% for file in files %}'{{ file }}'{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
+                read_csv([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}], header = true, auto_detect = false,
                     delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
                     filename = true, columns = {
-                    {%- for name in present %}'{{ name }}': 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
+                    {%- for name in present + spare %}{{ privacy_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
                 })
             {%- endset %}
-            {{ duckdb__tabular_records(contract, reader, present) }}
+            {{ duckdb__tabular_records(contract, reader, present + spare, spare) }}
             {{ 'union all' if not loop.last }}
         {%- endfor %}
     {%- else -%}
-        {%- set reader -%}
-            read_parquet({{ file_list }}, union_by_name = true, filename = true, file_row_number = true)
+        {#- grouped by schema (column names and types): read together, files whose column
+            types differ would be cast to one type, which fails (BIGINT and TIMESTAMP) -#}
+        {%- set schemas -%}
+            select
+                file_name,
+                string_agg(concat_ws(' ', name, type, converted_type, cast(logical_type as varchar)), ', '
+                    order by name) as signature
+            from parquet_schema({{ file_list }})
+            where coalesce(num_children, 0) = 0
+            group by file_name
+            order by file_name
         {%- endset -%}
-        {%- set described = run_query('describe select * from ' ~ reader) -%}
-        {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
+        {%- set groups = {} -%}
+        {%- for file_name, signature in run_query(schemas).rows -%}
+            {%- do groups.setdefault(signature, []).append(file_name) -%}
+        {%- endfor -%}
+        {%- for files in groups.values() %}
+            {%- set reader -%}
+                read_parquet([{% for file in files %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}], union_by_name = true, filename = true, file_row_number = true)
+            {%- endset -%}
+            {%- set described = run_query('describe select * from ' ~ reader) -%}
+            {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
+            {{ 'union all' if not loop.last }}
+        {%- endfor %}
     {%- endif -%}
 {% endmacro %}
 
@@ -114,23 +190,59 @@
     The records of one tabular read whose columns are `present`: contract columns cast to
     their bronze type (null when absent), the others as JSON in _rescued_data, and each
     record's row in its file (CSV: counted in scan order, which DuckDB keeps; Parquet: the
-    reader's file_row_number).
+    reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows,
+    in _rescued_data only when they hold a value. A Parquet value its contract type cannot hold (a string
+    `yesterday` or an int64 for a timestamp, `five` for an integer) is null in its column and
+    kept, as text, under its column's name in _rescued_data (try_cast); Parquet's
+    _rescued_data leaves out null values.
 -#}
-{% macro duckdb__tabular_records(contract, reader, present) %}
+{% macro duckdb__tabular_records(contract, reader, present, spare=[]) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
         | reject('in', ['filename', 'file_row_number']) | list -%}
+    {#- Parquet columns typed by the contract (not strings), present in the file -#}
+    {%- set typed = [] -%}
+    {%- if contract.format == 'parquet' -%}
+        {%- for name, data_type in contract.columns.items()
+            if name in present and (bronze_column_type(contract, data_type) | trim | lower) not in ['string', 'varchar'] -%}
+            {%- do typed.append(name) -%}
+        {%- endfor -%}
+    {%- endif %}
     select
         {%- for name, data_type in contract.columns.items() %}
-        {%- if name in present %}
-        cast({{ adapter.quote(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        {%- if name in typed %}
+        try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        {%- elif name in present %}
+        cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- else %}
         cast(null as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- endif %}
         {%- endfor %}
-        {%- if extra %}
+        {%- if contract.format == 'parquet' and (extra or typed) %}
+        {#- the extra columns and the values the contract type cannot hold, without nulls -#}
+        nullif(cast(json_merge_patch('{}', json_object(
+            {%- for name in extra %}
+            {{ privacy_literal(name) }}, {{ quote_landing_name(name) }},
+            {%- endfor %}
+            {%- for name in typed %}
+            {{ privacy_literal(name) }}, case
+                when try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null
+                    then cast({{ quote_landing_name(name) }} as varchar)
+            end{{ ',' if not loop.last }}
+            {%- endfor %}
+        )) as varchar), '{}') as _rescued_data,
+        {%- elif extra %}
+        {%- set named = extra | reject('in', spare) | list %}
         case
-            when {% for name in extra %}{{ adapter.quote(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then cast(json_object({% for name in extra %}'{{ name }}', {{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+            when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then cast(
+                    {%- if spare %}
+                    {#- the extra fields of a ragged row, without the empty spare columns -#}
+                    json_merge_patch(
+                    {%- endif %}
+                    json_object({% for name in named %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %})
+                    {%- if spare %},
+                    json_object({% for name in spare %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+                    {%- endif %} as varchar)
         end as _rescued_data,
         {%- else %}
         cast(null as varchar) as _rescued_data,
@@ -174,23 +286,27 @@
 {% endmacro %}
 
 
-{#- The landing file of each row, as a plain path (Spark gives a file: URI for local files). -#}
+{#-
+    The landing file of each row, as a plain path: Spark gives a URI (`file:` for local files,
+    special characters percent-encoded: `o%27brien`, `%20`), decoded here (a `+` is a plus).
+-#}
 {% macro spark__landing_file_path() -%}
-    regexp_replace(_metadata.file_path, '^file:(//)?', '')
+    url_decode(replace(regexp_replace(_metadata.file_path, '^file:(//)?', ''), '+', '%2B'))
 {%- endmacro %}
 
 
 {#-
     The text lines of the contract's files that this model has not ingested yet, numbered
-    from 1 in each file (monotonically_increasing_id follows the read order of a file).
+    from 1 in each file (monotonically_increasing_id follows the read order of a file),
+    without a leading UTF-8 byte order mark.
 -#}
 {% macro spark__landing_text_lines(contract) %}
     lines as (
         select
-            value as _line,
+            trim(leading decode(unhex('EFBBBF'), 'UTF-8') from value) as _line,
             {{ spark__landing_file_path() }} as _source_file,
             monotonically_increasing_id() as _scan_order
-        from text.`{{ contract.path }}`
+        from text.{{ quote_landing_name(contract.path) }}
     ),
 
     numbered_lines as (
@@ -200,7 +316,7 @@
             row_number() over (partition by _source_file order by _scan_order) as _line_number
         from lines
         {%- if is_incremental() %}
-        where _source_file not in (select distinct _source_file from {{ this }})
+        where {{ landing_file_is_new(contract, '_source_file') }}
         {%- endif %}
     )
 {% endmacro %}
@@ -248,29 +364,17 @@
 {#-
     CSV with a header row, which may differ between files (schema drift): every data line is
     read with the header of its own file, so columns match by name; a contract column a file
-    lacks is null, a column the contract lacks goes to _rescued_data. The headers are looked up
-    first to know how many fields a line can have.
+    lacks is null, a column the contract lacks goes to _rescued_data, and so do the fields of a
+    row longer than its header (`_field_<position>`, as on DuckDB). The widest line is looked
+    up first to know how many fields a line can have.
 -#}
 {% macro spark__read_csv_files(contract) %}
-    {%- set header_query -%}
-        select distinct _line
-        from (
-            select
-                value as _line,
-                row_number() over (
-                    partition by _metadata.file_path order by monotonically_increasing_id()
-                ) as _line_number
-            from text.`{{ contract.path }}`
-        ) as numbered
-        where _line_number = 1
-    {%- endset -%}
-    {%- set headers = run_query(header_query).columns[0].values() | list -%}
-    {%- set widths = [contract.columns | length] -%}
-    {%- for header in headers -%}
-        {%- do widths.append(header.split(',') | length) -%}
-    {%- endfor -%}
+    {#- as many fields as the widest line may have (commas counted, so never too few) -#}
+    {%- set widest = run_query(
+        "select max(size(split(value, ','))) from text." ~ quote_landing_name(contract.path)
+    ).columns[0].values()[0] -%}
     {%- set fields = [] -%}
-    {%- for position in range(1, widths | max + 1) -%}
+    {%- for position in range(1, [contract.columns | length, widest or 0] | max + 1) -%}
         {%- do fields.append('field_' ~ position) -%}
     {%- endfor -%}
     {%- set line_schema = fields | join(' string, ') ~ ' string' -%}
@@ -296,10 +400,16 @@
     parsed as (
         select
             map_from_entries(filter(
-                zip_with(
-                    array({% for field in fields %}_names.{{ field }}{{ ', ' if not loop.last }}{% endfor %}),
-                    array({% for field in fields %}_values.{{ field }}{{ ', ' if not loop.last }}{% endfor %}),
-                    (name, value) -> named_struct('name', trim(name), 'value', value)
+                array(
+                    {%- for field in fields %}
+                    named_struct(
+                        'name', coalesce(
+                            trim(_names.{{ field }}),
+                            case when _values.{{ field }} is not null then '_{{ field }}' end
+                        ),
+                        'value', _values.{{ field }}
+                    ){{ ',' if not loop.last }}
+                    {%- endfor %}
                 ),
                 field -> field.name is not null
             )) as _fields,
@@ -322,7 +432,7 @@
 
 {#- Parquet: the contract columns in the contract types; other columns go to _rescued_data. -#}
 {% macro spark__read_parquet_files(contract) %}
-    {%- set described = run_query('describe query select * from parquet.`' ~ contract.path ~ '`') -%}
+    {%- set described = run_query('describe query select * from parquet.' ~ quote_landing_name(contract.path)) -%}
     {%- set present = described.columns[0].values() | list -%}
     {%- set extra = present | reject('in', contract.columns.keys() | list) | list -%}
     with records as (
@@ -330,21 +440,21 @@
             *,
             {{ spark__landing_file_path() }} as _source_file,
             _metadata.row_index + 1 as _row_number
-        from parquet.`{{ contract.path }}`
+        from parquet.{{ quote_landing_name(contract.path) }}
     )
 
     select
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in present %}
-        cast({{ adapter.quote(name) }} as {{ data_type }}) as {{ name }},
+        cast({{ quote_landing_name(name) }} as {{ data_type }}) as {{ name }},
         {%- else %}
         cast(null as {{ data_type }}) as {{ name }},
         {%- endif %}
         {%- endfor %}
         {%- if extra %}
         case
-            when {% for name in extra %}{{ adapter.quote(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then to_json(named_struct({% for name in extra %}'{{ name }}', {{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+            when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then to_json(named_struct({% for name in extra %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
         end as _rescued_data,
         {%- else %}
         cast(null as string) as _rescued_data,
@@ -354,7 +464,7 @@
         cast(_row_number as bigint) as _source_row_number
     from records
     {%- if is_incremental() %}
-    where _source_file not in (select distinct _source_file from {{ this }})
+    where {{ landing_file_is_new(contract, '_source_file') }}
     {%- endif %}
 {% endmacro %}
 
@@ -365,7 +475,8 @@
     data column; a JSON line or CSV row that does not parse at all keeps its raw text through
     the corrupt-record column, so that, as on the other engines, a malformed record is a row
     with null columns, `_is_malformed` and its text in `_rescued_data`.
-    Batch (incremental) runs keep the files not ingested yet. On a streaming table (dbt var
+    File paths are decoded from the URI `_metadata.file_path` gives, as on Spark (not checked
+    on a workspace). Batch (incremental) runs keep the files not ingested yet. On a streaming table (dbt var
     bronze_streaming, see dbt_project.yml) the same read is `stream read_files(...)`: Auto
     Loader remembers the files it has read, and a stream can number no rows (no window, no
     monotonically_increasing_id), so _source_row_number is null there and landing_record_id
@@ -385,13 +496,14 @@
     with scanned as (
         select
             *,
-            regexp_replace(_metadata.file_path, '^dbfs:', '') as _file_path
+            url_decode(replace(regexp_replace(_metadata.file_path, '^dbfs:', ''), '+', '%2B'))
+                as _file_path
             {%- if not is_streaming %},
             _metadata.file_block_start as _file_block_start,
             monotonically_increasing_id() as _scan_order
             {%- endif %}
         from {{ 'stream ' if is_streaming }}read_files(
-            '{{ contract.path }}',
+            {{ privacy_literal(contract.path) }},
             format => '{{ reader_format }}',
             schema => '{{ schema_columns | join(", ") }}',
             rescuedDataColumn => '_rescued_data',
@@ -428,7 +540,7 @@
             {%- endif %}
         from scanned
         {%- if not is_streaming and is_incremental() %}
-        where _file_path not in (select distinct _source_file from {{ this }})
+        where {{ landing_file_is_new(contract, '_file_path') }}
         {%- endif %}
     )
 

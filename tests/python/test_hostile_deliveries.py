@@ -1,0 +1,398 @@
+"""Malformed and hostile landing files, each dropped next to a valid small sample (issue 11):
+the build succeeds, every record of a readable file is in bronze, `dq_record_accounting` adds
+up with nothing unaccounted, and nothing in a file (its name, header or bytes) runs as SQL.
+
+One build reads the sample and every hostile file together; each test checks its own file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_landing_paths import BUILD, accounting, assert_adds_up
+from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, generate
+
+pytestmark = pytest.mark.slow
+
+INJECTION = "x.csv']); create table main.pwned_orders as select 42 as x; --"
+# the bronze table of each landing folder
+TABLES = {
+    "crm/customers": "brz_crm__customers",
+    "ecommerce/orders": "brz_ecommerce__orders",
+    "web/events": "brz_web__events",
+    "support/ticket_changes": "brz_support__ticket_changes",
+}
+PARQUET_INJECTION = "x.parquet']); create table main.pwned_events as select 42 as x; --"
+# a CSV column name that closes the reader's quoting: kept as data in _rescued_data
+HEADER_INJECTION = "note'); create table main.pwned_header as select 1 as x; --"
+
+
+def orders_sample(landing: Path, rows: int = 3) -> tuple[str, list[str]]:
+    """The header and the first `rows` data lines of the first generated orders file."""
+    first = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))[0]
+    header, *lines = first.read_text().splitlines()
+    return header, lines[:rows]
+
+
+def drop(landing: Path, relative: str, content: bytes) -> str:
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return relative
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The valid sample and every hostile file, built once; returns the workdir, the files
+    dropped (path under the landing root -> records it holds) and the build's output."""
+    workdir = tmp_path_factory.mktemp("hostile")
+    generate(workdir, "--scale", "0.003", "--days", "40", "--seed", "5", "--end-date", END_DATE)
+    landing = workdir / "landing"
+    header, lines = orders_sample(landing)
+    csv = (header + "\n" + "\n".join(lines) + "\n").encode()
+    events = sorted((landing / "web" / "events").glob("events_*.parquet"))[0]
+    with duckdb.connect() as con:
+        events_rows = con.execute("select count(*) from read_parquet(?)", [str(events)]).fetchone()
+    with_note = "\n".join([f"{header},{HEADER_INJECTION}", *(f"{line},hello" for line in lines)])
+    files = {
+        drop(landing, f"ecommerce/orders/orders_{INJECTION}.csv", csv): len(lines),
+        drop(landing, "ecommerce/orders/orders_2026-07-02_o'brien.csv", csv): len(lines),
+        drop(landing, f"web/events/events_{PARQUET_INJECTION}.parquet", events.read_bytes()): (
+            events_rows[0]
+        ),
+        drop(landing, "ecommerce/orders/orders_2026-07-03_note.csv", with_note.encode()): len(
+            lines
+        ),
+    }
+    customers = sorted((landing / "crm" / "customers").glob("customers_*.jsonl"))[0]
+    customer_lines = customers.read_text().splitlines()[:3]
+    bom = b"\xef\xbb\xbf"
+    ragged = [*lines[:-1], lines[-1] + ",surplus,fields"]
+    files.update(
+        {
+            # empty (0-byte) files of every format: delivered with no record
+            drop(landing, "crm/customers/customers_2026-07-05.jsonl", b""): 0,
+            drop(landing, "ecommerce/orders/orders_2026-07-05.csv", b""): 0,
+            drop(landing, "web/events/events_2026-07-05.parquet", b""): 0,
+            drop(landing, "support/ticket_changes/ticket_changes_2026-07-05.parquet", b""): 0,
+            # a UTF-8 byte order mark before the CSV header and the first JSON line
+            drop(landing, "ecommerce/orders/orders_2026-07-06_bom.csv", bom + csv): len(lines),
+            drop(
+                landing,
+                "crm/customers/customers_2026-07-06_bom.jsonl",
+                bom + "\n".join(customer_lines).encode() + b"\n",
+            ): len(customer_lines),
+            # a row with more fields than the header
+            drop(
+                landing,
+                "ecommerce/orders/orders_2026-07-07_ragged.csv",
+                "\n".join([header, *ragged]).encode() + b"\n",
+            ): len(lines),
+        }
+    )
+    # Parquet values of another type than the contract's: null in the column, kept as text
+    with duckdb.connect() as con:
+        for name, select in {
+            "web/events/events_2026-07-09_text.parquet": (
+                "select 'e-text-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
+                " 'yesterday' as event_at"
+                " union all select 'e-text-2', 'a-1', 'page_view', '2026-06-29T10:00:00Z'"
+            ),
+            "web/events/events_2026-07-09_int.parquet": (
+                "select 'e-int-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
+                " 1783000000::bigint as event_at"
+            ),
+            "support/ticket_changes/ticket_changes_2026-07-09_text.parquet": (
+                "select 'T-text-1' as ticket_id, 'five' as satisfaction_score,"
+                " 'update_postimage' as _change_type"
+            ),
+        }.items():
+            (landing / name).parent.mkdir(parents=True, exist_ok=True)
+            con.execute(f"copy ({select}) to '{landing / name}' (format parquet)")
+            files[name] = con.execute(f"select count(*) from ({select})").fetchone()[0]
+    # a JSON line with bytes that are not UTF-8, and a JSON line of 5 MB
+    invalid = customer_lines[1].encode().replace(b'"first_name":"', b'"first_name":"\xff\xfe', 1)
+    assert b"\xff" in invalid
+    files[
+        drop(
+            landing,
+            "crm/customers/customers_2026-07-10_latin.jsonl",
+            b"\n".join([customer_lines[0].encode(), invalid, customer_lines[2].encode()]) + b"\n",
+        )
+    ] = 3
+    huge = json.loads(customer_lines[0]) | {"notes": "x" * 5_000_000}
+    files[
+        drop(landing, "crm/customers/customers_2026-07-10_huge.jsonl", json.dumps(huge).encode())
+    ] = 1
+    # files no contract reads: another case, a subfolder
+    drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
+    drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
+    # a name the reader would expand as a pattern: refused with a warning, left in place
+    drop(landing, "ecommerce/orders/orders_2026-07-04_which?.csv", csv)
+    done = dbt(workdir, "hostile", *BUILD)
+    return {"workdir": workdir, "files": files, "output": done.stdout}
+
+
+def bronze_records(workdir: Path, table: str, source_path: str) -> int:
+    with duckdb.connect(str(workdir / "hostile.duckdb"), read_only=True) as con:
+        return con.execute(
+            f"select count(*) from bronze.{table} where _source_path = ?", [source_path]
+        ).fetchone()[0]
+
+
+def test_accounting_adds_up(hostile: dict) -> None:
+    assert_adds_up(accounting(hostile["workdir"] / "hostile.duckdb"))
+
+
+def test_sql_in_a_file_name_is_not_executed(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        created = con.execute(
+            "select count(*) from information_schema.tables where table_name like 'pwned%'"
+        ).fetchone()[0]
+    assert created == 0
+    # the files are ordinary deliveries: their records are in bronze, under their own names
+    for name, table in [
+        (f"ecommerce/orders/orders_{INJECTION}.csv", "brz_ecommerce__orders"),
+        (f"web/events/events_{PARQUET_INJECTION}.parquet", "brz_web__events"),
+    ]:
+        assert bronze_records(hostile["workdir"], table, name) == hostile["files"][name]
+
+
+def test_sql_in_a_column_name_is_kept_as_data(hostile: dict) -> None:
+    name = "ecommerce/orders/orders_2026-07-03_note.csv"
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        rescued = con.execute(
+            "select _rescued_data from bronze.brz_ecommerce__orders where _source_path = ?",
+            [name],
+        ).fetchall()
+        created = con.execute(
+            "select count(*) from information_schema.tables where table_name like 'pwned%'"
+        ).fetchone()[0]
+    assert created == 0
+    assert len(rescued) == hostile["files"][name]
+    assert all(json.loads(row[0]) == {HEADER_INJECTION: "hello"} for row in rescued)
+
+
+def test_a_quote_in_a_file_name_loads(hostile: dict) -> None:
+    name = "ecommerce/orders/orders_2026-07-02_o'brien.csv"
+    assert bronze_records(hostile["workdir"], "brz_ecommerce__orders", name) == 3
+
+
+def test_a_wildcard_in_a_file_name_is_refused_with_a_sentence(hostile: dict) -> None:
+    name = "ecommerce/orders/orders_2026-07-04_which?.csv"
+    assert bronze_records(hostile["workdir"], "brz_ecommerce__orders", name) == 0
+    assert "orders_2026-07-04_which?.csv" in hostile["output"]
+    assert "is not ingested: its name has a wildcard character" in hostile["output"]
+
+
+def test_every_record_of_a_readable_file_is_in_bronze(hostile: dict) -> None:
+    for name, records in hostile["files"].items():
+        table = TABLES[name.rsplit("/", 1)[0]]
+        assert bronze_records(hostile["workdir"], table, name) == records, name
+
+
+def test_empty_files_are_logged_and_load_nothing(hostile: dict) -> None:
+    for name in [
+        "crm/customers/customers_2026-07-05.jsonl",
+        "ecommerce/orders/orders_2026-07-05.csv",
+        "web/events/events_2026-07-05.parquet",
+        "support/ticket_changes/ticket_changes_2026-07-05.parquet",
+    ]:
+        assert f'{name}" is empty (0 bytes): no record to ingest' in hostile["output"], name
+
+
+def test_a_byte_order_mark_is_not_part_of_the_data(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        orders = con.execute(
+            "select count(order_id), count(_rescued_data) from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-06_bom.csv'"
+        ).fetchone()
+        customers = con.execute(
+            "select count(customer_id), count(*) filter (where _is_malformed)"
+            " from bronze.brz_crm__customers"
+            " where _source_path = 'crm/customers/customers_2026-07-06_bom.jsonl'"
+        ).fetchone()
+    assert orders == (3, 0)
+    assert customers == (3, 0)
+
+
+def test_extra_fields_of_a_ragged_row_are_rescued(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select _source_row_number, _rescued_data, order_id from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-07_ragged.csv'"
+            " order by _source_row_number"
+        ).fetchall()
+    width = len(orders_sample(hostile["workdir"] / "landing")[0].split(","))
+    assert [row[1] for row in rows[:-1]] == [None, None]
+    assert json.loads(rows[-1][1]) == {
+        f"_field_{width + 1}": "surplus",
+        f"_field_{width + 2}": "fields",
+    }
+    assert all(row[2] for row in rows)
+
+
+def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> None:
+    output = hostile["output"]
+    assert "match no landing contract and are not read" in output
+    assert "ecommerce/orders/Orders_2026-07-08.csv" in output
+    assert "web/events/late/events_2026-07-08.parquet" in output
+
+
+def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        events = dict(
+            con.execute(
+                "select event_id, struct_pack(event_at, _rescued_data) from bronze.brz_web__events"
+                " where event_id in ('e-text-1', 'e-text-2', 'e-int-1')"
+            ).fetchall()
+        )
+        ticket = con.execute(
+            "select satisfaction_score, _rescued_data from bronze.brz_support__ticket_changes"
+            " where ticket_id = 'T-text-1'"
+        ).fetchone()
+        quarantined = con.execute(
+            "select record_id, rule_name from silver.dq_quarantine"
+            " where record_id like 'web/events/events_2026-07-09_%' order by 1"
+        ).fetchall()
+    assert events["e-text-1"]["event_at"] is None
+    assert json.loads(events["e-text-1"]["_rescued_data"]) == {"event_at": "yesterday"}
+    assert events["e-text-2"]["event_at"] is not None
+    assert events["e-text-2"]["_rescued_data"] is None
+    assert events["e-int-1"]["event_at"] is None
+    assert json.loads(events["e-int-1"]["_rescued_data"]) == {"event_at": "1783000000"}
+    assert ticket[0] is None and json.loads(ticket[1]) == {"satisfaction_score": "five"}
+    # the events without a time reach the quarantine with a reason
+    assert quarantined == [
+        ("web/events/events_2026-07-09_int.parquet:000000001", "event_at_present"),
+        ("web/events/events_2026-07-09_text.parquet:000000001", "event_at_present"),
+    ]
+
+
+def test_a_json_line_that_is_not_utf8_is_kept_as_malformed(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select _source_row_number, _is_malformed, customer_id, _rescued_data"
+            " from bronze.brz_crm__customers"
+            " where _source_path = 'crm/customers/customers_2026-07-10_latin.jsonl'"
+            " order by _source_row_number"
+        ).fetchall()
+        quarantined = con.execute(
+            "select rule_name from silver.dq_quarantine"
+            " where record_id = 'crm/customers/customers_2026-07-10_latin.jsonl:000000002'"
+        ).fetchall()
+    assert [(row[0], row[1]) for row in rows] == [(1, False), (2, True), (3, False)]
+    assert rows[0][2] and rows[2][2] and rows[1][2] is None
+    # the raw bytes, escaped
+    assert "\\xFF\\xFE" in rows[1][3]
+    assert quarantined == [("record_is_parseable",)]
+
+
+def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        customer_id, rescued = con.execute(
+            "select customer_id, length(_rescued_data) from bronze.brz_crm__customers"
+            " where _source_path = 'crm/customers/customers_2026-07-10_huge.jsonl'"
+        ).fetchone()
+    assert customer_id is not None
+    assert rescued > 5_000_000
+    assert "x" * 1000 not in hostile["output"]
+
+
+def test_the_same_files_delivered_to_a_built_warehouse_load(hostile: dict) -> None:
+    """Run last among the DuckDB tests (it adds to the module's warehouse): the hostile files
+    again, under new names, as a later delivery read by an incremental build."""
+    workdir, landing = hostile["workdir"], hostile["workdir"] / "landing"
+    db = workdir / "hostile.duckdb"
+    before = accounting(db)
+    added = {}
+    for name, records in hostile["files"].items():
+        path = landing / name
+        copy = path.with_name(f"{path.stem}_day2{path.suffix}")
+        copy.write_bytes(path.read_bytes())
+        table = TABLES[name.rsplit("/", 1)[0]]
+        added[table] = added.get(table, 0) + records
+    dbt(workdir, "hostile", *BUILD)
+    after = accounting(db)
+    assert_adds_up(after)
+    for source_table, counts in after.items():
+        table = "brz_" + source_table.replace(".", "__")
+        assert counts["bronze_records"] - before[source_table]["bronze_records"] == added.get(
+            table, 0
+        ), source_table
+
+
+@pytest.mark.spark
+def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
+    """The same file names through the Spark readers (dbt-spark, local Spark, as in
+    `make spark-check`): the files load under their names and nothing else is created; with
+    them, a byte order mark, a ragged row and empty files."""
+    landing = tmp_path / "landing"
+    header = "order_id,customer_id,order_status,channel,currency,order_total,shipping_amount,"
+    header += "ordered_at,updated_at"
+    row = "O100000001,C1000001,placed,web,EUR,10.00,0.00,2026-07-01T10:00:00Z,2026-07-01T10:00:00Z"
+    csv = f"{header}\n{row}\n".encode()
+    orders = [f"orders_{INJECTION}.csv", "orders_2026-07-02_o'brien.csv", "orders_2026-07-01.csv"]
+    for name in orders:
+        drop(landing, f"ecommerce/orders/{name}", csv)
+    # a byte order mark, a ragged row, and empty (0-byte) files
+    ragged = f"{row.replace('O100000001', 'O100000002')},surplus,fields"
+    drop(
+        landing,
+        "ecommerce/orders/orders_2026-07-03_ragged.csv",
+        b"\xef\xbb\xbf" + f"{header}\n{row}\n{ragged}\n".encode(),
+    )
+    drop(landing, "ecommerce/orders/orders_2026-07-04.csv", b"")
+    drop(landing, "web/events/events_2026-07-04.parquet", b"")
+    events = landing / "web" / "events"
+    event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
+    with duckdb.connect() as con:
+        for name in event_files:
+            con.execute(
+                "copy (select 'e1' as event_id, 'a1' as anonymous_id, 'page_view' as event_type,"
+                " timestamp '2026-07-01 10:00:00' as event_at) to ? (format parquet)",
+                [str(events / name)],
+            )
+    done = subprocess.run(
+        [DBT, "run", "--target", "spark", "--select", "brz_ecommerce__orders", "brz_web__events"],
+        cwd=REPO,
+        env={
+            **dbt_env(tmp_path, "unused"),
+            "C360_SPARK_DIR": str(tmp_path / "spark"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+    warehouse = tmp_path / "spark" / "warehouse"
+    assert not [path for path in warehouse.rglob("*") if "pwned" in path.name]
+    extra = {"brz_ecommerce__orders": {"orders_2026-07-03_ragged.csv": 2}}
+    with duckdb.connect() as con:
+        for table, names in [
+            ("brz_ecommerce__orders", orders),
+            (
+                "brz_web__events",
+                [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"],
+            ),
+        ]:
+            files = (warehouse / "c360_bronze.db" / table / "*.parquet").as_posix()
+            loaded = dict(
+                con.execute(
+                    "select regexp_extract(_source_path, '[^/]*$', 0), count(*)"
+                    " from read_parquet(?) group by all",
+                    [files],
+                ).fetchall()
+            )
+            assert loaded == dict.fromkeys(names, 1) | extra.get(table, {}), table
+        ragged_rows = con.execute(
+            "select order_id, _rescued_data from read_parquet(?)"
+            " where _source_path like '%ragged.csv' order by _source_row_number",
+            [(warehouse / "c360_bronze.db" / "brz_ecommerce__orders" / "*.parquet").as_posix()],
+        ).fetchall()
+    assert ragged_rows == [
+        ("O100000001", None),
+        ("O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),
+    ]
