@@ -348,3 +348,47 @@ def test_a_broken_delivery_stops_the_build_and_keeps_gold(minimal: Path) -> None
     ) == [(20,)]
     # and the next build, with the default threshold, is green again
     dbt(minimal)
+
+
+# --------------------------------------------------------------------------------------
+# make run's summary
+# --------------------------------------------------------------------------------------
+def test_the_summary_lists_files_and_records_per_landing_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from python_jobs.summary import print_summary
+
+    db = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(db)) as con:
+        for schema in ("bronze", "silver", "gold"):
+            con.execute(f"create schema {schema}")
+        con.execute(
+            "create table bronze.brz_ecommerce__orders as select * from (values "
+            "('/a/orders_1.csv'), ('/a/orders_1.csv'), ('/a/orders_2.csv'), ('/a/orders_2.csv')) "
+            "as t(_source_file)"
+        )
+        con.execute(
+            "create table silver.dq_record_accounting as select 'ecommerce.orders' as "
+            "source_table, 2 as loaded_records, 1 as quarantined_records"
+        )
+        con.execute(
+            "create table silver.dq_quarantine as select 'ecommerce.orders' as source_table, "
+            "'order_total_is_decimal' as rule_name"
+        )
+        con.execute("create table gold.fct_orders as select 1 as order_id")
+    monkeypatch.setenv("C360_DUCKDB_PATH", str(db))
+    out = StringIO()
+    print_summary(Console(file=out, width=60))
+    lines = out.getvalue().splitlines()
+    assert "  landing table     files  records  loaded  quarantined  top rule" in lines
+    assert (
+        "  ecommerce.orders      2        4       2    1 (25.0%)  order_total_is_decimal (1)"
+    ) in lines
+    # commands are printed whole, on one line each, whatever the console width
+    assert any(
+        line.startswith("  .venv/bin/python -c ") and "limit 10'))\"" in line for line in lines
+    )
