@@ -32,7 +32,8 @@ renamed as (
 
         -- timestamps
         {{ dbt.safe_cast('source.ordered_at', 'timestamp') }} as ordered_at,
-        {{ dbt.safe_cast(landing_value('ecommerce.orders', 'updated_at'), 'timestamp') }} as updated_at,
+        {{ dbt.safe_cast(landing_value('ecommerce.orders', 'updated_at'), 'timestamp') }}
+            as updated_at,
 
         -- lineage
         source._rescued_data,
