@@ -26,7 +26,7 @@
         {%- set accounting = adapter.get_relation(
             database=accounting_node.database,
             schema=accounting_node.schema,
-            identifier=accounting_node.alias) %}
+            identifier=accounting_node.alias) if accounting_node else none %}
         {%- set pending -%}
             select
                 _source_file as source_file,
