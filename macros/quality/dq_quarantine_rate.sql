@@ -43,6 +43,7 @@
                 cast('1900-01-01' as timestamp)
             )
             group by _source_file, _dq_rule
+            order by _source_file, _dq_rule
         {%- endset %}
         {%- set records = namespace(total=0, quarantined=0) %}
         {%- set by_rule = {} %}
