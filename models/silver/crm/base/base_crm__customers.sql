@@ -28,7 +28,10 @@ renamed as (
 
         -- booleans
         {{ dbt.safe_cast('source.marketing_consent', 'boolean') }} as has_marketing_consent,
-        coalesce({{ dbt.safe_cast('source.is_deleted', 'boolean') }}, false) as is_deleted,
+        -- a value that is there but not a boolean is no tombstone either
+        coalesce(
+            {{ dbt.safe_cast(landing_value('crm.customers', 'is_deleted'), 'boolean') }}, false
+        ) as is_deleted,
 
         -- timestamps
         {{ dbt.safe_cast('source.signup_at', 'timestamp') }} as signup_at,

@@ -41,8 +41,8 @@ checked as (
             {'name': 'quantity_positive', 'severity': 'drop',
              'expect': 'quantity > 0', 'reason': 'quantity is zero or negative'},
             {'name': 'unit_price_is_decimal', 'severity': 'drop',
-             'expect': 'unit_price is not null and updated_at is not null',
-             'reason': 'unit_price or updated_at is missing or malformed'},
+             'expect': 'unit_price is not null',
+             'reason': 'unit_price is missing or not a decimal number'},
             {'name': 'product_id_present', 'severity': 'warn',
              'expect': 'product_id is not null'},
         ]) }}

@@ -20,18 +20,20 @@ renamed as (
         trim(source.customer_id) as customer_id,
 
         -- strings
-        lower(trim(source.order_status)) as order_status,
+        lower(trim({{ landing_value('ecommerce.orders', 'order_status') }})) as order_status,
         lower(trim(source.channel)) as channel,
         upper(trim(source.currency)) as currency_code,
         nullif(trim(source.coupon_code), '') as coupon_code,
 
         -- numerics
         {{ dbt.safe_cast('source.order_total', 'decimal(18, 2)') }} as order_total,
-        {{ dbt.safe_cast('source.shipping_amount', 'decimal(18, 2)') }} as shipping_amount,
+        {{ dbt.safe_cast(landing_value('ecommerce.orders', 'shipping_amount'), 'decimal(18, 2)') }}
+            as shipping_amount,
 
         -- timestamps
         {{ dbt.safe_cast('source.ordered_at', 'timestamp') }} as ordered_at,
-        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+        {{ dbt.safe_cast(landing_value('ecommerce.orders', 'updated_at'), 'timestamp') }}
+            as updated_at,
 
         -- lineage
         source._rescued_data,
@@ -70,10 +72,10 @@ checked as (
              'expect': 'customer_id is not null', 'reason': 'customer_id is missing'},
             {'name': 'order_total_is_decimal', 'severity': 'drop',
              'expect': 'order_total is not null and shipping_amount is not null',
-             'reason': 'order_total or shipping_amount is missing or not a decimal number'},
+             'reason': 'order_total is missing or not a decimal number, or shipping_amount is not one'},
             {'name': 'timestamps_valid', 'severity': 'drop',
              'expect': 'ordered_at is not null and updated_at is not null',
-             'reason': 'ordered_at or updated_at is missing or not a timestamp'},
+             'reason': 'ordered_at is missing or not a timestamp, or updated_at is not one'},
             {'name': 'currency_is_known', 'severity': 'drop',
              'expect': 'is_currency_known', 'reason': 'currency is not an ISO 4217 code the shop uses'},
             {'name': 'order_status_is_known', 'severity': 'drop',
@@ -82,7 +84,7 @@ checked as (
             {'name': 'order_total_not_negative', 'severity': 'warn',
              'expect': 'order_total >= 0'},
             {'name': 'channel_is_known', 'severity': 'warn',
-             'expect': "channel in ('web', 'app', 'marketplace')"},
+             'expect': "channel is null or channel in ('web', 'app', 'marketplace')"},
         ]) }}
     from converted
 )

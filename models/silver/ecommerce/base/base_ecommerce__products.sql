@@ -27,7 +27,10 @@ renamed as (
         ) as list_price_eur,
 
         -- booleans
-        coalesce({{ dbt.safe_cast('source.is_active', 'boolean') }}, true) as is_active,
+        -- a value that is there but not a boolean counts as active too
+        coalesce(
+            {{ dbt.safe_cast(landing_value('ecommerce.products', 'is_active'), 'boolean') }}, true
+        ) as is_active,
 
         -- timestamps
         {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,

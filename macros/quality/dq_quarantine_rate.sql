@@ -1,0 +1,87 @@
+{#-
+    The guard on a delivery, like Databricks' expect_or_fail on a rate: the records of one
+    landing table (`source_table`, on its base view `model`) delivered since the last complete
+    build are counted, and when more than the table's share in the var
+    `quarantine_rate_thresholds` (its `default` otherwise, 5 %) were quarantined the build stops
+    with one sentence: the table, the counts, the rule that dropped the most, the files and what
+    to do. With the default severity (error) nothing downstream of the base view is built, so
+    staging, the quarantine table and gold keep the state of the last good build.
+
+    "Since the last complete build": ingested after the `_max_ingested_at` that
+    dq_record_accounting (built after staging and the quarantine) holds for the table, so a
+    delivery that failed stays pending, and the build fails again until the delivery is fixed
+    or the threshold raised: a re-run or a job retry does not let it through. Looked up at run
+    time, not through ref(), which would make the guard wait for the models it protects.
+-#}
+{% test dq_quarantine_rate(model, source_table) %}
+    {%- if not execute %}
+        select 1 as records where 1 = 0
+    {%- else %}
+        {%- set thresholds = var('quarantine_rate_thresholds', {}) %}
+        {%- set threshold = thresholds.get(source_table, thresholds.get('default', 0.05)) | float %}
+        {%- set accounting_node = graph.nodes.values()
+            | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('name', 'equalto', 'dq_record_accounting')
+            | first %}
+        {%- set accounting = adapter.get_relation(
+            database=accounting_node.database,
+            schema=accounting_node.schema,
+            identifier=accounting_node.alias) if accounting_node else none %}
+        {%- set pending -%}
+            select
+                _source_file as source_file,
+                _dq_rule as rule_name,
+                count(*) as records
+            from {{ model }}
+            where _ingested_at > coalesce(
+                {%- if accounting %}
+                (
+                    select max(accounting._max_ingested_at) from {{ accounting }} as accounting
+                    where accounting.source_table = '{{ source_table }}'
+                ),
+                {%- endif %}
+                cast('1900-01-01' as timestamp)
+            )
+            group by _source_file, _dq_rule
+            order by _source_file, _dq_rule
+        {%- endset %}
+        {%- set records = namespace(total=0, quarantined=0) %}
+        {%- set by_rule = {} %}
+        {%- set by_file = {} %}
+        {%- for source_file, rule_name, count in run_query(pending).rows %}
+            {%- set records.total = records.total + count | int %}
+            {%- if rule_name is not none %}
+                {%- set records.quarantined = records.quarantined + count | int %}
+                {%- do by_rule.update({rule_name: by_rule.get(rule_name, 0) + count | int}) %}
+                {%- do by_file.update({source_file: by_file.get(source_file, 0) + count | int}) %}
+            {%- endif %}
+        {%- endfor %}
+        {%- if records.quarantined > threshold * records.total %}
+            {%- set top_rule = by_rule | dictsort(by='value', reverse=true) | first %}
+            {%- set files = by_file | dictsort(by='value', reverse=true) | list %}
+            {%- set named_files = [] %}
+            {%- for source_file, count in files[:3] %}
+                {%- do named_files.append(source_file ~ ' (' ~ count ~ ')') %}
+            {%- endfor %}
+            {%- if files | length > 3 %}
+                {%- do named_files.append('and ' ~ (files | length - 3) ~ ' more') %}
+            {%- endif %}
+            {{ exceptions.raise_compiler_error(
+                source_table ~ " delivery rejected: " ~ records.quarantined ~ " of " ~ records.total
+                ~ " records delivered since the last complete build ("
+                ~ "%.1f" | format(100.0 * records.quarantined / records.total)
+                ~ "%) were quarantined, over the " ~ "%g" | format(100 * threshold)
+                ~ "% threshold; most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "). Files: "
+                ~ named_files | join(', ') ~ ". dbt build skips everything downstream of "
+                ~ model.identifier ~ ". See the records and their reasons: select * from " ~ model
+                ~ " where _is_quarantined. Correct the files in the landing folder and run dbt build"
+                ~ " --full-refresh, or load the delivery as it is (its bad records stay in quarantine)"
+                ~ " with --vars '{quarantine_rate_thresholds: {" ~ source_table ~ ": 1}}'.") }}
+        {%- endif %}
+        {#- within the threshold: the same check as a query, which returns no row -#}
+        select
+            {{ records.quarantined }} as quarantined_records,
+            {{ records.total }} as records
+        where {{ records.quarantined }} > {{ threshold }} * {{ records.total }}
+    {%- endif %}
+{% endtest %}
