@@ -14,7 +14,7 @@
         brand,
         currency_code,
         list_price,
-        list_price_eur,
+        list_price_reporting,
         is_active,
         updated_at
     from {{ ref('stg_ecommerce__products') }}

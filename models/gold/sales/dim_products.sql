@@ -18,7 +18,7 @@ final as (
 
         -- numerics
         list_price,
-        list_price_eur,
+        list_price_reporting,
 
         -- booleans
         is_active,

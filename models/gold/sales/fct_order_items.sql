@@ -53,8 +53,8 @@ order_item_facts as (
         orders.is_cancelled_or_returned,
         orders.order_date,
         cast(
-            batch_order_items.line_amount * orders.fx_rate_to_eur as decimal(18, 2)
-        ) as line_amount_eur,
+            batch_order_items.line_amount * orders.fx_rate_to_reporting as decimal(18, 2)
+        ) as line_amount_reporting,
         greatest(batch_order_items._ingested_at, orders._ingested_at) as _ingested_at
     from batch_order_items
     inner join orders
@@ -78,7 +78,7 @@ final as (
         quantity,
         unit_price,
         line_amount,
-        line_amount_eur,
+        line_amount_reporting,
 
         -- booleans
         is_cancelled_or_returned,

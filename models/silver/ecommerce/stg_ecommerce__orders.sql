@@ -25,9 +25,9 @@ staged as (
         -- numerics
         order_total,
         shipping_amount,
-        fx_rate_to_eur,
-        order_total_eur,
-        shipping_amount_eur,
+        fx_rate_to_reporting,
+        order_total_reporting,
+        shipping_amount_reporting,
 
         -- booleans
         order_status in ('cancelled', 'returned') as is_cancelled_or_returned,

@@ -23,7 +23,7 @@ staged as (
 
         -- numerics
         list_price,
-        list_price_eur,
+        list_price_reporting,
 
         -- booleans
         is_active,
