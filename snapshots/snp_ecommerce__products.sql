@@ -13,6 +13,7 @@
         category,
         brand,
         currency_code,
+        reporting_currency,
         list_price,
         list_price_reporting,
         is_active,

@@ -197,6 +197,7 @@ final as (
             when days_since_last_purchase <= 180 then 'at_risk'
             else 'lapsed'
         end as {{ dbt.type_string() }}) as lifecycle_stage,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         cast(orders_count as integer) as orders_count,

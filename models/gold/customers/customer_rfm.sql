@@ -65,6 +65,7 @@ final as (
             cast(scored.monetary_score as {{ dbt.type_string() }})
         ) as {{ dbt.type_string() }}) as rfm_cell,
         cast(segments.segment_name as {{ dbt.type_string() }}) as rfm_segment,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         cast(scored.recency_days as integer) as recency_days,

@@ -15,6 +15,7 @@ final as (
         category,
         brand,
         currency_code,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         list_price,

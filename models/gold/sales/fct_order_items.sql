@@ -1,5 +1,5 @@
--- One row per order line with its order's latest status, amounts in EUR. Only lines whose
--- order is in stg_ecommerce__orders: the lines of a quarantined (or not yet received) order
+-- One row per order line with its order's latest status, amounts in the reporting currency
+-- (converted with the order's rate). Only lines whose order is in stg_ecommerce__orders: the lines of a quarantined (or not yet received) order
 -- stay out until a valid version of the order arrives. An incremental run rebuilds the new
 -- lines and every line of the orders that received a new version since the last run.
 {{ config(
@@ -8,6 +8,7 @@
     unique_key='order_item_id',
     on_schema_change='append_new_columns',
 ) }}
+{{ assert_reporting_currency_unchanged() }}
 
 with order_items as (
     select * from {{ ref('stg_ecommerce__order_items') }}
@@ -72,6 +73,7 @@ final as (
         -- strings
         order_status,
         currency_code,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         line_number,

@@ -1,4 +1,5 @@
--- One row per order with its latest status and its lines aggregated, amounts in EUR.
+-- One row per order with its latest status and its lines aggregated, amounts in the
+-- reporting currency (var reporting_currency, named in the reporting_currency column).
 -- Order facts only (no customer attribute that can change later), so an incremental run
 -- gives the same rows as a full refresh. An incremental run rebuilds the orders that
 -- received a new version or new lines since the last run (the _ingested_at watermark).
@@ -8,6 +9,7 @@
     unique_key='order_id',
     on_schema_change='append_new_columns',
 ) }}
+{{ assert_reporting_currency_unchanged() }}
 
 with orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
@@ -112,6 +114,7 @@ final as (
         order_status,
         channel,
         currency_code,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
         coupon_code,
 
         -- numerics

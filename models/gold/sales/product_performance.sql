@@ -1,8 +1,8 @@
 -- Sales and web engagement per product, over the whole history: every catalog product
 -- (sold or not) and every product sold that the catalog lacks. Sales count the lines of
 -- orders that were not cancelled (returned orders are sold, then returned); lines without
--- a product_id cannot be attributed and are left out. Amounts are line amounts in EUR,
--- without shipping.
+-- a product_id cannot be attributed and are left out. Amounts are line amounts in the
+-- reporting currency, without shipping.
 
 with products as (
     select * from {{ ref('dim_products') }}
@@ -126,6 +126,7 @@ final as (
         product_name,
         category,
         brand,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         list_price_reporting,

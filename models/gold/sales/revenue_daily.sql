@@ -1,4 +1,5 @@
--- Revenue per order date, country of the customer at order time and channel, in EUR.
+-- Revenue per order date, country of the customer at order time and channel, in the
+-- reporting currency.
 -- Country: see the customer_country_as_of macro (the version in force when the order was
 -- placed; the first known version before that; 'unknown' for customers the CRM lacks).
 
@@ -63,6 +64,7 @@ final as (
         -- strings
         country_code,
         channel,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         orders_count,

@@ -1,4 +1,5 @@
--- Revenue per order month, country of the customer at order time and channel, in EUR, with
+-- Revenue per order month, country of the customer at order time and channel, in the
+-- reporting currency, with
 -- the growth of net revenue over the previous calendar month of the same country and
 -- channel. Same measures and country rule as revenue_daily; customers are counted once a
 -- month, so customers_count is not the sum of the daily counts.
@@ -98,6 +99,7 @@ final as (
         -- strings
         country_code,
         channel,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         orders_count,

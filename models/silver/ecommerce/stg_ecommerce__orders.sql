@@ -1,5 +1,6 @@
 -- The current version of every order (latest status), amounts in the reporting currency.
 {{ config(unique_key='order_id') }}
+{{ assert_reporting_currency_unchanged() }}
 
 with new_records as (
     select * from {{ ref('base_ecommerce__orders') }}
@@ -20,6 +21,7 @@ staged as (
         order_status,
         channel,
         currency_code,
+        reporting_currency,
         coupon_code,
 
         -- numerics
