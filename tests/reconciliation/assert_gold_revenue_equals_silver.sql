@@ -28,7 +28,10 @@ totals as (
             case when order_status = 'cancelled' then 0 else order_total_reporting end
         ), 0) as gross_revenue_reporting,
         coalesce(sum(
-            case when order_status in ('cancelled', 'returned') then 0 else order_total_reporting end
+            case
+                when order_status in ('cancelled', 'returned') then 0
+                else order_total_reporting
+            end
         ), 0) as net_revenue_reporting
     from silver_orders
 

@@ -205,7 +205,8 @@ final as (
         cast(cancelled_orders_count as integer) as cancelled_orders_count,
         cast(returned_orders_count as integer) as returned_orders_count,
         cast(lifetime_revenue_reporting as decimal(18, 2)) as lifetime_revenue_reporting,
-        {{ divide_money('lifetime_revenue_reporting', 'purchases_count') }} as avg_order_value_reporting,
+        {{ divide_money('lifetime_revenue_reporting', 'purchases_count') }}
+            as avg_order_value_reporting,
         cast(days_since_last_purchase as integer) as days_since_last_purchase,
         cast(sessions_count as integer) as sessions_count,
         cast(sessions_last_30d as integer) as sessions_last_30d,

@@ -1,6 +1,7 @@
 -- One row per order line with its order's latest status, amounts in the reporting currency
--- (converted with the order's rate). Only lines whose order is in stg_ecommerce__orders: the lines of a quarantined (or not yet received) order
--- stay out until a valid version of the order arrives. An incremental run rebuilds the new
+-- (converted with the order's rate). Only lines whose order is in stg_ecommerce__orders: the
+-- lines of a quarantined (or not yet received) order stay out until a valid version of the
+-- order arrives. An incremental run rebuilds the new
 -- lines and every line of the orders that received a new version since the last run.
 {{ config(
     materialized='incremental',

@@ -106,7 +106,9 @@ measures as (
         cast(customers_count as bigint) as customers_count,
         cast(gross_revenue_reporting as decimal(18, 2)) as gross_revenue_reporting,
         cast(returned_revenue_reporting as decimal(18, 2)) as returned_revenue_reporting,
-        cast(gross_revenue_reporting - returned_revenue_reporting as decimal(18, 2)) as net_revenue_reporting,
+        cast(
+            gross_revenue_reporting - returned_revenue_reporting as decimal(18, 2)
+        ) as net_revenue_reporting,
         cast(returned_units / nullif(units_sold, 0) as double) as return_rate,
         cast(product_views as bigint) as product_views,
         cast(add_to_cart_count as bigint) as add_to_cart_count,

@@ -24,8 +24,12 @@ daily_revenue as (
         sum(case when is_cancelled then 1 else 0 end) as cancelled_orders_count,
         sum(case when is_returned then 1 else 0 end) as returned_orders_count,
         count(distinct customer_id) as customers_count,
-        sum(case when is_cancelled then 0 else order_total_reporting end) as gross_revenue_reporting,
-        sum(case when is_returned then order_total_reporting else 0 end) as returned_revenue_reporting,
+        sum(
+            case when is_cancelled then 0 else order_total_reporting end
+        ) as gross_revenue_reporting,
+        sum(
+            case when is_returned then order_total_reporting else 0 end
+        ) as returned_revenue_reporting,
         sum(net_revenue_reporting) as net_revenue_reporting,
         sum(
             case when is_cancelled or is_returned then 0 else shipping_amount_reporting end
