@@ -5,9 +5,7 @@
     Each currency also gets one period before its first rate, with a null rate (valid_from
     null), so that a date before a currency's history finds a period without a rate, while a
     currency with no rate at all finds none. Join on
-        periods.currency_code = <code>
-        and (periods.valid_from is null or <date> >= periods.valid_from)
-        and (periods.valid_to is null or <date> < periods.valid_to)
+        periods.currency_code = <code> and {{ fx_period_contains('periods', '<date>') }}
     and every (currency, date) matches at most one period. Plain SQL (lead, no ASOF JOIN),
     the same on DuckDB and Spark/Databricks.
 -#}

@@ -72,25 +72,11 @@ rated as (
     left join fx_rate_periods as order_rates
         on
             renamed.currency_code = order_rates.currency_code
-            and (
-                order_rates.valid_from is null
-                or cast(renamed.ordered_at as date) >= order_rates.valid_from
-            )
-            and (
-                order_rates.valid_to is null
-                or cast(renamed.ordered_at as date) < order_rates.valid_to
-            )
+            and {{ fx_period_contains('order_rates', 'cast(renamed.ordered_at as date)') }}
     left join fx_rate_periods as reporting_rates
         on
             reporting_rates.currency_code = {{ reporting_currency() }}
-            and (
-                reporting_rates.valid_from is null
-                or cast(renamed.ordered_at as date) >= reporting_rates.valid_from
-            )
-            and (
-                reporting_rates.valid_to is null
-                or cast(renamed.ordered_at as date) < reporting_rates.valid_to
-            )
+            and {{ fx_period_contains('reporting_rates', 'cast(renamed.ordered_at as date)') }}
 ),
 
 converted as (

@@ -58,25 +58,11 @@ converted as (
     left join fx_rate_periods as product_rates
         on
             renamed.currency_code = product_rates.currency_code
-            and (
-                product_rates.valid_from is null
-                or cast(renamed.updated_at as date) >= product_rates.valid_from
-            )
-            and (
-                product_rates.valid_to is null
-                or cast(renamed.updated_at as date) < product_rates.valid_to
-            )
+            and {{ fx_period_contains('product_rates', 'cast(renamed.updated_at as date)') }}
     left join fx_rate_periods as reporting_rates
         on
             reporting_rates.currency_code = {{ reporting_currency() }}
-            and (
-                reporting_rates.valid_from is null
-                or cast(renamed.updated_at as date) >= reporting_rates.valid_from
-            )
-            and (
-                reporting_rates.valid_to is null
-                or cast(renamed.updated_at as date) < reporting_rates.valid_to
-            )
+            and {{ fx_period_contains('reporting_rates', 'cast(renamed.updated_at as date)') }}
 ),
 
 checked as (
