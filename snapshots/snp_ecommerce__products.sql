@@ -13,8 +13,9 @@
         category,
         brand,
         currency_code,
+        reporting_currency,
         list_price,
-        list_price_eur,
+        list_price_reporting,
         is_active,
         updated_at
     from {{ ref('stg_ecommerce__products') }}

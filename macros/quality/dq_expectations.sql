@@ -1,7 +1,9 @@
 {#-
     Data-quality expectations on a row, in the manner of Databricks expectations.
     `rules` is a list of {name, severity, expect, reason}: `expect` is a SQL condition that a
-    good row satisfies (null counts as failed), `severity` is
+    good row satisfies (null counts as failed), `reason` a fixed sentence, or instead
+    `reason_sql`, a SQL expression of the row giving the sentence (to name the row's values,
+    e.g. the currency and date of an order without an FX rate), `severity` is
       - warn: the row is kept and the rule's name is listed in `_dq_warnings`;
       - drop: the row goes to quarantine (silver `dq_quarantine`) with the first failed rule's
         name in `_dq_rule` and its `reason` in `_dq_reason`, and stays out of staging.
@@ -29,7 +31,7 @@
     ) as _dq_rule,
     coalesce(
         {%- for rule in drops %}
-        case when {{ failed[rule.name] }} then '{{ rule.reason | replace("'", "''") }}' end{{ ',' if not loop.last }}
+        case when {{ failed[rule.name] }} then {% if rule.reason_sql %}({{ rule.reason_sql }}){% else %}'{{ rule.reason | replace("'", "''") }}'{% endif %} end{{ ',' if not loop.last }}
         {%- endfor %}
     ) as _dq_reason,
     nullif(concat_ws(', ',

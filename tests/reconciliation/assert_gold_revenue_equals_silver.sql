@@ -25,11 +25,14 @@ totals as (
         'stg_ecommerce__orders' as layer,
         count(*) as orders_count,
         coalesce(sum(
-            case when order_status = 'cancelled' then 0 else order_total_eur end
-        ), 0) as gross_revenue_eur,
+            case when order_status = 'cancelled' then 0 else order_total_reporting end
+        ), 0) as gross_revenue_reporting,
         coalesce(sum(
-            case when order_status in ('cancelled', 'returned') then 0 else order_total_eur end
-        ), 0) as net_revenue_eur
+            case
+                when order_status in ('cancelled', 'returned') then 0
+                else order_total_reporting
+            end
+        ), 0) as net_revenue_reporting
     from silver_orders
 
     union all
@@ -37,9 +40,9 @@ totals as (
     select
         'fct_orders' as layer,
         count(*) as orders_count,
-        coalesce(sum(case when is_cancelled then 0 else order_total_eur end), 0)
-            as gross_revenue_eur,
-        coalesce(sum(net_revenue_eur), 0) as net_revenue_eur
+        coalesce(sum(case when is_cancelled then 0 else order_total_reporting end), 0)
+            as gross_revenue_reporting,
+        coalesce(sum(net_revenue_reporting), 0) as net_revenue_reporting
     from fct_orders
 
     union all
@@ -47,8 +50,8 @@ totals as (
     select
         'revenue_daily' as layer,
         coalesce(sum(orders_count), 0) as orders_count,
-        coalesce(sum(gross_revenue_eur), 0) as gross_revenue_eur,
-        coalesce(sum(net_revenue_eur), 0) as net_revenue_eur
+        coalesce(sum(gross_revenue_reporting), 0) as gross_revenue_reporting,
+        coalesce(sum(net_revenue_reporting), 0) as net_revenue_reporting
     from revenue_daily
 
     union all
@@ -56,8 +59,8 @@ totals as (
     select
         'revenue_monthly' as layer,
         coalesce(sum(orders_count), 0) as orders_count,
-        coalesce(sum(gross_revenue_eur), 0) as gross_revenue_eur,
-        coalesce(sum(net_revenue_eur), 0) as net_revenue_eur
+        coalesce(sum(gross_revenue_reporting), 0) as gross_revenue_reporting,
+        coalesce(sum(net_revenue_reporting), 0) as net_revenue_reporting
     from revenue_monthly
 ),
 
@@ -74,16 +77,16 @@ total_mismatches as (
         cast(null as {{ dbt.type_string() }}) as channel,
         totals.orders_count,
         silver_totals.orders_count as expected_orders_count,
-        totals.gross_revenue_eur,
-        silver_totals.gross_revenue_eur as expected_gross_revenue_eur,
-        totals.net_revenue_eur,
-        silver_totals.net_revenue_eur as expected_net_revenue_eur
+        totals.gross_revenue_reporting,
+        silver_totals.gross_revenue_reporting as expected_gross_revenue_reporting,
+        totals.net_revenue_reporting,
+        silver_totals.net_revenue_reporting as expected_net_revenue_reporting
     from totals
     cross join silver_totals
     where
         totals.orders_count <> silver_totals.orders_count
-        or totals.gross_revenue_eur <> silver_totals.gross_revenue_eur
-        or totals.net_revenue_eur <> silver_totals.net_revenue_eur
+        or totals.gross_revenue_reporting <> silver_totals.gross_revenue_reporting
+        or totals.net_revenue_reporting <> silver_totals.net_revenue_reporting
 ),
 
 daily_by_month as (
@@ -92,8 +95,8 @@ daily_by_month as (
         country_code,
         channel,
         sum(orders_count) as orders_count,
-        sum(gross_revenue_eur) as gross_revenue_eur,
-        sum(net_revenue_eur) as net_revenue_eur
+        sum(gross_revenue_reporting) as gross_revenue_reporting,
+        sum(net_revenue_reporting) as net_revenue_reporting
     from revenue_daily
     group by 1, 2, 3
 ),
@@ -106,10 +109,10 @@ monthly_mismatches as (
         coalesce(revenue_monthly.channel, daily_by_month.channel) as channel,
         revenue_monthly.orders_count,
         daily_by_month.orders_count as expected_orders_count,
-        revenue_monthly.gross_revenue_eur,
-        daily_by_month.gross_revenue_eur as expected_gross_revenue_eur,
-        revenue_monthly.net_revenue_eur,
-        daily_by_month.net_revenue_eur as expected_net_revenue_eur
+        revenue_monthly.gross_revenue_reporting,
+        daily_by_month.gross_revenue_reporting as expected_gross_revenue_reporting,
+        revenue_monthly.net_revenue_reporting,
+        daily_by_month.net_revenue_reporting as expected_net_revenue_reporting
     from revenue_monthly
     full outer join daily_by_month
         on
@@ -120,8 +123,8 @@ monthly_mismatches as (
         revenue_monthly.order_month is null
         or daily_by_month.order_month is null
         or revenue_monthly.orders_count <> daily_by_month.orders_count
-        or revenue_monthly.gross_revenue_eur <> daily_by_month.gross_revenue_eur
-        or revenue_monthly.net_revenue_eur <> daily_by_month.net_revenue_eur
+        or revenue_monthly.gross_revenue_reporting <> daily_by_month.gross_revenue_reporting
+        or revenue_monthly.net_revenue_reporting <> daily_by_month.net_revenue_reporting
 ),
 
 final as (

@@ -32,7 +32,7 @@ purchases as (
     select
         customer_id,
         order_date,
-        order_total_eur
+        order_total_reporting
     from orders
 ),
 
@@ -74,10 +74,10 @@ order_history as (
                 then 1
             else 0
         end) as orders_last_90d,
-        sum(purchases.order_total_eur) as revenue_total,
+        sum(purchases.order_total_reporting) as revenue_total,
         sum(case
             when purchases.order_date > {{ dbt.dateadd('day', -90, 'as_of_dates.as_of_date') }}
-                then purchases.order_total_eur
+                then purchases.order_total_reporting
             else 0
         end) as revenue_last_90d
     from purchases

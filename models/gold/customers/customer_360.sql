@@ -59,7 +59,7 @@ order_metrics as (
         sum(case when {{ is_completed_purchase() }} then 1 else 0 end) as purchases_count,
         sum(case when is_cancelled then 1 else 0 end) as cancelled_orders_count,
         sum(case when is_returned then 1 else 0 end) as returned_orders_count,
-        sum(net_revenue_eur) as lifetime_revenue_eur
+        sum(net_revenue_reporting) as lifetime_revenue_reporting
     from orders
     group by customer_id
 ),
@@ -134,7 +134,7 @@ joined as (
         coalesce(order_metrics.purchases_count, 0) as purchases_count,
         coalesce(order_metrics.cancelled_orders_count, 0) as cancelled_orders_count,
         coalesce(order_metrics.returned_orders_count, 0) as returned_orders_count,
-        coalesce(order_metrics.lifetime_revenue_eur, 0) as lifetime_revenue_eur,
+        coalesce(order_metrics.lifetime_revenue_reporting, 0) as lifetime_revenue_reporting,
         {{ dbt.datediff('order_metrics.last_purchase_date', 'observation.end_date', 'day') }}
             as days_since_last_purchase,
         {{ dbt.datediff('order_metrics.first_order_date', 'observation.end_date', 'day') }}
@@ -197,14 +197,16 @@ final as (
             when days_since_last_purchase <= 180 then 'at_risk'
             else 'lapsed'
         end as {{ dbt.type_string() }}) as lifecycle_stage,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         cast(orders_count as integer) as orders_count,
         cast(purchases_count as integer) as purchases_count,
         cast(cancelled_orders_count as integer) as cancelled_orders_count,
         cast(returned_orders_count as integer) as returned_orders_count,
-        cast(lifetime_revenue_eur as decimal(18, 2)) as lifetime_revenue_eur,
-        {{ divide_money('lifetime_revenue_eur', 'purchases_count') }} as avg_order_value_eur,
+        cast(lifetime_revenue_reporting as decimal(18, 2)) as lifetime_revenue_reporting,
+        {{ divide_money('lifetime_revenue_reporting', 'purchases_count') }}
+            as avg_order_value_reporting,
         cast(days_since_last_purchase as integer) as days_since_last_purchase,
         cast(sessions_count as integer) as sessions_count,
         cast(sessions_last_30d as integer) as sessions_last_30d,

@@ -23,7 +23,7 @@ purchases as (
     select
         orders.customer_id,
         orders.order_date,
-        orders.order_total_eur
+        orders.order_total_reporting
     from orders
     cross join observation
     where
@@ -35,7 +35,7 @@ transactions as (
     select
         customer_id,
         order_date as transaction_date,
-        sum(order_total_eur) as transaction_value_eur
+        sum(order_total_reporting) as transaction_value
     from purchases
     group by customer_id, order_date
 ),
@@ -57,8 +57,8 @@ per_customer as (
         count(*) - 1 as frequency,
         {{ dbt.datediff('min(transaction_date)', 'max(transaction_date)', 'day') }}
             as days_first_to_last,
-        avg(case when transaction_number > 1 then cast(transaction_value_eur as double) end)
-            as repeat_transaction_mean_eur
+        avg(case when transaction_number > 1 then cast(transaction_value as double) end)
+            as repeat_transaction_mean
     from numbered
     group by customer_id
 ),
@@ -75,7 +75,7 @@ final as (
             {{ dbt.datediff('per_customer.first_purchase_date', 'observation.end_date', 'day') }}
             as double
         ) / {{ days_per_unit }} as t,
-        cast(coalesce(per_customer.repeat_transaction_mean_eur, 0) as double) as monetary_value,
+        cast(coalesce(per_customer.repeat_transaction_mean, 0) as double) as monetary_value,
 
         -- strings
         cast('{{ unit }}' as {{ dbt.type_string() }}) as time_unit,

@@ -29,7 +29,7 @@ per_customer as (
         purchases.customer_id,
         max(purchases.order_date) as last_purchase_date,
         count(*) as purchases_count,
-        sum(purchases.order_total_eur) as monetary_eur
+        sum(purchases.order_total_reporting) as monetary_reporting
     from purchases
     group by purchases.customer_id
 ),
@@ -49,7 +49,7 @@ scored as (
         *,
         cast(ceil(5 * cume_dist() over (order by recency_days desc)) as integer) as recency_score,
         cast(ceil(5 * cume_dist() over (order by purchases_count)) as integer) as frequency_score,
-        cast(ceil(5 * cume_dist() over (order by monetary_eur)) as integer) as monetary_score
+        cast(ceil(5 * cume_dist() over (order by monetary_reporting)) as integer) as monetary_score
     from measured
 ),
 
@@ -65,11 +65,12 @@ final as (
             cast(scored.monetary_score as {{ dbt.type_string() }})
         ) as {{ dbt.type_string() }}) as rfm_cell,
         cast(segments.segment_name as {{ dbt.type_string() }}) as rfm_segment,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         cast(scored.recency_days as integer) as recency_days,
         cast(scored.purchases_count as integer) as purchases_count,
-        cast(scored.monetary_eur as decimal(18, 2)) as monetary_eur,
+        cast(scored.monetary_reporting as decimal(18, 2)) as monetary_reporting,
         scored.recency_score,
         scored.frequency_score,
         scored.monetary_score,

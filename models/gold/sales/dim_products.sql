@@ -15,10 +15,11 @@ final as (
         category,
         brand,
         currency_code,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         list_price,
-        list_price_eur,
+        list_price_reporting,
 
         -- booleans
         is_active,

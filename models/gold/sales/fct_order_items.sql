@@ -1,6 +1,7 @@
--- One row per order line with its order's latest status, amounts in EUR. Only lines whose
--- order is in stg_ecommerce__orders: the lines of a quarantined (or not yet received) order
--- stay out until a valid version of the order arrives. An incremental run rebuilds the new
+-- One row per order line with its order's latest status, amounts in the reporting currency
+-- (converted with the order's rate). Only lines whose order is in stg_ecommerce__orders: the
+-- lines of a quarantined (or not yet received) order stay out until a valid version of the
+-- order arrives. An incremental run rebuilds the new
 -- lines and every line of the orders that received a new version since the last run.
 {{ config(
     materialized='incremental',
@@ -8,6 +9,7 @@
     unique_key='order_item_id',
     on_schema_change='append_new_columns',
 ) }}
+{{ assert_reporting_currency_unchanged() }}
 
 with order_items as (
     select * from {{ ref('stg_ecommerce__order_items') }}
@@ -53,8 +55,8 @@ order_item_facts as (
         orders.is_cancelled_or_returned,
         orders.order_date,
         cast(
-            batch_order_items.line_amount * orders.fx_rate_to_eur as decimal(18, 2)
-        ) as line_amount_eur,
+            batch_order_items.line_amount * orders.fx_rate_to_reporting as decimal(18, 2)
+        ) as line_amount_reporting,
         greatest(batch_order_items._ingested_at, orders._ingested_at) as _ingested_at
     from batch_order_items
     inner join orders
@@ -72,13 +74,14 @@ final as (
         -- strings
         order_status,
         currency_code,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         line_number,
         quantity,
         unit_price,
         line_amount,
-        line_amount_eur,
+        line_amount_reporting,
 
         -- booleans
         is_cancelled_or_returned,

@@ -1,4 +1,5 @@
--- One row per order with its latest status and its lines aggregated, amounts in EUR.
+-- One row per order with its latest status and its lines aggregated, amounts in the
+-- reporting currency (var reporting_currency, named in the reporting_currency column).
 -- Order facts only (no customer attribute that can change later), so an incremental run
 -- gives the same rows as a full refresh. An incremental run rebuilds the orders that
 -- received a new version or new lines since the last run (the _ingested_at watermark).
@@ -8,6 +9,7 @@
     unique_key='order_id',
     on_schema_change='append_new_columns',
 ) }}
+{{ assert_reporting_currency_unchanged() }}
 
 with orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
@@ -44,8 +46,8 @@ batch_order_items as (
         order_items.quantity,
         order_items._ingested_at,
         cast(
-            order_items.line_amount * batch_orders.fx_rate_to_eur as decimal(18, 2)
-        ) as line_amount_eur
+            order_items.line_amount * batch_orders.fx_rate_to_reporting as decimal(18, 2)
+        ) as line_amount_reporting
     from order_items
     inner join batch_orders
         on order_items.order_id = batch_orders.order_id
@@ -56,7 +58,7 @@ order_item_totals as (
         order_id,
         count(*) as item_count,
         sum(quantity) as units,
-        sum(line_amount_eur) as items_amount_eur,
+        sum(line_amount_reporting) as items_amount_reporting,
         max(_ingested_at) as last_item_ingested_at
     from batch_order_items
     group by 1
@@ -70,22 +72,22 @@ order_facts as (
         batch_orders.currency_code,
         batch_orders.coupon_code,
         batch_orders.order_total,
-        batch_orders.order_total_eur,
-        batch_orders.shipping_amount_eur,
+        batch_orders.order_total_reporting,
+        batch_orders.shipping_amount_reporting,
         batch_orders.order_date,
         batch_orders.ordered_at,
         batch_orders.updated_at,
         cast(coalesce(order_item_totals.item_count, 0) as integer) as item_count,
         cast(coalesce(order_item_totals.units, 0) as integer) as units,
         cast(
-            coalesce(order_item_totals.items_amount_eur, 0) as decimal(18, 2)
-        ) as items_amount_eur,
+            coalesce(order_item_totals.items_amount_reporting, 0) as decimal(18, 2)
+        ) as items_amount_reporting,
         cast(
             case
                 when batch_orders.order_status in ('cancelled', 'returned') then 0
-                else batch_orders.order_total_eur
+                else batch_orders.order_total_reporting
             end as decimal(18, 2)
-        ) as net_revenue_eur,
+        ) as net_revenue_reporting,
         case
             when batch_orders.channel in ('web', 'app', 'marketplace')
                 then batch_orders.channel
@@ -112,16 +114,17 @@ final as (
         order_status,
         channel,
         currency_code,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
         coupon_code,
 
         -- numerics
         order_total,
-        order_total_eur,
-        shipping_amount_eur,
+        order_total_reporting,
+        shipping_amount_reporting,
         item_count,
         units,
-        items_amount_eur,
-        net_revenue_eur,
+        items_amount_reporting,
+        net_revenue_reporting,
 
         -- booleans
         is_cancelled,

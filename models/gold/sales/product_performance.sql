@@ -1,8 +1,8 @@
 -- Sales and web engagement per product, over the whole history: every catalog product
 -- (sold or not) and every product sold that the catalog lacks. Sales count the lines of
 -- orders that were not cancelled (returned orders are sold, then returned); lines without
--- a product_id cannot be attributed and are left out. Amounts are line amounts in EUR,
--- without shipping.
+-- a product_id cannot be attributed and are left out. Amounts are line amounts in the
+-- reporting currency, without shipping.
 
 with products as (
     select * from {{ ref('dim_products') }}
@@ -30,10 +30,10 @@ sales_by_product as (
         sum(case when order_status = 'returned' then quantity else 0 end) as returned_units,
         count(distinct order_id) as orders_count,
         count(distinct customer_id) as customers_count,
-        sum(line_amount_eur) as gross_revenue_eur,
+        sum(line_amount_reporting) as gross_revenue_reporting,
         sum(
-            case when order_status = 'returned' then line_amount_eur else 0 end
-        ) as returned_revenue_eur,
+            case when order_status = 'returned' then line_amount_reporting else 0 end
+        ) as returned_revenue_reporting,
         min(order_date) as first_sold_date,
         max(order_date) as last_sold_date
     from sold_items
@@ -67,7 +67,7 @@ joined as (
         products.product_name,
         products.category,
         products.brand,
-        products.list_price_eur,
+        products.list_price_reporting,
         products.is_active,
         sales_by_product.first_sold_date,
         sales_by_product.last_sold_date,
@@ -75,8 +75,8 @@ joined as (
         coalesce(sales_by_product.returned_units, 0) as returned_units,
         coalesce(sales_by_product.orders_count, 0) as orders_count,
         coalesce(sales_by_product.customers_count, 0) as customers_count,
-        coalesce(sales_by_product.gross_revenue_eur, 0) as gross_revenue_eur,
-        coalesce(sales_by_product.returned_revenue_eur, 0) as returned_revenue_eur,
+        coalesce(sales_by_product.gross_revenue_reporting, 0) as gross_revenue_reporting,
+        coalesce(sales_by_product.returned_revenue_reporting, 0) as returned_revenue_reporting,
         coalesce(engagement_by_product.product_views, 0) as product_views,
         coalesce(engagement_by_product.add_to_cart_count, 0) as add_to_cart_count,
         products.product_id is not null as is_in_catalog
@@ -95,7 +95,7 @@ measures as (
         product_name,
         category,
         brand,
-        list_price_eur,
+        list_price_reporting,
         is_in_catalog,
         is_active,
         first_sold_date,
@@ -104,15 +104,17 @@ measures as (
         cast(returned_units as bigint) as returned_units,
         cast(orders_count as bigint) as orders_count,
         cast(customers_count as bigint) as customers_count,
-        cast(gross_revenue_eur as decimal(18, 2)) as gross_revenue_eur,
-        cast(returned_revenue_eur as decimal(18, 2)) as returned_revenue_eur,
-        cast(gross_revenue_eur - returned_revenue_eur as decimal(18, 2)) as net_revenue_eur,
+        cast(gross_revenue_reporting as decimal(18, 2)) as gross_revenue_reporting,
+        cast(returned_revenue_reporting as decimal(18, 2)) as returned_revenue_reporting,
+        cast(
+            gross_revenue_reporting - returned_revenue_reporting as decimal(18, 2)
+        ) as net_revenue_reporting,
         cast(returned_units / nullif(units_sold, 0) as double) as return_rate,
         cast(product_views as bigint) as product_views,
         cast(add_to_cart_count as bigint) as add_to_cart_count,
         cast(orders_count / nullif(product_views, 0) as double) as purchase_conversion_rate,
         cast(
-            rank() over (partition by category order by gross_revenue_eur desc) as integer
+            rank() over (partition by category order by gross_revenue_reporting desc) as integer
         ) as category_revenue_rank
     from joined
 ),
@@ -126,16 +128,17 @@ final as (
         product_name,
         category,
         brand,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
-        list_price_eur,
+        list_price_reporting,
         units_sold,
         returned_units,
         orders_count,
         customers_count,
-        gross_revenue_eur,
-        returned_revenue_eur,
-        net_revenue_eur,
+        gross_revenue_reporting,
+        returned_revenue_reporting,
+        net_revenue_reporting,
         return_rate,
         product_views,
         add_to_cart_count,

@@ -1,4 +1,5 @@
--- Revenue per order date, country of the customer at order time and channel, in EUR.
+-- Revenue per order date, country of the customer at order time and channel, in the
+-- reporting currency.
 -- Country: see the customer_country_as_of macro (the version in force when the order was
 -- placed; the first known version before that; 'unknown' for customers the CRM lacks).
 
@@ -23,12 +24,16 @@ daily_revenue as (
         sum(case when is_cancelled then 1 else 0 end) as cancelled_orders_count,
         sum(case when is_returned then 1 else 0 end) as returned_orders_count,
         count(distinct customer_id) as customers_count,
-        sum(case when is_cancelled then 0 else order_total_eur end) as gross_revenue_eur,
-        sum(case when is_returned then order_total_eur else 0 end) as returned_revenue_eur,
-        sum(net_revenue_eur) as net_revenue_eur,
         sum(
-            case when is_cancelled or is_returned then 0 else shipping_amount_eur end
-        ) as shipping_revenue_eur
+            case when is_cancelled then 0 else order_total_reporting end
+        ) as gross_revenue_reporting,
+        sum(
+            case when is_returned then order_total_reporting else 0 end
+        ) as returned_revenue_reporting,
+        sum(net_revenue_reporting) as net_revenue_reporting,
+        sum(
+            case when is_cancelled or is_returned then 0 else shipping_amount_reporting end
+        ) as shipping_revenue_reporting
     from orders_with_country
     group by 1, 2, 3
 ),
@@ -44,14 +49,14 @@ typed as (
         cast(cancelled_orders_count as bigint) as cancelled_orders_count,
         cast(returned_orders_count as bigint) as returned_orders_count,
         cast(customers_count as bigint) as customers_count,
-        cast(gross_revenue_eur as decimal(18, 2)) as gross_revenue_eur,
-        cast(returned_revenue_eur as decimal(18, 2)) as returned_revenue_eur,
-        cast(net_revenue_eur as decimal(18, 2)) as net_revenue_eur,
-        cast(shipping_revenue_eur as decimal(18, 2)) as shipping_revenue_eur,
+        cast(gross_revenue_reporting as decimal(18, 2)) as gross_revenue_reporting,
+        cast(returned_revenue_reporting as decimal(18, 2)) as returned_revenue_reporting,
+        cast(net_revenue_reporting as decimal(18, 2)) as net_revenue_reporting,
+        cast(shipping_revenue_reporting as decimal(18, 2)) as shipping_revenue_reporting,
         {{ divide_money(
-            'net_revenue_eur',
+            'net_revenue_reporting',
             'orders_count - cancelled_orders_count - returned_orders_count'
-        ) }} as avg_order_value_eur
+        ) }} as avg_order_value_reporting
     from daily_revenue
 ),
 
@@ -63,17 +68,18 @@ final as (
         -- strings
         country_code,
         channel,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
 
         -- numerics
         orders_count,
         cancelled_orders_count,
         returned_orders_count,
         customers_count,
-        gross_revenue_eur,
-        returned_revenue_eur,
-        net_revenue_eur,
-        shipping_revenue_eur,
-        avg_order_value_eur,
+        gross_revenue_reporting,
+        returned_revenue_reporting,
+        net_revenue_reporting,
+        shipping_revenue_reporting,
+        avg_order_value_reporting,
 
         -- dates
         order_date

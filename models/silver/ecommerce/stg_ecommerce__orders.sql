@@ -1,5 +1,6 @@
 -- The current version of every order (latest status), amounts in the reporting currency.
 {{ config(unique_key='order_id') }}
+{{ assert_reporting_currency_unchanged() }}
 
 with new_records as (
     select * from {{ ref('base_ecommerce__orders') }}
@@ -20,14 +21,15 @@ staged as (
         order_status,
         channel,
         currency_code,
+        reporting_currency,
         coupon_code,
 
         -- numerics
         order_total,
         shipping_amount,
-        fx_rate_to_eur,
-        order_total_eur,
-        shipping_amount_eur,
+        fx_rate_to_reporting,
+        order_total_reporting,
+        shipping_amount_reporting,
 
         -- booleans
         order_status in ('cancelled', 'returned') as is_cancelled_or_returned,

@@ -1,5 +1,6 @@
 -- The current version of every catalog product (history in the products snapshot).
 {{ config(unique_key='product_id') }}
+{{ assert_reporting_currency_unchanged() }}
 
 with new_records as (
     select * from {{ ref('base_ecommerce__products') }}
@@ -20,10 +21,11 @@ staged as (
         category,
         brand,
         currency_code,
+        reporting_currency,
 
         -- numerics
         list_price,
-        list_price_eur,
+        list_price_reporting,
 
         -- booleans
         is_active,

@@ -13,6 +13,10 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
+fx_rate_periods as (
+    {{ fx_rate_periods('fx_rates') }}
+),
+
 renamed as (
     select
         -- ids
@@ -47,19 +51,43 @@ renamed as (
     from source
 ),
 
-converted as (
+-- the rates in force on the order date (the latest valid_from on or before it) of the order's
+-- currency and of the reporting currency, both to EUR, the seed's base: their quotient
+-- converts the order's amounts into the reporting currency
+rated as (
     select
         renamed.*,
         currencies.currency_code is not null as is_currency_known,
-        fx_rates.rate_to_eur as fx_rate_to_eur,
-        cast(renamed.order_total * fx_rates.rate_to_eur as decimal(18, 2)) as order_total_eur,
-        cast(renamed.shipping_amount * fx_rates.rate_to_eur as decimal(18, 2))
-            as shipping_amount_eur
+        {{ reporting_currency() }} as reporting_currency,
+        cast(
+            order_rates.rate_to_eur / reporting_rates.rate_to_eur as decimal(18, 10)
+        ) as fx_rate_to_reporting,
+        case
+            when order_rates.currency_code is not null and order_rates.rate_to_eur is null
+                then order_rates.currency_code
+            when reporting_rates.currency_code is not null and reporting_rates.rate_to_eur is null
+                then reporting_rates.currency_code
+        end as fx_currency_without_rate
     from renamed
     left join currencies
         on renamed.currency_code = currencies.currency_code
-    left join fx_rates
-        on renamed.currency_code = fx_rates.currency_code
+    left join fx_rate_periods as order_rates
+        on
+            renamed.currency_code = order_rates.currency_code
+            and {{ fx_period_contains('order_rates', 'cast(renamed.ordered_at as date)') }}
+    left join fx_rate_periods as reporting_rates
+        on
+            reporting_rates.currency_code = {{ reporting_currency() }}
+            and {{ fx_period_contains('reporting_rates', 'cast(renamed.ordered_at as date)') }}
+),
+
+converted as (
+    select
+        *,
+        cast(order_total * fx_rate_to_reporting as decimal(18, 2)) as order_total_reporting,
+        cast(shipping_amount * fx_rate_to_reporting as decimal(18, 2))
+            as shipping_amount_reporting
+    from rated
 ),
 
 checked as (
@@ -78,6 +106,11 @@ checked as (
              'reason': 'ordered_at is missing or not a timestamp, or updated_at is not one'},
             {'name': 'currency_is_known', 'severity': 'drop',
              'expect': 'is_currency_known', 'reason': 'currency is not an ISO 4217 code the shop uses'},
+            {'name': 'fx_rate_in_force', 'severity': 'drop',
+             'expect': 'fx_currency_without_rate is null',
+             'reason_sql': "concat('no FX rate for ', fx_currency_without_rate, ' in force on ', "
+                ~ "cast(cast(ordered_at as date) as " ~ dbt.type_string() ~ "), "
+                ~ "' (the fx_rates seed starts later)')"},
             {'name': 'order_status_is_known', 'severity': 'drop',
              'expect': "order_status in ('placed', 'shipped', 'delivered', 'cancelled', 'returned')",
              'reason': 'order_status is not one of placed, shipped, delivered, cancelled, returned'},

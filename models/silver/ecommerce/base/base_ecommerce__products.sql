@@ -8,6 +8,10 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
+fx_rate_periods as (
+    {{ fx_rate_periods('fx_rates') }}
+),
+
 renamed as (
     select
         -- ids
@@ -21,10 +25,6 @@ renamed as (
 
         -- numerics
         {{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} as list_price,
-        cast(
-            {{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} * fx_rates.rate_to_eur
-            as decimal(18, 2)
-        ) as list_price_eur,
 
         -- booleans
         -- a value that is there but not a boolean counts as active too
@@ -44,8 +44,28 @@ renamed as (
         source._source_file,
         source._ingested_at
     from source
-    left join fx_rates
-        on upper(trim(source.currency)) = fx_rates.currency_code
+),
+
+-- the list price in the reporting currency at the rates in force on the day the version was
+-- written (updated_at): the price as it stood then (see fx_rate_periods)
+converted as (
+    select
+        renamed.*,
+        {{ reporting_currency() }} as reporting_currency,
+        cast(
+            renamed.list_price
+            * cast(product_rates.rate_to_eur / reporting_rates.rate_to_eur as decimal(18, 10))
+            as decimal(18, 2)
+        ) as list_price_reporting
+    from renamed
+    left join fx_rate_periods as product_rates
+        on
+            renamed.currency_code = product_rates.currency_code
+            and {{ fx_period_contains('product_rates', 'cast(renamed.updated_at as date)') }}
+    left join fx_rate_periods as reporting_rates
+        on
+            reporting_rates.currency_code = {{ reporting_currency() }}
+            and {{ fx_period_contains('reporting_rates', 'cast(renamed.updated_at as date)') }}
 ),
 
 checked as (
@@ -57,9 +77,9 @@ checked as (
             {'name': 'updated_at_valid', 'severity': 'drop',
              'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
             {'name': 'list_price_is_decimal', 'severity': 'warn',
-             'expect': 'list_price is not null and list_price_eur is not null'},
+             'expect': 'list_price is not null and list_price_reporting is not null'},
         ]) }}
-    from renamed
+    from converted
 )
 
 select * from checked
