@@ -50,6 +50,7 @@ def load_champion(
 ) -> ChampionModel:
     """Load the version behind ``models:/<name>@champion`` (defaults from the settings)."""
     import mlflow
+    from mlflow.exceptions import MlflowException
 
     from python_jobs.churn.registry import CHAMPION, TRAIN_FIRST, alias_version, client_for
 
@@ -65,7 +66,14 @@ def load_champion(
             f"{settings.registry_uri}; {TRAIN_FIRST}."
         )
     # Load the version the alias resolved to, so name, version and model always agree.
-    model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    try:
+        model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    except (OSError, MlflowException) as exc:
+        raise ChurnJobError(
+            f"The champion {name} v{version} cannot be loaded from its artifacts "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0][:300]}); restore the store's "
+            "artifacts folder, or run `python -m python_jobs train` to register a new champion."
+        ) from exc
     run_id = client.get_model_version(name, version).run_id
     return ChampionModel(
         name=name, version=version, model=model, run_id=run_id, n_threads=settings.n_threads

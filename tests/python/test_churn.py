@@ -476,7 +476,7 @@ def test_databricks_path_with_fake_connection(features):
     }
     settings = ChurnSettings.from_env(env=env)
     frame = load_churn_features(settings, connect=connect)
-    assert log == ["SELECT * FROM c360_prod.gold.churn_features"]
+    assert log == ["SELECT * FROM c360_prod.gold.churn_features ORDER BY as_of_date, customer_id"]
     assert calls[0]["server_hostname"] == "adb-1.azuredatabricks.net"
     assert calls[0]["access_token"] == "dapi-test"
     assert len(frame) == 50 and frame["as_of_date"].dtype == "datetime64[ns]"
