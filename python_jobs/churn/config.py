@@ -55,19 +55,8 @@ Engine = Literal["duckdb", "databricks"]
 class ChurnJobError(Exception):
     """An input or state problem the user can fix; the message ends with what to do.
 
-    The CLI prints it without a traceback and exits with code 2. Code that formats it from
-    ``__traceback__`` (``traceback.format_exception``, as dbt-duckdb does for a failed Python
-    model such as churn_scores) gets the sentence alone; the interpreter's own report of an
-    uncaught error and ``sys.exc_info()`` keep the real traceback.
+    The CLI prints it without a traceback and exits with code 2.
     """
-
-    @property
-    def __traceback__(self) -> None:  # type: ignore[override]
-        return None
-
-    @__traceback__.setter
-    def __traceback__(self, value: object) -> None:
-        pass  # the interpreter sets the real one directly; with_traceback() still works
 
 
 # Environment variable -> settings field.

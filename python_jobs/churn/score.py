@@ -2,7 +2,8 @@
 
 ``load_champion(name)`` loads ``models:/<name>@champion``; ``score_frame(features, model)``
 adds ``churn_probability``, ``risk_band`` and ``model_version``. The dbt Python model
-``models/gold/ml/churn_scores.py`` uses both.
+``models/gold/ml/churn_scores.py`` uses both, and reports their ``ChurnJobError`` (no champion,
+features that do not fit) as a ``ScoringStopped``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,24 @@ from python_jobs.churn.data import model_input
 # risk_band: low below 0.3, medium below 0.6, high from 0.6.
 BAND_EDGES = (0.3, 0.6)
 BANDS = ("low", "medium", "high")
+
+
+class ScoringStopped(Exception):
+    """A ``ChurnJobError`` leaving the dbt Python model churn_scores: reported as its sentence.
+
+    dbt-duckdb reports a failed Python model as ``traceback.format_exception(error)``, which
+    reads ``error.__traceback__``: this error answers None there, so the report is the sentence
+    alone. The interpreter and ``sys.exc_info()`` still see the real traceback. Raised only
+    from churn_scores, where nothing but dbt formats it.
+    """
+
+    @property
+    def __traceback__(self) -> None:  # type: ignore[override]
+        return None
+
+    @__traceback__.setter
+    def __traceback__(self, value: object) -> None:
+        pass  # the interpreter records the real traceback directly, not through this
 
 
 @dataclass
