@@ -75,8 +75,8 @@ PRIMARY_METRIC = "roc_auc"
 IMPORTANCE_MAX_ROWS = 1000
 IMPORTANCE_REPEATS = 3
 # Below these, a fit or an evaluation means nothing: the classifier needs min_samples_leaf (40)
-# rows on each side of a split after early stopping holds out 15 %, and a ROC AUC on fewer than
-# 10 rows of a class moves by 0.05 with one row.
+# rows on each side of a split after early stopping holds out 15 %, and with fewer than 10 rows
+# of a class, one row moves the evaluation's ROC AUC by more than 0.1.
 MIN_TRAIN_ROWS = 200
 MIN_CLASS_ROWS = 10
 
