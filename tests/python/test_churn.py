@@ -177,6 +177,21 @@ def champion_run(settings: ChurnSettings, run_id: str):
 EVAL_DATE = FIRST_AS_OF + dt.timedelta(days=90)  # 5 dates, the last unlabelled
 
 
+@pytest.fixture(autouse=True)
+def restore_mlflow_environment():
+    """mlflow.set_tracking_uri / set_registry_uri write MLFLOW_TRACKING_URI and
+    MLFLOW_REGISTRY_URI into os.environ, where ChurnSettings.from_env reads them: each test
+    leaves them as it found them, so no test reads the store of the one before."""
+    names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    saved = {name: os.environ.get(name) for name in names}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="module")
 def features() -> pd.DataFrame:
     return make_churn_features()
@@ -771,7 +786,7 @@ def test_churn_scores_model_without_champion_reports_one_sentence(
     """dbt-duckdb reports a failed Python model as traceback.format_exception(error)."""
     from python_jobs.churn.score import ScoringStopped
 
-    # A fresh process: no URIs left in the environment by mlflow.set_*_uri in other tests.
+    # A fresh process: no URIs left in the environment by the module's registry_run.
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
     module = load_dbt_model()
