@@ -33,7 +33,8 @@ class ScoringStopped(Exception):
     dbt-duckdb reports a failed Python model as ``traceback.format_exception(error)``, which
     reads ``error.__traceback__``: this error answers None there, so the report is the sentence
     alone. The interpreter and ``sys.exc_info()`` still see the real traceback. Raised only
-    from churn_scores, where nothing but dbt formats it.
+    from churn_scores, where nothing but dbt formats it (a test that lets it escape trips
+    pytest's own check that a failure has a traceback: catch it with ``pytest.raises``).
     """
 
     @property
