@@ -2,7 +2,8 @@
 
 Modules: ``config`` (settings from the environment), ``data`` (load and validate the
 features), ``train`` (time split, pipeline, metrics, MLflow run), ``registry`` (challenger /
-champion aliases), ``score`` (load the champion and score a frame), ``cli`` (typer app).
+champion aliases, promotion margin), ``score`` (load the champion and score a frame),
+``artifacts`` (a local store's artifacts found next to it), ``cli`` (typer app).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Command line of the churn jobs: ``train`` and ``champion``.
 
 Mounted by the project's top-level CLI; runs on its own with ``python -m python_jobs.churn.cli``.
-Problems the user can fix (missing table, empty table, one class, no time split, no
-champion) print one sentence saying what to do and exit with code 2, without a traceback.
+Problems the user can fix (missing table, empty table, one class, too few rows, no usable
+feature column, no time split, no champion) print one sentence saying what to do and exit with
+code 2, without a traceback.
 """
 
 from __future__ import annotations
@@ -104,9 +105,20 @@ def train(
             "(default 60 = churn horizon).",
         ),
     ] = None,
+    promotion_margin: Annotated[
+        float | None,
+        typer.Option(
+            "--promotion-margin",
+            min=0,
+            max=1,
+            help="ROC AUC the new model must gain over the champion to replace it "
+            "(default: C360_CHURN_PROMOTION_MARGIN, else 0.005).",
+        ),
+    ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
-    """Train on churn_features, log to MLflow, register as @challenger, promote if better."""
+    """Train on churn_features, log to MLflow, register as @challenger, promote if better by
+    more than the promotion margin."""
     from python_jobs.churn.registry import register_and_promote
     from python_jobs.churn.train import print_training_summary, train_churn_model
 
@@ -121,6 +133,7 @@ def train(
             model_name=model_name,
             experiment_name=experiment,
             purge_days=purge_days,
+            promotion_margin=promotion_margin,
         )
         result = train_churn_model(settings, console=console, show_progress=progress)
         decision = register_and_promote(result, settings)

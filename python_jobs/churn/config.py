@@ -8,8 +8,10 @@ rest of the package never branches on the engine:
   ``<catalog>.gold.churn_features`` through databricks-sql-connector (databricks);
 - tracking URI: ``sqlite:///<repo>/data/mlflow/mlflow.db`` | ``databricks``;
 - registry URI: the tracking URI (the same sqlite file) | ``databricks-uc`` (Unity Catalog);
-- artifact root: ``<folder of the sqlite file>/artifacts`` (a local folder, works offline) |
-  managed by the workspace;
+- artifact root: ``<folder of the sqlite file>/artifacts`` (a local folder, works offline),
+  recorded in the store as ``mlflow-artifacts:/`` and resolved against the store's folder
+  whenever it is read or written (``python_jobs.churn.artifacts``), so a moved clone still
+  loads its models | managed by the workspace;
 - model name: ``customer360_churn`` | ``<catalog>.gold.customer360_churn``;
 - experiment: ``customer360_churn`` | ``/Shared/customer360_churn``.
 
@@ -21,7 +23,8 @@ Environment variables (all optional): ``C360_ENGINE``, ``C360_DUCKDB_PATH``,
 ``DATABRICKS_TOKEN``, ``DATABRICKS_CLIENT_ID``, ``DATABRICKS_CLIENT_SECRET``,
 ``DATABRICKS_CATALOG``, ``MLFLOW_TRACKING_URI``, ``MLFLOW_REGISTRY_URI``,
 ``C360_MLFLOW_ARTIFACT_ROOT``, ``C360_CHURN_MODEL_NAME``, ``C360_CHURN_EXPERIMENT``,
-``C360_CHURN_PURGE_DAYS``, ``C360_CHURN_RANDOM_STATE``, ``C360_CHURN_THREADS``.
+``C360_CHURN_PURGE_DAYS``, ``C360_CHURN_RANDOM_STATE``, ``C360_CHURN_THREADS``,
+``C360_CHURN_PROMOTION_MARGIN``.
 
 pydantic-settings is not a dependency of the project, so ``ChurnSettings.from_env`` maps the
 variables onto a plain pydantic model; derived defaults are filled in by a validator.
@@ -43,6 +46,8 @@ DEFAULT_TRACKING_DB = REPO_ROOT / "data" / "mlflow" / "mlflow.db"
 LOCAL_MODEL_NAME = "customer360_churn"
 LOCAL_FEATURES_TABLE = "gold.churn_features"
 DEFAULT_CATALOG = "customer360_dev"
+# The artifact location of a local store's experiments: the store's own artifacts folder.
+STORE_ARTIFACTS_URI = "mlflow-artifacts:/"
 
 Engine = Literal["duckdb", "databricks"]
 
@@ -73,6 +78,7 @@ _ENV_FIELDS: dict[str, str] = {
     "C360_CHURN_PURGE_DAYS": "purge_days",
     "C360_CHURN_RANDOM_STATE": "random_state",
     "C360_CHURN_THREADS": "n_threads",
+    "C360_CHURN_PROMOTION_MARGIN": "promotion_margin",
 }
 
 
@@ -86,6 +92,12 @@ def sqlite_path(uri: str) -> Path | None:
     if not uri.startswith(prefix):
         return None
     return Path(uri[len(prefix) :].split("?", 1)[0])
+
+
+def store_artifact_root(tracking_uri: str | None) -> Path | None:
+    """``<folder of the sqlite file>/artifacts`` of a local store; None for any other store."""
+    db = sqlite_path(tracking_uri or "")
+    return None if db is None else db.parent / "artifacts"
 
 
 class ChurnSettings(BaseModel):
@@ -117,6 +129,11 @@ class ChurnSettings(BaseModel):
     # on a busy 2-core machine, OpenMP's busy-waiting made fit and predict ~40x slower.
     # 0 = no limit (all cores), for a dedicated training machine.
     n_threads: int = Field(default=1, ge=0)
+    # A challenger becomes champion only when its ROC AUC beats the champion's, on the same
+    # evaluation rows, by more than this. Two trainings on the same rows differ by 0.0001 or
+    # so when anything upstream changes row order or threads; an AUC measured on 2,000 rows
+    # (make run) has a standard error near 0.005. 0 = any gain promotes.
+    promotion_margin: float = Field(default=0.005, ge=0, le=1)
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> ChurnSettings:
@@ -135,9 +152,7 @@ class ChurnSettings(BaseModel):
         )
         values["registry_uri"] = registry
         if self.artifact_root is None and not is_databricks_uri(tracking):
-            db = sqlite_path(tracking)
-            if db is not None:
-                values["artifact_root"] = db.parent / "artifacts"
+            values["artifact_root"] = store_artifact_root(tracking)
         if self.model_name is None:
             values["model_name"] = (
                 f"{self.catalog}.gold.{LOCAL_MODEL_NAME}"
@@ -167,6 +182,22 @@ class ChurnSettings(BaseModel):
         return not is_databricks_uri(self.tracking_uri)
 
     @property
+    def artifact_location(self) -> str | None:
+        """Where a new experiment of a local store keeps its artifacts.
+
+        The store's own ``artifacts`` folder is recorded as ``mlflow-artifacts:/`` and found
+        next to the sqlite file whenever it is read or written, so the store (a clone) can
+        move; another C360_MLFLOW_ARTIFACT_ROOT is recorded as its absolute ``file:`` URI.
+        None: the tracking server decides.
+        """
+        if not self.uses_local_store or self.artifact_root is None:
+            return None
+        default = store_artifact_root(self.tracking_uri)
+        if default is not None and default.resolve() == self.artifact_root.resolve():
+            return STORE_ARTIFACTS_URI
+        return self.artifact_root.resolve().as_uri()
+
+    @property
     def source_description(self) -> str:
         if self.engine == "duckdb":
             return f"duckdb:{self.duckdb_path}#{self.features_table}"
@@ -178,11 +209,14 @@ def configure_mlflow(settings: ChurnSettings) -> None:
     import mlflow
 
     if settings.uses_local_store:
+        from python_jobs.churn.artifacts import resolve_store_artifacts_locally
+
         db = sqlite_path(settings.tracking_uri or "")
         if db is not None:
             db.parent.mkdir(parents=True, exist_ok=True)
         if settings.artifact_root is not None:
             settings.artifact_root.mkdir(parents=True, exist_ok=True)
+        resolve_store_artifacts_locally()
     mlflow.set_tracking_uri(settings.tracking_uri)
     mlflow.set_registry_uri(settings.registry_uri)
 
@@ -208,5 +242,9 @@ def local_store_missing(settings: ChurnSettings) -> bool:
 def ui_command(settings: ChurnSettings) -> str:
     """How to look at the runs and the registry."""
     if settings.uses_local_store:
-        return f"mlflow ui --backend-store-uri {settings.tracking_uri}"
+        command = f"mlflow ui --backend-store-uri {settings.tracking_uri}"
+        if settings.artifact_location == STORE_ARTIFACTS_URI:
+            # the UI serves mlflow-artifacts:/ from here
+            command += f" --artifacts-destination {settings.artifact_root}"
+        return command
     return "open the experiment in the Databricks workspace (Experiments / Models in Catalog)"

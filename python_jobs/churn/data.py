@@ -4,7 +4,9 @@ Locally the table is read from the DuckDB file that dbt builds; with ``engine=da
 it is read from the SQL warehouse with databricks-sql-connector (``<catalog>.gold...``),
 authenticated by a token or OAuth service principal from the environment, or, inside a
 Databricks job, by the job's own identity. Both return the same pandas frame with normalised
-dtypes.
+dtypes, its rows in key order (as_of_date, customer_id): a table's storage order changes from
+one build to the next, and the model's early stopping holds out rows by position, so the same
+rows in another order would train another model.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ NUMERIC_FEATURES: tuple[str, ...] = (
 CATEGORICAL_FEATURES: tuple[str, ...] = ("tier", "country_code", "has_marketing_consent")
 FEATURES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES
 REQUIRED_COLUMNS: tuple[str, ...] = (ID_COLUMN, DATE_COLUMN, *FEATURES, LABEL_COLUMN)
+KEY_ORDER = f"{DATE_COLUMN}, {ID_COLUMN}"
 
 RUN_DBT = "run dbt build first (e.g. `make build`) so that gold.churn_features exists"
 
@@ -84,7 +87,7 @@ def _load_duckdb(settings: ChurnSettings) -> pd.DataFrame:
             "If a dbt run holds the file, wait for it to finish and try again."
         ) from exc
     try:
-        return con.execute(f"select * from {table}").df()
+        return con.execute(f"select * from {table} order by {KEY_ORDER}").df()
     except duckdb.CatalogException as exc:
         raise ChurnJobError(f"The table {table} is missing in {path}: {RUN_DBT}.") from exc
     finally:
@@ -170,7 +173,7 @@ def _load_databricks(settings: ChurnSettings, *, connect: Connect | None) -> pd.
         connection.cursor() as cursor,
     ):
         try:
-            cursor.execute(f"SELECT * FROM {table}")
+            cursor.execute(f"SELECT * FROM {table} ORDER BY {KEY_ORDER}")
         except Exception as exc:
             text = str(exc)
             if "TABLE_OR_VIEW_NOT_FOUND" in text or "SCHEMA_NOT_FOUND" in text:
@@ -183,7 +186,8 @@ def _load_databricks(settings: ChurnSettings, *, connect: Connect | None) -> pd.
 
 
 def normalize_features(frame: pd.DataFrame, *, table: str = "churn_features") -> pd.DataFrame:
-    """Same dtypes whatever the engine: strings, datetime64 dates, floats, nullable booleans."""
+    """Same dtypes whatever the engine (strings, datetime64 dates, floats, nullable booleans),
+    rows sorted by (as_of_date, customer_id), the table's key."""
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ChurnJobError(
@@ -200,7 +204,7 @@ def normalize_features(frame: pd.DataFrame, *, table: str = "churn_features") ->
     out["has_marketing_consent"] = _nullable_bool(out["has_marketing_consent"])
     for column in ("tier", "country_code"):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out
+    return out.sort_values([DATE_COLUMN, ID_COLUMN], kind="stable", ignore_index=True)
 
 
 def _nullable_bool(series: pd.Series) -> pd.Series:

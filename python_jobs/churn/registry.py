@@ -2,10 +2,12 @@
 
 Every trained model becomes a new version of the registered model with the alias
 ``challenger``. It also gets the alias ``champion`` when there is no champion yet, or when it
-beats the current champion on the *same* evaluation rows: the champion is loaded and
-re-scored on this run's evaluation set, and the two ROC AUCs are compared (strictly
-greater wins). The decision, both scores and the champion's version are written as tags
-(``promotion.*``) and as the description of the new version, and as tags on the run.
+beats the current champion on the *same* evaluation rows by more than the promotion margin
+(``C360_CHURN_PROMOTION_MARGIN``, default 0.005 ROC AUC): the champion is loaded and re-scored
+on this run's evaluation set, and the challenger's ROC AUC must exceed the champion's plus the
+margin, so that noise (another row order, another thread count) does not pick the champion.
+The decision, both scores, their difference, the margin and the champion's version are written
+as tags (``promotion.*``) and as the description of the new version, and as tags on the run.
 
 The same code serves the local sqlite registry (name ``customer360_churn``) and Unity
 Catalog on Databricks (registry URI ``databricks-uc``, 3-level name
@@ -50,6 +52,7 @@ class PromotionDecision:
     challenger_score: float
     champion_score: float | None = None
     champion_version: str | None = None
+    margin: float = 0.0
     metric: str = COMPARE_METRIC
     eval_as_of_date: str = ""
     eval_rows: int = 0
@@ -65,11 +68,18 @@ class PromotionDecision:
             if self.champion_score is None
             else f"{self.champion_score:.6f}",
             "champion_version": self.champion_version or "none",
+            "gain": "none" if self.gain is None else f"{self.gain:.6f}",
+            "margin": f"{self.margin:.6f}",
             "eval_as_of_date": self.eval_as_of_date,
             "eval_rows": str(self.eval_rows),
         }
         tags.update({k: f"{v:.6f}" for k, v in self.extra.items()})
         return {TAG_PREFIX + k: v for k, v in tags.items()}
+
+    @property
+    def gain(self) -> float | None:
+        """Challenger score minus champion score (None without a scored champion)."""
+        return None if self.champion_score is None else self.challenger_score - self.champion_score
 
     def description(self) -> str:
         champion = (
@@ -157,11 +167,13 @@ def register_and_promote(
             )
         else:
             extra["champion_pr_auc"] = champion_pr
-            promoted = challenger_score > champion_score
-            relation = "beats" if promoted else "does not beat"
+            gain = challenger_score - champion_score
+            promoted = gain > settings.promotion_margin
+            relation = "more" if promoted else "not more"
             reason = (
-                f"{COMPARE_METRIC} {challenger_score:.4f} {relation} champion "
-                f"v{champion_version} at {champion_score:.4f} on the same evaluation rows"
+                f"{COMPARE_METRIC} {challenger_score:.4f} against champion v{champion_version}'s "
+                f"{champion_score:.4f} on the same evaluation rows: a gain of {gain:+.4f}, "
+                f"{relation} than the promotion margin {settings.promotion_margin:.4f}"
             )
 
     decision = PromotionDecision(
@@ -172,6 +184,7 @@ def register_and_promote(
         challenger_score=challenger_score,
         champion_score=champion_score,
         champion_version=champion_version,
+        margin=settings.promotion_margin,
         eval_as_of_date=result.split.eval_date.strftime("%Y-%m-%d"),
         eval_rows=len(result.eval_labels),
         extra=extra,

@@ -2,7 +2,8 @@
 
 ``load_champion(name)`` loads ``models:/<name>@champion``; ``score_frame(features, model)``
 adds ``churn_probability``, ``risk_band`` and ``model_version``. The dbt Python model
-``models/gold/ml/churn_scores.py`` uses both.
+``models/gold/ml/churn_scores.py`` uses both, and reports their ``ChurnJobError`` (no champion,
+features that do not fit) as a ``ScoringStopped``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,25 @@ from python_jobs.churn.data import model_input
 # risk_band: low below 0.3, medium below 0.6, high from 0.6.
 BAND_EDGES = (0.3, 0.6)
 BANDS = ("low", "medium", "high")
+
+
+class ScoringStopped(Exception):
+    """A ``ChurnJobError`` leaving the dbt Python model churn_scores: reported as its sentence.
+
+    dbt-duckdb reports a failed Python model as ``traceback.format_exception(error)``, which
+    reads ``error.__traceback__``: this error answers None there, so the report is the sentence
+    alone. The interpreter and ``sys.exc_info()`` still see the real traceback. Raised only
+    from churn_scores, where nothing but dbt formats it (a test that lets it escape trips
+    pytest's own check that a failure has a traceback: catch it with ``pytest.raises``).
+    """
+
+    @property
+    def __traceback__(self) -> None:  # type: ignore[override]
+        return None
+
+    @__traceback__.setter
+    def __traceback__(self, value: object) -> None:
+        pass  # the interpreter records the real traceback directly, not through this
 
 
 @dataclass
@@ -50,6 +70,7 @@ def load_champion(
 ) -> ChampionModel:
     """Load the version behind ``models:/<name>@champion`` (defaults from the settings)."""
     import mlflow
+    from mlflow.exceptions import MlflowException
 
     from python_jobs.churn.registry import CHAMPION, TRAIN_FIRST, alias_version, client_for
 
@@ -65,7 +86,14 @@ def load_champion(
             f"{settings.registry_uri}; {TRAIN_FIRST}."
         )
     # Load the version the alias resolved to, so name, version and model always agree.
-    model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    try:
+        model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    except (OSError, MlflowException) as exc:
+        raise ChurnJobError(
+            f"The champion {name} v{version} cannot be loaded from its artifacts "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0][:300]}); restore the store's "
+            "artifacts folder, or run `python -m python_jobs train` to register a new champion."
+        ) from exc
     run_id = client.get_model_version(name, version).run_id
     return ChampionModel(
         name=name, version=version, model=model, run_id=run_id, n_threads=settings.n_threads

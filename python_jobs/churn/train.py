@@ -7,10 +7,22 @@ rows of the as-of date just before the evaluation date would be labelled with or
 after the evaluation date (label leakage). Rows whose label is still NULL are the ones to
 score and are never used here.
 
+Minimum data: each of the training and evaluation sets needs ``MIN_CLASS_ROWS`` churned and
+as many retained rows, and the training set ``MIN_TRAIN_ROWS`` rows; less ends in one sentence
+saying what is missing.
+
+Features: a feature column that is null in every training row, or holds one value there,
+carries nothing to learn from (real exports often leave CRM attributes such as tier, country or
+consent empty). It is left out of the model with a printed note and the MLflow param
+``dropped_features``; the model still takes every column of churn_features, and ignores those.
+Training stops with one sentence only when no usable column remains.
+
 Model: a scikit-learn Pipeline (median imputation with missing indicators + scaling for the
 numerics, constant "missing" imputation + one-hot for the categoricals) in front of a
 HistGradientBoostingClassifier. Metrics on the evaluation date: ROC AUC, PR AUC (average
-precision), Brier score and lift in the top decile.
+precision), Brier score and lift in the top decile. The same rows give the same model: they are
+read in key order, and every random step (early-stopping hold-out, permutation importance)
+takes ``random_state``.
 """
 
 from __future__ import annotations
@@ -62,6 +74,11 @@ from python_jobs.churn.data import (
 PRIMARY_METRIC = "roc_auc"
 IMPORTANCE_MAX_ROWS = 1000
 IMPORTANCE_REPEATS = 3
+# Below these, a fit or an evaluation means nothing: the classifier needs min_samples_leaf (40)
+# rows on each side of a split after early stopping holds out 15 %, and with fewer than 10 rows
+# of a class, one row moves the evaluation's ROC AUC by more than 0.1.
+MIN_TRAIN_ROWS = 200
+MIN_CLASS_ROWS = 10
 
 
 class LeakageError(RuntimeError):
@@ -142,14 +159,73 @@ def time_split(frame: pd.DataFrame, *, purge_days: int = 60) -> TimeSplit:
         unlabelled_dates=[pd.Timestamp(d) for d in unlabelled_dates],
     )
     assert_no_leakage(split)
-    for name, part in (("training", split.train), ("evaluation", split.eval)):
-        if len(set(labels(part).tolist())) < 2:
+    for name, part, min_rows in (
+        ("training", split.train, MIN_TRAIN_ROWS),
+        ("evaluation", split.eval, 2 * MIN_CLASS_ROWS),
+    ):
+        churned = int(labels(part).sum())
+        retained = len(part) - churned
+        if len(part) < min_rows or min(churned, retained) < MIN_CLASS_ROWS:
             raise ChurnJobError(
-                f"The {name} rows ({len(part)}) hold a single class of is_churned, so the "
-                "model cannot be trained or evaluated. Generate a larger or longer sample "
-                "and run dbt build again."
+                f"Too few {name} rows to {'train' if name == 'training' else 'evaluate'} the "
+                f"churn model: {len(part)} rows ({churned} churned, {retained} retained) where "
+                f"at least {min_rows} with {MIN_CLASS_ROWS} of each class are needed; load more "
+                "customers or a longer history and run dbt build again."
             )
     return split
+
+
+@dataclass(frozen=True)
+class FeatureSelection:
+    """The feature columns the model learns from, and those left out with the reason."""
+
+    numeric: list[str]
+    categorical: list[str]
+    all_null: list[str]
+    single_value: list[str]
+
+    @property
+    def dropped(self) -> list[str]:
+        return [c for c in FEATURES if c in self.all_null or c in self.single_value]
+
+    def reasons(self) -> str:
+        """Which columns were left out and why, e.g. ``null in every training row: tier``."""
+        parts = []
+        if self.all_null:
+            parts.append(f"null in every training row: {', '.join(self.all_null)}")
+        if self.single_value:
+            parts.append(f"a single value in every training row: {', '.join(self.single_value)}")
+        return "; ".join(parts)
+
+    def note(self) -> str:
+        return (
+            f"Left {len(self.dropped)} of {len(FEATURES)} feature columns out of the model "
+            f"({self.reasons()})."
+        )
+
+
+def select_features(x_train: pd.DataFrame) -> FeatureSelection:
+    """Every feature column with more than one value (null counting as one) in the training
+    rows; raises the sentence when none is left."""
+    all_null = [c for c in FEATURES if x_train[c].isna().all()]
+    single_value = [
+        c for c in FEATURES if c not in all_null and x_train[c].nunique(dropna=False) <= 1
+    ]
+    selection = FeatureSelection(
+        numeric=[c for c in NUMERIC_FEATURES if c not in all_null + single_value],
+        categorical=[c for c in CATEGORICAL_FEATURES if c not in all_null + single_value],
+        all_null=all_null,
+        single_value=single_value,
+    )
+    if not selection.numeric and not selection.categorical:
+        raise ChurnJobError(
+            f"No feature column of churn_features has anything to learn from: in the "
+            f"{len(x_train):,} training rows every one of the {len(FEATURES)} features is null "
+            f"or a single value ({selection.reasons()}); check that the "
+            "orders, web sessions, support tickets and CRM customers landed and run dbt build "
+            "again."
+        )
+    return selection
 
 
 def assert_no_leakage(split: TimeSplit) -> None:
@@ -166,7 +242,17 @@ def assert_no_leakage(split: TimeSplit) -> None:
 # --------------------------------------------------------------------------- model
 
 
-def build_pipeline(random_state: int = 42) -> Pipeline:
+def build_pipeline(
+    random_state: int = 42,
+    numeric_features: list[str] | None = None,
+    categorical_features: list[str] | None = None,
+) -> Pipeline:
+    """The preprocessing and classifier on the given feature columns (default: all of them);
+    other columns of the input are ignored."""
+    numeric_features = list(NUMERIC_FEATURES if numeric_features is None else numeric_features)
+    categorical_features = list(
+        CATEGORICAL_FEATURES if categorical_features is None else categorical_features
+    )
     numeric = Pipeline(
         [
             ("impute", SimpleImputer(strategy="median", add_indicator=True)),
@@ -184,12 +270,12 @@ def build_pipeline(random_state: int = 42) -> Pipeline:
             ),
         ]
     )
+    groups = [
+        ("numeric", numeric, numeric_features),
+        ("categorical", categorical, categorical_features),
+    ]
     preprocess = ColumnTransformer(
-        [
-            ("numeric", numeric, list(NUMERIC_FEATURES)),
-            ("categorical", categorical, list(CATEGORICAL_FEATURES)),
-        ],
-        verbose_feature_names_out=False,
+        [group for group in groups if group[2]], verbose_feature_names_out=False
     )
     classifier = HistGradientBoostingClassifier(
         learning_rate=0.1,
@@ -370,7 +456,9 @@ def _warehouse_source(settings: ChurnSettings, max_as_of_date: str) -> Any:
 
 
 def ensure_experiment(settings: ChurnSettings) -> str:
-    """The experiment's id, created with a local artifact folder when the store is local."""
+    """The experiment's id; a new one records ``settings.artifact_location`` (for a local
+    store's own folder ``mlflow-artifacts:/``, which moves with the store). An experiment
+    created by an earlier version keeps the absolute location it recorded."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
@@ -381,11 +469,8 @@ def ensure_experiment(settings: ChurnSettings) -> str:
         if experiment.lifecycle_stage == "deleted":
             client.restore_experiment(experiment.experiment_id)
         return experiment.experiment_id
-    location = None
-    if settings.uses_local_store and settings.artifact_root is not None:
-        location = settings.artifact_root.resolve().as_uri()
     try:
-        return client.create_experiment(name, artifact_location=location)
+        return client.create_experiment(name, artifact_location=settings.artifact_location)
     except MlflowException:
         experiment = client.get_experiment_by_name(name)  # created concurrently
         if experiment is None:
@@ -444,11 +529,14 @@ def train_churn_model(
         }
         x_train, y_train = model_input(split.train), labels(split.train)
         x_eval, y_eval = model_input(split.eval), labels(split.eval)
+        selection = select_features(x_train)
+        if selection.dropped:
+            console.print(f"[yellow]Note:[/yellow] {selection.note()}", highlight=False)
 
         step("Opening the MLflow experiment")
         configure_mlflow(settings)
         experiment_id = ensure_experiment(settings)
-        pipeline = build_pipeline(settings.random_state)
+        pipeline = build_pipeline(settings.random_state, selection.numeric, selection.categorical)
         params = {
             "model_family": "HistGradientBoostingClassifier",
             **{
@@ -465,8 +553,9 @@ def train_churn_model(
                     "random_state",
                 }
             },
-            "numeric_features": len(NUMERIC_FEATURES),
-            "categorical_features": len(CATEGORICAL_FEATURES),
+            "numeric_features": len(selection.numeric),
+            "categorical_features": len(selection.categorical),
+            "dropped_features": ",".join(selection.dropped) or "none",
             "source_table": settings.features_table,
             "engine": settings.engine,
             **data_info,

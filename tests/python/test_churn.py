@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import traceback
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,7 +27,13 @@ from python_jobs.churn.config import ChurnJobError, ChurnSettings
 from python_jobs.churn.data import load_churn_features, normalize_features
 from python_jobs.churn.registry import champion_info, register_and_promote
 from python_jobs.churn.score import load_champion, risk_band, score_frame
-from python_jobs.churn.train import assert_no_leakage, time_split, train_churn_model
+from python_jobs.churn.train import (
+    MIN_CLASS_ROWS,
+    MIN_TRAIN_ROWS,
+    assert_no_leakage,
+    time_split,
+    train_churn_model,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CHURN_SCORES = REPO / "models" / "gold" / "ml" / "churn_scores.py"
@@ -143,7 +154,42 @@ def without_signal(frame: pd.DataFrame, eval_date: dt.date, columns: list[str]) 
     return out
 
 
+NON_FEATURES = ["customer_id", "as_of_date", "is_churned"]
+CRM_ATTRIBUTES = ["tier", "country_code", "has_marketing_consent"]
+
+
+def without_crm_attributes(frame: pd.DataFrame) -> pd.DataFrame:
+    """A CRM export that fills no tier, country or marketing consent."""
+    n = len(frame)
+    return frame.assign(
+        tier=pd.Series([None] * n, dtype="string"),
+        country_code=pd.Series([None] * n, dtype="string"),
+        has_marketing_consent=pd.array([None] * n, dtype="boolean"),
+    )
+
+
+def champion_run(settings: ChurnSettings, run_id: str):
+    from mlflow import MlflowClient
+
+    return MlflowClient(tracking_uri=settings.tracking_uri).get_run(run_id)
+
+
 EVAL_DATE = FIRST_AS_OF + dt.timedelta(days=90)  # 5 dates, the last unlabelled
+
+
+@pytest.fixture(autouse=True)
+def restore_mlflow_environment():
+    """mlflow.set_tracking_uri / set_registry_uri write MLFLOW_TRACKING_URI and
+    MLFLOW_REGISTRY_URI into os.environ, where ChurnSettings.from_env reads them: each test
+    leaves them as it found them, so no test reads the store of the one before."""
+    names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    saved = {name: os.environ.get(name) for name in names}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +244,16 @@ def test_settings_are_chosen_by_engine(tmp_path):
 
     custom = local_settings(tmp_path)
     assert custom.artifact_root == tmp_path / "mlflow" / "artifacts"
+    # The store's own artifacts folder is recorded relative to the store; another is absolute.
+    assert custom.artifact_location == "mlflow-artifacts:/"
+    elsewhere = local_settings(tmp_path, artifact_root=tmp_path / "elsewhere")
+    assert elsewhere.artifact_location == (tmp_path / "elsewhere").as_uri()
+    assert remote.artifact_location is None
+
+    assert local.promotion_margin == 0.005
+    assert ChurnSettings.from_env(env={"C360_CHURN_PROMOTION_MARGIN": "0.02"}).promotion_margin == (
+        0.02
+    )
 
 
 # --------------------------------------------------------------------------- split
@@ -377,12 +433,22 @@ def test_cli_help_and_champion(registry_run):
         ("empty", "is empty"),
         ("single_class", "single-class"),
         ("one_date", "Cannot time-split"),
+        ("too_few_rows", "Too few training rows to train the churn model: 120 rows"),
+        ("no_usable_feature", "No feature column of churn_features has anything to learn from"),
     ],
 )
 def test_cli_train_bad_input_exits_2(tmp_path, case, message):
     db = tmp_path / "warehouse.duckdb"
     small = make_churn_features(n_customers=60, n_dates=3, seed=2)
-    if case == "no_table":
+    if case == "too_few_rows":
+        # 5 as-of dates of 60 customers: 2 training dates, 120 rows.
+        write_duckdb(db, make_churn_features(n_customers=60, n_dates=5, seed=2))
+    elif case == "no_usable_feature":
+        # Enough rows, but every feature is a constant or null: nothing to learn from.
+        frame = make_churn_features(n_customers=300, n_dates=5, seed=2)
+        numeric = [c for c in frame.columns if c not in NON_FEATURES + CRM_ATTRIBUTES]
+        write_duckdb(db, without_crm_attributes(frame.assign(**dict.fromkeys(numeric, 0))))
+    elif case == "no_table":
         write_duckdb(db, None)
     elif case == "empty":
         write_duckdb(db, small.head(0))
@@ -393,9 +459,146 @@ def test_cli_train_bad_input_exits_2(tmp_path, case, message):
         write_duckdb(db, small[small["as_of_date"] > FIRST_AS_OF])
     result = run_cli(["train", "--no-progress"], cli_env(tmp_path, db))
     assert result.exit_code == 2, result.output
-    assert message in result.output
+    assert message in result.output.replace("\n", " ")
     assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "cli-mlflow").exists()  # failed before touching MLflow
+
+
+def test_too_few_rows_of_a_class_ends_in_the_sentence(features):
+    # Keep only 5 churned rows on the evaluation date: the ROC AUC would be noise.
+    frame = normalize_features(features)
+    on_eval = pd.to_datetime(frame["as_of_date"]) == pd.Timestamp(EVAL_DATE)
+    churned = frame.index[on_eval & frame["is_churned"].fillna(False).to_numpy()]
+    frame = frame.drop(churned[MIN_CLASS_ROWS // 2 :])
+    with pytest.raises(ChurnJobError, match=r"^Too few evaluation rows to evaluate") as raised:
+        time_split(frame, purge_days=60)
+    message = str(raised.value)
+    assert f"({MIN_CLASS_ROWS // 2} churned," in message
+    assert f"{MIN_CLASS_ROWS} of each class are needed" in message
+    assert message.count(". ") == 0 and message.endswith("again.")  # one sentence
+    assert MIN_TRAIN_ROWS > 2 * MIN_CLASS_ROWS
+
+
+def test_cli_train_leaves_out_all_null_crm_attributes(registry_run, tmp_path):
+    """A real CRM export with no tier, country or consent: the model trains without them."""
+    frame = without_crm_attributes(make_churn_features(600, 4, seed=11))
+    db = write_duckdb(tmp_path / "warehouse.duckdb", frame)
+    env = {**cli_env(tmp_path, db), "MLFLOW_TRACKING_URI": registry_run.settings.tracking_uri}
+    args = ["train", "--no-progress", "--model-name", "crm_empty", "--experiment", "crm_empty"]
+    result = run_cli(args, env)
+    assert result.exit_code == 0, result.output
+    output = result.output.replace("\n", " ")
+    assert (
+        "Note: Left 3 of 17 feature columns out of the model (null in every training row: "
+        "tier, country_code, has_marketing_consent)." in output
+    )
+    assert "v1 is the new champion of crm_empty" in output
+
+    settings = registry_run.settings.model_copy(update={"model_name": "crm_empty"})
+    champion = load_champion(settings=settings)
+    run = champion_run(settings, champion.run_id)
+    assert run.data.params["dropped_features"] == "tier,country_code,has_marketing_consent"
+    assert run.data.params["categorical_features"] == "0"
+    assert run.data.params["numeric_features"] == "14"
+    assert run.data.metrics["roc_auc"] > 0.8  # the behavioural signal is still there
+    latest = load_churn_features(local_settings(tmp_path, db))
+    scored = score_frame(latest[latest["is_churned"].isna()], champion)
+    assert len(scored) == 600 and scored["churn_probability"].between(0, 1).all()
+
+
+def test_same_rows_in_another_storage_order_train_the_same_model(tmp_path, features):
+    """Two builds of the same landing data store churn_features in different row orders."""
+    ordered = write_duckdb(tmp_path / "ordered.duckdb", features)
+    shuffled = write_duckdb(tmp_path / "shuffled.duckdb", features.sample(frac=1, random_state=5))
+    with duckdb.connect(str(shuffled), read_only=True) as con:
+        stored = con.sql("select customer_id from gold.churn_features limit 5").df()
+    assert list(stored["customer_id"]) != list(features["customer_id"].head(5))
+
+    frames = [load_churn_features(local_settings(tmp_path, db)) for db in (ordered, shuffled)]
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    keys = frames[0][["as_of_date", "customer_id"]]
+    assert keys.equals(keys.sort_values(["as_of_date", "customer_id"], ignore_index=True))
+
+    results = [
+        train_churn_model(local_settings(tmp_path, db), show_progress=False)
+        for db in (ordered, shuffled)
+    ]
+    assert results[0].metrics == results[1].metrics  # exactly, not approximately
+    iterations = [r.pipeline.named_steps["classifier"].n_iter_ for r in results]
+    assert iterations[0] == iterations[1]
+    pd.testing.assert_frame_equal(results[0].importance, results[1].importance)
+
+
+def test_promotion_needs_a_gain_above_the_margin(registry_run):
+    from mlflow import MlflowClient
+
+    weak, _, full = registry_run.results
+    gain = full.metrics["roc_auc"] - weak.metrics["roc_auc"]
+    assert gain > 0.005  # a real improvement, so the margin alone decides below
+    base = registry_run.settings.model_copy(update={"model_name": "margin_churn"})
+    first = register_and_promote(weak, base)
+    assert first.promoted
+
+    above = base.model_copy(update={"promotion_margin": round(gain + 0.001, 3)})
+    kept = register_and_promote(full, above)
+    assert not kept.promoted and kept.champion_version == first.version
+    assert "not more than the promotion margin" in kept.reason
+
+    again = register_and_promote(weak, base)  # the champion's own model: a gain of 0
+    assert not again.promoted and again.gain == 0
+
+    below = base.model_copy(update={"promotion_margin": round(gain - 0.001, 3)})
+    promoted = register_and_promote(full, below)
+    assert promoted.promoted and promoted.champion_version == first.version
+
+    client = MlflowClient(tracking_uri=base.tracking_uri, registry_uri=base.registry_uri)
+    tags = client.get_model_version("margin_churn", kept.version).tags
+    assert tags["promotion.decision"] == "not_promoted"
+    assert float(tags["promotion.margin"]) == pytest.approx(above.promotion_margin)
+    assert float(tags["promotion.challenger_score"]) == pytest.approx(full.metrics["roc_auc"])
+    assert float(tags["promotion.champion_score"]) == pytest.approx(weak.metrics["roc_auc"])
+    assert float(tags["promotion.gain"]) == pytest.approx(gain, abs=1e-6)
+    first_tags = client.get_model_version("margin_churn", first.version).tags
+    assert first_tags["promotion.gain"] == "none"
+    assert float(first_tags["promotion.margin"]) == 0.005
+    aliases = client.get_registered_model("margin_churn").aliases
+    assert str(aliases["champion"]) == promoted.version
+
+
+def test_moved_store_still_loads_the_champion(tmp_path):
+    """Train with the store in clone A, move the whole data folder to B: B loads @champion."""
+    from mlflow import MlflowClient
+
+    db = write_duckdb(tmp_path / "warehouse.duckdb", make_churn_features(400, 4, seed=5))
+    a, b = tmp_path / "clone_a", tmp_path / "clone_b"
+
+    def settings_in(clone: Path) -> ChurnSettings:
+        return ChurnSettings.from_env(
+            env={}, duckdb_path=db, tracking_uri=f"sqlite:///{clone / 'data' / 'mlflow.db'}"
+        )
+
+    trained = train_churn_model(settings_in(a), show_progress=False)
+    register_and_promote(trained, settings_in(a))
+    client = MlflowClient(tracking_uri=settings_in(a).tracking_uri)
+    experiment = client.get_experiment(trained.experiment_id)
+    assert experiment.artifact_location == "mlflow-artifacts:/"
+    assert str(a) not in client.get_run(trained.run_id).info.artifact_uri
+
+    shutil.move(a, b)
+    assert not a.exists()
+    champion = load_champion(settings=settings_in(b))
+    assert champion.version == "1"
+    np.testing.assert_array_equal(
+        champion.predict_proba(trained.eval_input),
+        trained.pipeline.predict_proba(trained.eval_input),
+    )
+    # Training again in B writes under B and re-scores the moved champion.
+    again = train_churn_model(settings_in(b), show_progress=False)
+    decision = register_and_promote(again, settings_in(b))
+    assert decision.champion_score == pytest.approx(trained.metrics["roc_auc"])
+    assert (b / "data" / "artifacts" / again.run_id / "artifacts" / "plots").is_dir()
+    assert not a.exists()
 
 
 def test_cli_champion_without_champion_exits_2(tmp_path):
@@ -476,7 +679,7 @@ def test_databricks_path_with_fake_connection(features):
     }
     settings = ChurnSettings.from_env(env=env)
     frame = load_churn_features(settings, connect=connect)
-    assert log == ["SELECT * FROM c360_prod.gold.churn_features"]
+    assert log == ["SELECT * FROM c360_prod.gold.churn_features ORDER BY as_of_date, customer_id"]
     assert calls[0]["server_hostname"] == "adb-1.azuredatabricks.net"
     assert calls[0]["access_token"] == "dapi-test"
     assert len(frame) == 50 and frame["as_of_date"].dtype == "datetime64[ns]"
@@ -575,6 +778,62 @@ def test_churn_scores_model_on_duckdb_relation(registry_run):
         con.close()
     assert dbt.refs == ["churn_features"]
     check_scores(scores, registry_run)
+
+
+def test_churn_scores_model_without_champion_reports_one_sentence(
+    registry_run, tmp_path, monkeypatch
+):
+    """dbt-duckdb reports a failed Python model as traceback.format_exception(error)."""
+    from python_jobs.churn.score import ScoringStopped
+
+    # A fresh process: no URIs left in the environment by the module's registry_run.
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+    module = load_dbt_model()
+    empty = local_settings(tmp_path)
+    con = duckdb.connect(str(registry_run.tmp / "warehouse.duckdb"), read_only=True)
+    try:
+        with pytest.raises(ScoringStopped) as raised:
+            module.model(FakeDbt(con.sql("select * from gold.churn_features"), empty), con)
+    finally:
+        con.close()
+    report = "".join(traceback.format_exception(raised.value))
+    assert report == (
+        "python_jobs.churn.score.ScoringStopped: No champion model to score with: "
+        f"customer360_churn has no @champion in {empty.registry_uri}; "
+        "run `python -m python_jobs train` first.\n"
+    )
+    assert raised.tb is not None  # the real traceback is still there for a debugger
+
+
+@pytest.mark.slow
+def test_dbt_build_of_churn_scores_without_champion_says_train_first(tmp_path, features):
+    db = write_duckdb(tmp_path / "customer360.duckdb", features)
+    env = {
+        # not the MLFLOW_* URIs that mlflow.set_*_uri left in this process's environment
+        **{k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")},
+        "DBT_PROFILES_DIR": str(REPO),
+        "DO_NOT_TRACK": "1",
+        "C360_DUCKDB_PATH": str(db),
+        "C360_LANDING_ROOT": str(tmp_path / "landing"),
+        "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow' / 'mlflow.db'}",
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
+    dbt = str(Path(sys.executable).parent / "dbt")
+    done = subprocess.run(
+        [dbt, "run", "--target", "local", "--select", "churn_scores"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "Python model failed:\n  python_jobs.churn.score.ScoringStopped: No champion" in (
+        done.stdout
+    )
+    assert "run `python -m python_jobs train` first." in done.stdout
+    assert "Traceback" not in done.stdout
 
 
 @pytest.fixture(scope="module")

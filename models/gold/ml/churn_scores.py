@@ -8,7 +8,9 @@ model's config.meta in _ml__churn.yml, fed by the var churn_model_name.
 Works on dbt-duckdb (dbt.ref gives a DuckDBPyRelation) and on Databricks (a PySpark
 DataFrame): narwhals filters to the latest as-of date in the engine, then collects pandas.
 Tagged churn_scoring: run it with `dbt build --select tag:churn_scoring` once a champion
-exists, and leave it out of the first build with `--exclude tag:churn_scoring`.
+exists, and leave it out of the first build with `--exclude tag:churn_scoring`. Without a
+champion the model fails with one sentence saying to train first (ScoringStopped: no traceback
+in dbt's report).
 """
 
 import datetime as dt
@@ -16,7 +18,8 @@ import datetime as dt
 import narwhals as nw
 import pandas as pd
 
-from python_jobs.churn.score import load_champion, score_frame
+from python_jobs.churn.config import ChurnJobError
+from python_jobs.churn.score import ScoringStopped, load_champion, score_frame
 
 OUTPUT_COLUMNS = [
     "customer_id",
@@ -49,8 +52,11 @@ def model(dbt, session):
     registry_uri = dbt.config.meta_get("churn_registry_uri") or None
 
     features = latest_as_of_pandas(dbt.ref("churn_features"))
-    champion = load_champion(model_name, tracking_uri=tracking_uri, registry_uri=registry_uri)
-    scored = score_frame(features, champion)
+    try:
+        champion = load_champion(model_name, tracking_uri=tracking_uri, registry_uri=registry_uri)
+        scored = score_frame(features, champion)
+    except ChurnJobError as error:
+        raise ScoringStopped(str(error)) from None
 
     scored["as_of_date"] = pd.to_datetime(scored["as_of_date"]).dt.date
     scored["model_name"] = champion.name
