@@ -1,564 +1,118 @@
-"""Sample landing data for the Customer 360 project.
-
-One world is simulated from the seed: customers signing up over time, a buy-till-you-die
-purchase process (Pareto/NBD-style purchase rates, BG dropout after each purchase,
-Gamma-Gamma spend), web sessions with anonymous browsing and logins, support tickets as a
-Delta change feed, and a product catalog with a few changes. The world always covers the
-requested days plus a fixed horizon beyond them (`EXTRA_HORIZON_DAYS`), so `--next-day` can
-re-simulate it from the same parameters and write the following day's files.
-
-The files follow the landing contract, the dbt sources in `models/bronze/*/_*__sources.yml`:
-one file per entity and extract day. Dirt is injected on purpose at known rates, at most one
-kind per record, and counted per entity in `_manifest.json`.
-
-Everything is vectorised with numpy/pyarrow; Python loops run over days, simulation rounds
-or the few dirty records only.
-"""
+"""The world."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import os
-import shutil
-import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
-from pydantic import BaseModel, Field
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
+
+from .arrays import _concat, _explode, _group_starts, _weights
+from .columns import (
+    _ascii,
+    arr,
+    csv_field,
+    csv_lines,
+    fixed_ids,
+    hex_text,
+    int_str,
+    iso_utc,
+    join,
+    json_bool,
+    json_str,
+    lit,
+    money,
+    pick,
+    pick_dict,
+    set_rows,
 )
-
-MANIFEST_NAME = "_manifest.json"
-GENERATOR_VERSION = 1
-EXTRA_HORIZON_DAYS = 60  # the world is simulated this many days beyond the requested ones
-DRIFT_FRACTION = 0.6  # schema drift starts this far into the requested window
-MAX_SCALE = 4.0  # scale 1 peaks at about 4.5 GB of memory
-MAX_DAYS = 3650
-
-# --------------------------------------------------------------------------------------
-# Volumes at scale 1 (they scale linearly with --scale; per day where noted)
-# --------------------------------------------------------------------------------------
-CUSTOMERS_AT_START = 68_000  # customers existing before the first day (day 1 full export)
-SIGNUPS_PER_DAY = 45_000 / 180  # new customers per day
-PRE_WINDOW_DAYS = 365  # customers existing at start signed up uniformly over this period
-CRM_CHANGE_RATE = 0.002  # CRM changes per customer and day
-CRM_LAG_SHARE = 0.06  # new customers whose CRM record is exported 1-3 days late
-DELETE_SHARE = 0.01  # customers deleted over the window
-PRODUCTS = 2_000
-PRODUCT_CHANGES_PER_PRODUCT = 0.06  # product changes per product over 180 days
-ANON_VISITORS_PER_DAY = 1_250  # visitors who never log in, first seen per day
-
-# Buy till you die
-PURCHASE_SHAPE_R = 0.8  # lambda ~ Gamma(r, rate alpha), per day
-PURCHASE_RATE_ALPHA = 8.0  # mean lambda = r / alpha = 1 order per 10 days
-DROPOUT_A, DROPOUT_B = 0.8, 4.0  # p ~ Beta(a, b): dropout after each purchase
-FIRST_PURCHASE_AT_SIGNUP = 0.7  # share of new customers buying right at signup
-SPEND_P, SPEND_Q, SPEND_GAMMA = 6.0, 4.0, 37.5  # Gamma-Gamma spend, mean 75 EUR per order
-
-# Web activity: sessions per day of an alive customer = base + per_lambda * lambda
-WEB_SESSION_BASE = 0.008
-WEB_SESSIONS_PER_LAMBDA = 1.1
-WEB_DEAD_FACTOR = 0.03  # a customer's session rate after they died, relative to alive
-
-# Support: probability that an order leads to a ticket, and background ticket rate
-TICKET_PER_ORDER_BASE = 0.02
-TICKET_PER_ORDER_DROPOUT = 0.55
-TICKET_LAST_ORDER_BOOST = 0.75  # extra probability after the order a customer dies after
-TICKET_BACKGROUND_RATE = 0.0004  # per customer and day, times (1 + 4 p)
-
-# Default dirt rates, per entity: share of records of the entity that get that dirt
-DIRT_RATES: dict[str, dict[str, float]] = {
-    "customers": {
-        "malformed_json": 0.003,
-        "null_required": 0.001,
-        "invalid_email": 0.02,
-        "exact_duplicate": 0.01,
-    },
-    "orders": {
-        "csv_wrong_type": 0.002,
-        "csv_missing_fields": 0.001,
-        "null_required": 0.001,
-        "unknown_currency": 0.002,
-        "exact_duplicate": 0.01,
-    },
-    "order_items": {
-        "csv_wrong_type": 0.002,
-        "csv_missing_fields": 0.001,
-        "negative_quantity": 0.002,
-        "exact_duplicate": 0.01,
-    },
-    "products": {"exact_duplicate": 0.01},
-    "events": {"null_required": 0.001, "late_event": 0.02, "exact_duplicate": 0.01},
-    "ticket_changes": {"out_of_order_change": 0.03, "exact_duplicate": 0.01},
-}
-CUSTOMER_ID_BASE = 1_000_001  # C1000001, C1000002, ... in signup order
-PRODUCT_ID_BASE = 10_001
-ORDER_ID_BASE = 100_000_001  # in order of ordered_at
-TICKET_ID_BASE = 10_000_001
-MIN_DIRT_IN_WINDOW = 2  # every injected kind appears at least this often in the window
-
-DIRT_KINDS = (
-    "clean",
-    "exact_duplicate",
-    "malformed_json",
-    "csv_wrong_type",
-    "csv_missing_fields",
-    "null_required",
-    "invalid_email",
-    "negative_quantity",
-    "unknown_currency",
-    "unknown_customer",
-    "late_event",
-    "out_of_order_change",
+from .config import (
+    ANON_VISITORS_PER_DAY,
+    CRM_CHANGE_RATE,
+    CRM_LAG_SHARE,
+    CUSTOMER_ID_BASE,
+    CUSTOMERS_AT_START,
+    DELETE_SHARE,
+    DIRT_RATES,
+    DRIFT_FRACTION,
+    DROPOUT_A,
+    DROPOUT_B,
+    EXTRA_HORIZON_DAYS,
+    FIRST_PURCHASE_AT_SIGNUP,
+    GENERATOR_VERSION,
+    MIN_DIRT_IN_WINDOW,
+    ORDER_ID_BASE,
+    PRE_WINDOW_DAYS,
+    PRODUCT_CHANGES_PER_PRODUCT,
+    PRODUCT_ID_BASE,
+    PRODUCTS,
+    PURCHASE_RATE_ALPHA,
+    PURCHASE_SHAPE_R,
+    SIGNUPS_PER_DAY,
+    SPEND_GAMMA,
+    SPEND_P,
+    SPEND_Q,
+    TICKET_BACKGROUND_RATE,
+    TICKET_ID_BASE,
+    TICKET_LAST_ORDER_BOOST,
+    TICKET_PER_ORDER_BASE,
+    TICKET_PER_ORDER_DROPOUT,
+    WEB_DEAD_FACTOR,
+    WEB_SESSION_BASE,
+    WEB_SESSIONS_PER_LAMBDA,
+    D,
 )
-D = {name: code for code, name in enumerate(DIRT_KINDS)}
-
-# --------------------------------------------------------------------------------------
-# Value sets
-# --------------------------------------------------------------------------------------
-COUNTRIES: dict[str, tuple[str, ...]] = {
-    # ISO 3166-1 alpha-2 -> the spellings written to the CRM export
-    "DE": ("DE", "de", "Germany", "germany", "GERMANY"),
-    "GB": ("GB", "UK", "uk", "United Kingdom", "united kingdom"),
-    "US": ("US", "USA", "usa", "United States", "united states"),
-    "FR": ("FR", "fr", "France", "france"),
-    "ES": ("ES", "es", "Spain", "spain"),
-    "IT": ("IT", "it", "Italy", "italy"),
-    "NL": ("NL", "nl", "Netherlands", "netherlands"),
-    "SE": ("SE", "se", "Sweden", "sweden"),
-    "PL": ("PL", "pl", "Poland", "poland"),
-    "AT": ("AT", "at", "Austria", "austria"),
-    "CH": ("CH", "ch", "Switzerland", "switzerland"),
-}
-COUNTRY_WEIGHTS = {
-    "DE": 0.28,
-    "GB": 0.12,
-    "US": 0.08,
-    "FR": 0.12,
-    "ES": 0.07,
-    "IT": 0.07,
-    "NL": 0.07,
-    "SE": 0.05,
-    "PL": 0.07,
-    "AT": 0.04,
-    "CH": 0.03,
-}
-COUNTRY_CURRENCY = {
-    "DE": "EUR",
-    "GB": "GBP",
-    "US": "USD",
-    "FR": "EUR",
-    "ES": "EUR",
-    "IT": "EUR",
-    "NL": "EUR",
-    "SE": "SEK",
-    "PL": "PLN",
-    "AT": "EUR",
-    "CH": "CHF",
-}
-COUNTRY_LANGUAGE = {
-    "DE": "de",
-    "GB": "en",
-    "US": "en",
-    "FR": "fr",
-    "ES": "es",
-    "IT": "it",
-    "NL": "nl",
-    "SE": "sv",
-    "PL": "pl",
-    "AT": "de",
-    "CH": "de",
-}
-COUNTRY_DIAL = {
-    "DE": "49",
-    "GB": "44",
-    "US": "1",
-    "FR": "33",
-    "ES": "34",
-    "IT": "39",
-    "NL": "31",
-    "SE": "46",
-    "PL": "48",
-    "AT": "43",
-    "CH": "41",
-}
-CITIES: dict[str, tuple[str, ...]] = {
-    "DE": ("Berlin", "Hamburg", "München", "Köln", "Frankfurt am Main", "Stuttgart", "Leipzig"),
-    "GB": ("London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Bristol"),
-    "US": ("New York", "Chicago", "Los Angeles", "Boston", "Seattle", "Austin"),
-    "FR": ("Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Lille"),
-    "ES": ("Madrid", "Barcelona", "Valencia", "Sevilla", "Málaga"),
-    "IT": ("Roma", "Milano", "Napoli", "Torino", "Bologna"),
-    "NL": ("Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven"),
-    "SE": ("Stockholm", "Göteborg", "Malmö", "Uppsala"),
-    "PL": ("Warszawa", "Kraków", "Wrocław", "Gdańsk", "Poznań"),
-    "AT": ("Wien", "Graz", "Linz", "Salzburg"),
-    "CH": ("Zürich", "Genève", "Basel", "Bern", "Lausanne"),
-}
-CURRENCIES = ("EUR", "USD", "GBP", "SEK", "PLN", "CHF")
-FX_PER_EUR = {"EUR": 1.0, "USD": 1.08, "GBP": 0.85, "SEK": 11.3, "PLN": 4.3, "CHF": 0.95}
-SHIPPING_CENTS = {"EUR": 495, "USD": 599, "GBP": 399, "SEK": 4900, "PLN": 1999, "CHF": 690}
-FREE_SHIPPING_FROM_EUR = 50.0
-UNKNOWN_CURRENCIES = ("XXX", "EURO", "US$", "EUR0")
-ORDER_CHANNELS = ("web", "app", "marketplace")
-ORDER_CHANNEL_WEIGHTS = (0.55, 0.30, 0.15)
-ORDER_STATUSES = ("placed", "shipped", "delivered", "cancelled", "returned")
-CANCEL_SHARE, RETURN_SHARE = 0.05, 0.03
-COUPONS = ("WELCOME10", "SPRING15", "SUMMER20", "VIP25", "FREESHIP", "BLACKFRIDAY")
-COUPON_SHARE = 0.15
-TIERS = ("bronze", "silver", "gold", "platinum")
-TIER_WEIGHTS = (0.60, 0.25, 0.12, 0.03)
-LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "sv", "pl")
-ITEMS_PER_ORDER_WEIGHTS = (0.15, 0.20, 0.20, 0.15, 0.12, 0.08, 0.06, 0.04)  # 1..8, mean 3.57
-QUANTITY_WEIGHTS = (0.78, 0.15, 0.05, 0.02)  # 1..4
-WRONG_QUANTITIES = ("two", "one", "three", "x2", "1 pc")
-
-EVENT_TYPES = ("page_view", "product_view", "add_to_cart", "checkout", "purchase")
-DEVICES = ("desktop", "mobile", "tablet")
-DEVICE_WEIGHTS = (0.45, 0.45, 0.10)
-UTM_CAMPAIGNS = (
-    ("google", "cpc", "brand_search"),
-    ("google", "cpc", "generic_search"),
-    ("facebook", "paid_social", "spring_sale"),
-    ("instagram", "paid_social", "new_collection"),
-    ("newsletter", "email", "weekly_newsletter"),
-    ("tiktok", "paid_social", "creator_collab"),
-    ("awin", "affiliate", "partner_deals"),
+from .dirt import DirtPicker
+from .entities import ENTITIES, EVENTS_SCHEMA, TICKETS_SCHEMA, TS_US
+from .value_sets import (
+    ADJECTIVES,
+    CANCEL_SHARE,
+    CATEGORIES,
+    CHANGE_TYPES,
+    CITIES,
+    COLORS,
+    COUNTRIES,
+    COUNTRY_CURRENCY,
+    COUNTRY_DIAL,
+    COUNTRY_LANGUAGE,
+    COUNTRY_WEIGHTS,
+    COUPON_SHARE,
+    COUPONS,
+    CURRENCIES,
+    DEVICE_WEIGHTS,
+    DEVICES,
+    EMAIL_DOMAINS,
+    EVENT_TYPES,
+    FIRST_NAMES,
+    FREE_SHIPPING_FROM_EUR,
+    FX_PER_EUR,
+    ITEMS_PER_ORDER_WEIGHTS,
+    LANGUAGES,
+    LAST_NAMES,
+    ORDER_CHANNEL_WEIGHTS,
+    ORDER_CHANNELS,
+    ORDER_STATUSES,
+    ORGANIC_REFERRERS,
+    QUANTITY_WEIGHTS,
+    RETURN_SHARE,
+    SHIPPING_CENTS,
+    TICKET_CATEGORIES,
+    TICKET_CHANNEL_WEIGHTS,
+    TICKET_CHANNELS,
+    TICKET_DELETE_SHARE,
+    TICKET_PRIORITIES,
+    TICKET_PRIORITY_WEIGHTS,
+    TICKET_STATUSES,
+    TIER_WEIGHTS,
+    TIERS,
+    UNKNOWN_CURRENCIES,
+    UTM_CAMPAIGNS,
+    UTM_REFERRER,
+    WRONG_QUANTITIES,
 )
-UTM_REFERRER = (
-    "www.google.com",
-    "www.google.com",
-    "www.facebook.com",
-    "www.instagram.com",
-    None,
-    "www.tiktok.com",
-    "www.awin1.com",
-)
-ORGANIC_REFERRERS = ("www.google.com", "www.bing.com", "duckduckgo.com", "t.co", "www.reddit.com")
-
-TICKET_CATEGORIES = ("billing", "delivery", "product", "account")
-TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
-TICKET_PRIORITY_WEIGHTS = (0.30, 0.50, 0.15, 0.05)
-TICKET_STATUSES = ("new", "open", "pending", "solved", "closed")
-TICKET_CHANNELS = ("email", "chat", "phone")
-TICKET_CHANNEL_WEIGHTS = (0.50, 0.35, 0.15)
-CHANGE_TYPES = ("insert", "update_preimage", "update_postimage", "delete")
-TICKET_DELETE_SHARE = 0.02
-
-CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], float]] = {
-    # category -> (brands, nouns, median list price EUR)
-    "electronics": (
-        ("Voltra", "Nordtek", "Sonique", "Pixelon"),
-        ("Headphones", "Speaker", "Charger", "Smartwatch", "Keyboard", "Webcam"),
-        60.0,
-    ),
-    "home": (
-        ("Hygge Home", "Casa Bella", "Nordform"),
-        ("Kettle", "Lamp", "Cushion", "Vase", "Blanket", "Mug Set"),
-        30.0,
-    ),
-    "fashion": (
-        ("Urban Thread", "Maison Lune", "Fjord & Co"),
-        ("T-Shirt", "Jeans", "Sneakers", "Jacket", "Scarf", "Dress"),
-        40.0,
-    ),
-    "beauty": (
-        ("Glowé", "Pure Botanica", "Skinlab"),
-        ("Face Cream", "Shampoo", "Serum", "Lip Balm", "Perfume"),
-        18.0,
-    ),
-    "sports": (
-        ("Peakline", "Stride", "Aquaflow"),
-        ("Yoga Mat", "Running Shoes", "Water Bottle", "Dumbbell", "Backpack"),
-        35.0,
-    ),
-    "toys": (
-        ("Kidzoo", "Blockhaus"),
-        ("Puzzle", "Building Set", "Plush Bear", "Board Game"),
-        22.0,
-    ),
-    "books": (
-        ("Penwick", "Atlas Press"),
-        ("Cookbook", "Novel", "Travel Guide", "Notebook"),
-        15.0,
-    ),
-    "garden": (
-        ("Greenleaf", "Terra"),
-        ("Plant Pot", "Garden Hose", "Seed Kit", "Pruning Shears"),
-        25.0,
-    ),
-}
-ADJECTIVES = ("Classic", "Pro", "Mini", "Eco", "Deluxe", "Smart", "Essential", "Plus", "Air", "Max")
-COLORS = ("black", "white", "oak", "steel", "blue", "red", "sand")
-
-FIRST_NAMES = (
-    "Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Emma", "Noah", "Mia", "Elias",
-    "Léa", "Hugo", "Chloé", "Louis", "Olivia", "Jack", "Amelia", "Harry", "Isla", "Oliver",
-    "Lucía", "Mateo", "Sofía", "Giulia", "Lorenzo", "Chiara", "Daan", "Sanne", "Emil",
-    "Astrid", "Maja", "Oskar", "Zofia", "Jakub", "Liam", "Ava", "Ethan", "Zoë", "Björn",
-    "Jürgen", "Renée", "François", "José", "Ines", "Paul", "Laura", "Ben", "Hannah",
-)  # fmt: skip
-LAST_NAMES = (
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-    "Martin", "Bernard", "Dubois", "Durand", "Lefèvre", "Smith", "Jones", "Taylor", "Brown",
-    "Williams", "García", "Fernández", "López", "Martínez", "Rossi", "Russo", "Bianchi",
-    "Romano", "de Vries", "van Dijk", "Jansen", "Bakker", "Andersson", "Johansson",
-    "Karlsson", "Nilsson", "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Gruber", "Huber",
-    "Keller", "O'Brien", "Murphy", "Johnson", "Miller", "Davis", "Schulz", "Hoffmann",
-)  # fmt: skip
-EMAIL_DOMAINS = (
-    "gmail.com", "outlook.com", "yahoo.com", "gmx.de", "web.de", "icloud.com", "proton.me",
-    "hotmail.com", "orange.fr", "libero.it", "wp.pl", "example.com",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class EntitySpec:
-    name: str
-    source: str
-    table: str
-    fmt: str  # jsonl | csv | parquet
-    folder: str
-    columns: tuple[str, ...]
-    drift_column: str | None = None
-
-    @property
-    def ext(self) -> str:
-        return self.fmt
-
-    @property
-    def landing_path(self) -> str:
-        return f"{self.folder}/{self.table}_*.{self.ext}"
-
-    def path(self, day: dt.date) -> str:
-        return f"{self.folder}/{self.table}_{day.isoformat()}.{self.ext}"
-
-    def dirt_kinds(self) -> list[str]:
-        kinds = list(DIRT_RATES[self.name])
-        if self.name in ("orders", "events"):
-            kinds.append("unknown_customer")
-        if self.drift_column:
-            kinds.append("schema_drift")
-        return kinds
-
-
-ENTITIES: dict[str, EntitySpec] = {
-    spec.name: spec
-    for spec in (
-        EntitySpec(
-            "customers",
-            "crm",
-            "customers",
-            "jsonl",
-            "crm/customers",
-            (
-                "customer_id",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "country",
-                "city",
-                "tier",
-                "marketing_consent",
-                "signup_at",
-                "updated_at",
-                "is_deleted",
-                "preferred_language",
-            ),
-            drift_column="preferred_language",
-        ),
-        EntitySpec(
-            "orders",
-            "ecommerce",
-            "orders",
-            "csv",
-            "ecommerce/orders",
-            (
-                "order_id",
-                "customer_id",
-                "order_status",
-                "channel",
-                "currency",
-                "order_total",
-                "shipping_amount",
-                "ordered_at",
-                "updated_at",
-                "coupon_code",
-            ),
-            drift_column="coupon_code",
-        ),
-        EntitySpec(
-            "order_items",
-            "ecommerce",
-            "order_items",
-            "csv",
-            "ecommerce/order_items",
-            ("order_id", "line_number", "product_id", "quantity", "unit_price", "updated_at"),
-        ),
-        EntitySpec(
-            "products",
-            "ecommerce",
-            "products",
-            "csv",
-            "ecommerce/products",
-            (
-                "product_id",
-                "product_name",
-                "category",
-                "brand",
-                "list_price",
-                "currency",
-                "is_active",
-                "updated_at",
-            ),
-        ),
-        EntitySpec(
-            "events",
-            "web",
-            "events",
-            "parquet",
-            "web/events",
-            (
-                "event_id",
-                "anonymous_id",
-                "customer_id",
-                "event_type",
-                "event_at",
-                "page_url",
-                "product_id",
-                "order_id",
-                "utm_source",
-                "utm_medium",
-                "utm_campaign",
-                "referrer",
-                "device_type",
-            ),
-        ),
-        EntitySpec(
-            "ticket_changes",
-            "support",
-            "ticket_changes",
-            "parquet",
-            "support/ticket_changes",
-            (
-                "ticket_id",
-                "customer_id",
-                "category",
-                "priority",
-                "status",
-                "channel",
-                "satisfaction_score",
-                "created_at",
-                "updated_at",
-                "_change_type",
-                "_commit_version",
-                "_commit_timestamp",
-            ),
-        ),
-    )
-}
-
-TS_US = pa.timestamp("us", tz="UTC")
-EVENTS_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("anonymous_id", pa.string()),
-        ("customer_id", pa.string()),
-        ("event_type", pa.string()),
-        ("event_at", TS_US),
-        ("page_url", pa.string()),
-        ("product_id", pa.string()),
-        ("order_id", pa.string()),
-        ("utm_source", pa.string()),
-        ("utm_medium", pa.string()),
-        ("utm_campaign", pa.string()),
-        ("referrer", pa.string()),
-        ("device_type", pa.string()),
-    ]
-)
-TICKETS_SCHEMA = pa.schema(
-    [
-        ("ticket_id", pa.string()),
-        ("customer_id", pa.string()),
-        ("category", pa.string()),
-        ("priority", pa.string()),
-        ("status", pa.string()),
-        ("channel", pa.string()),
-        ("satisfaction_score", pa.int32()),
-        ("created_at", TS_US),
-        ("updated_at", TS_US),
-        ("_change_type", pa.string()),
-        ("_commit_version", pa.int64()),
-        ("_commit_timestamp", TS_US),
-    ]
-)
-
-
-class GenerateError(Exception):
-    """Bad input or a landing directory the generator must not touch (one sentence)."""
-
-
-# --------------------------------------------------------------------------------------
-# Manifest
-# --------------------------------------------------------------------------------------
-class FileEntry(BaseModel):
-    path: str = Field(description="File path relative to the landing root.")
-    date: dt.date = Field(description="Extract day of the file.")
-    rows: int = Field(description="Records (lines or rows) in the file, header excluded.")
-
-
-class EntityManifest(BaseModel):
-    source: str
-    table: str
-    format: str
-    landing_path: str
-    columns: list[str]
-    rows: int = 0
-    files: list[FileEntry] = Field(default_factory=list)
-    dirt: dict[str, int] = Field(default_factory=dict)
-
-
-class GeneratorParams(BaseModel):
-    seed: int
-    scale: float
-    days: int
-    start_date: dt.date
-    end_date: dt.date
-    horizon_days: int = Field(description="Days simulated from start_date (days + 60).")
-
-
-class SchemaDrift(BaseModel):
-    date: dt.date = Field(description="First extract day whose files carry the new columns.")
-    columns: dict[str, list[str]]
-
-
-class Manifest(BaseModel):
-    generator: str = "python_jobs.generate"
-    generator_version: int = GENERATOR_VERSION
-    params: GeneratorParams
-    days_written: list[dt.date]
-    first_day_written: dt.date
-    last_day_written: dt.date
-    schema_drift: SchemaDrift
-    dirt_rates: dict[str, dict[str, float]]
-    entities: dict[str, EntityManifest]
-    value_sets: dict[str, list[str]]
-    country_codes: dict[str, str] = Field(description="Country spelling -> ISO 3166 alpha-2.")
-    fx_per_eur: dict[str, float] = Field(description="Units of currency per EUR used.")
+from .writers import EntityOut
 
 
 # --------------------------------------------------------------------------------------
@@ -593,310 +147,6 @@ class Params:
 
     def scaled(self, base: float, minimum: int = 1) -> int:
         return max(minimum, round(base * self.scale))
-
-
-# --------------------------------------------------------------------------------------
-# Vectorised string helpers
-# --------------------------------------------------------------------------------------
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-
-# Arrays are built from numpy buffers and scalars from arrays: pa.array() and pa.scalar()
-# import pandas on first use, which costs seconds when bytecode caching is off.
-
-
-def arr(
-    values: np.ndarray, type: pa.DataType | None = None, mask: np.ndarray | None = None
-) -> pa.Array:
-    """A numpy array as an arrow array (optionally typed, with nulls where mask)."""
-    x = np.ascontiguousarray(values)
-    if x.dtype == np.bool_:
-        data = pa.py_buffer(np.packbits(x, bitorder="little"))
-        typ = pa.bool_()
-    else:
-        data = pa.py_buffer(x)
-        typ = pa.from_numpy_dtype(x.dtype)
-    validity, nulls = None, 0
-    if mask is not None and mask.any():
-        validity = pa.py_buffer(np.packbits(~np.asarray(mask, bool), bitorder="little"))
-        nulls = int(np.count_nonzero(mask))
-    return pa.Array.from_buffers(type or typ, len(x), [validity, data], null_count=nulls)
-
-
-def strs(values: Iterable[str | None]) -> pa.Array:
-    """A list of Python strings (or None) as a string array."""
-    items = list(values)
-    encoded = [b"" if v is None else v.encode() for v in items]
-    offsets = np.zeros(len(items) + 1, dtype=np.int32)
-    offsets[1:] = np.cumsum([len(b) for b in encoded])
-    valid = np.array([v is not None for v in items], dtype=bool)
-    validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(
-        pa.string(),
-        len(items),
-        [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))],
-        null_count=int((~valid).sum()),
-    )
-
-
-_SCALARS: dict[str, pa.Scalar] = {}
-
-
-def lit(text: str) -> pa.Scalar:
-    if text not in _SCALARS:
-        _SCALARS[text] = strs([text])[0]
-    return _SCALARS[text]
-
-
-def _from_fixed(buf: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
-    """A (n, width) uint8 matrix of ASCII codes as a string array, one row per value;
-    null where mask (those rows become empty strings underneath)."""
-    n, width = buf.shape
-    if n * width >= 2**31:
-        raise GenerateError("A string column is too large; use a smaller --scale.")
-    offsets = np.arange(n + 1, dtype=np.int32) * np.int32(width)
-    validity, nulls = None, 0
-    if mask is not None and mask.any():
-        keep = ~np.asarray(mask, dtype=bool)
-        buf = buf[keep]
-        offsets = np.zeros(n + 1, dtype=np.int32)
-        offsets[1:] = np.cumsum(keep * np.int32(width), dtype=np.int32)
-        validity = pa.py_buffer(np.packbits(keep, bitorder="little"))
-        nulls = n - int(keep.sum())
-    data = np.ascontiguousarray(buf)
-    return pa.Array.from_buffers(
-        pa.string(), n, [validity, pa.py_buffer(offsets), pa.py_buffer(data)], null_count=nulls
-    )
-
-
-def _put_digits(buf: np.ndarray, col: int, values: np.ndarray, width: int) -> None:
-    x = np.asarray(values, dtype=np.int64)
-    x = x.astype(np.int32) if width <= 9 else x.copy()
-    for k in range(width - 1, -1, -1):
-        x, digit = np.divmod(x, 10)
-        buf[:, col + k] = digit
-    buf[:, col : col + width] += 48
-
-
-def fixed_ids(
-    prefix: str, nums: np.ndarray, width: int, mask: np.ndarray | None = None
-) -> pa.Array:
-    """`prefix` followed by `nums` zero padded to `width` digits (null where mask)."""
-    nums = np.asarray(nums, dtype=np.int64)
-    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
-    buf = np.empty((len(nums), len(head) + width), dtype=np.uint8)
-    buf[:, : len(head)] = head
-    _put_digits(buf, len(head), nums, width)
-    return _from_fixed(buf, mask)
-
-
-_HEX_PAIRS = np.array(
-    [int.from_bytes(f"{b:02x}".encode(), "little") for b in range(256)], dtype=np.uint16
-)
-
-
-def hex_text(raw: np.ndarray, uuid: bool = False) -> pa.Array:
-    """Rows of 16 random bytes as 32 hex characters, or UUID v4 style when `uuid`."""
-    n = len(raw)
-    hexed = _HEX_PAIRS[raw].view(np.uint8).reshape(n, 32)
-    if not uuid:
-        return _from_fixed(hexed)
-    buf = np.full((n, 36), ord("-"), dtype=np.uint8)
-    buf[:, 0:8], buf[:, 9:13], buf[:, 14:18] = hexed[:, 0:8], hexed[:, 8:12], hexed[:, 12:16]
-    buf[:, 19:23], buf[:, 24:36] = hexed[:, 16:20], hexed[:, 20:32]
-    buf[:, 14] = ord("4")
-    buf[:, 19] = _HEX[8 + (raw[:, 8] & 3)]
-    return _from_fixed(buf)
-
-
-def iso_utc(secs: np.ndarray) -> pa.Array:
-    """Epoch seconds as ISO 8601 UTC strings like 2026-03-01T10:22:11Z."""
-    secs = np.asarray(secs, dtype=np.int64)
-    days = (secs // 86400).astype("datetime64[D]")
-    months = days.astype("datetime64[M]")
-    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = months.astype(np.int64) % 12 + 1
-    mday = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
-    sod = secs % 86400
-    buf = np.empty((len(secs), 20), dtype=np.uint8)
-    for col, values, width in (
-        (0, year, 4),
-        (5, month, 2),
-        (8, mday, 2),
-        (11, sod // 3600, 2),
-        (14, sod // 60 % 60, 2),
-        (17, sod % 60, 2),
-    ):
-        _put_digits(buf, col, values, width)
-    buf[:, [4, 7]] = ord("-")
-    buf[:, 10] = ord("T")
-    buf[:, [13, 16]] = ord(":")
-    buf[:, 19] = ord("Z")
-    return _from_fixed(buf)
-
-
-def int_str(values: np.ndarray) -> pa.Array:
-    return arr(np.asarray(values, dtype=np.int64)).cast(pa.string())
-
-
-def money(cents: np.ndarray) -> pa.Array:
-    """Integer cents as a decimal string with a dot and two decimals (non-negative)."""
-    cents = np.asarray(cents, dtype=np.int64)
-    whole = int_str(cents // 100)
-    frac = pc.utf8_lpad(int_str(cents % 100), width=2, padding="0")
-    return pc.binary_join_element_wise(whole, frac, lit("."))
-
-
-def pick(values: Sequence[str | None] | pa.Array, idx: np.ndarray) -> pa.Array:
-    """values[idx] as a string array; idx < 0 gives null."""
-    dictionary = values if isinstance(values, pa.Array) else strs(values)
-    idx = np.asarray(idx, dtype=np.int64)
-    return pc.take(dictionary, arr(np.maximum(idx, 0), mask=idx < 0))
-
-
-def pick_dict(values: Sequence[str | None], idx: np.ndarray) -> pa.DictionaryArray:
-    """Like pick, dictionary encoded (for low-cardinality parquet columns). The dictionary
-    holds each value once: duplicates make the parquet writer's output non-deterministic."""
-    unique: dict[str, int] = {}
-    remap = np.array(
-        [-1 if v is None else unique.setdefault(v, len(unique)) for v in values], dtype=np.int32
-    )
-    idx = np.asarray(idx, dtype=np.int64)
-    mapped = np.where(idx < 0, -1, remap[np.maximum(idx, 0)])
-    indices = arr(np.maximum(mapped, 0).astype(np.int32), mask=mapped < 0)
-    return pa.DictionaryArray.from_arrays(indices, strs(list(unique)))
-
-
-def join(*parts: pa.Array | str) -> pa.Array:
-    return pc.binary_join_element_wise(
-        *(lit(x) if isinstance(x, str) else x for x in parts), lit("")
-    )
-
-
-def set_rows(values: pa.Array, rows: np.ndarray, replacements: pa.Array | list) -> pa.Array:
-    """Copy of `values` with the given rows replaced (rows sorted ascending)."""
-    if len(rows) == 0:
-        return values
-    mask = np.zeros(len(values), dtype=bool)
-    mask[rows] = True
-    if not isinstance(replacements, pa.Array):
-        replacements = strs(replacements)
-    return pc.replace_with_mask(values, arr(mask), replacements.cast(values.type))
-
-
-def csv_field(values: pa.Array) -> pa.Array:
-    """A CSV field: empty for null, quoted (with doubled quotes) when it needs quoting."""
-    values = pc.fill_null(values.cast(pa.string()), lit(""))
-    needs = pc.match_substring_regex(values, r'[",\r\n]')
-    if not pc.any(needs).as_py():
-        return values
-    quoted = join('"', pc.replace_substring(values, '"', '""'), '"')
-    return pc.if_else(needs, quoted, values)
-
-
-def csv_lines(fields: Sequence[pa.Array]) -> pa.Array:
-    """CSV lines (each ending in a newline) from already escaped fields."""
-    return pc.binary_join_element_wise(
-        pc.binary_join_element_wise(*fields, lit(",")), lit(""), lit("\n")
-    )
-
-
-def json_str(values: pa.Array) -> pa.Array:
-    escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
-    return pc.fill_null(join('"', escaped, '"'), lit("null"))
-
-
-def json_bool(flags: np.ndarray) -> pa.Array:
-    return pick(("false", "true"), np.asarray(flags, dtype=np.int64))
-
-
-def buffer_bytes(lines: pa.Array) -> memoryview:
-    """The concatenated text of a string array without copying."""
-    if len(lines) == 0:
-        return memoryview(b"")
-    if lines.null_count:
-        raise ValueError("lines must not be null")
-    bufs = lines.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=lines.offset + len(lines) + 1)
-    start, stop = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
-    return memoryview(bufs[2])[start:stop]
-
-
-def _ascii(text: str) -> str:
-    text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def _weights(values: Iterable[float]) -> np.ndarray:
-    w = np.asarray(list(values), dtype=float)
-    return w / w.sum()
-
-
-def _concat(arrays: list[np.ndarray], dtype: type | str = np.int64) -> np.ndarray:
-    return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
-
-
-def _explode(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For groups of `counts` members: member -> group, position in group, group starts."""
-    counts = np.asarray(counts, dtype=np.int64)
-    starts = np.cumsum(counts) - counts
-    group = np.repeat(np.arange(len(counts)), counts)
-    pos = np.arange(int(counts.sum())) - starts[group]
-    return group, pos, starts
-
-
-def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
-    """For each row of a key-sorted array, the index of the first row of its group."""
-    n = len(sorted_keys)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    first = np.ones(n, dtype=bool)
-    first[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    return np.maximum.accumulate(np.where(first, np.arange(n), 0))
-
-
-# --------------------------------------------------------------------------------------
-# Dirt selection
-# --------------------------------------------------------------------------------------
-@dataclass
-class DirtPicker:
-    """Chooses dirty records: at least MIN_DIRT_IN_WINDOW in the requested window."""
-
-    rng: np.random.Generator
-    window_days: int
-
-    def choose(self, eligible: np.ndarray, day: np.ndarray, rate: float) -> np.ndarray:
-        in_window = day < self.window_days
-        chosen = []
-        for stratum, minimum in ((in_window, MIN_DIRT_IN_WINDOW), (~in_window, 0)):
-            candidates = np.flatnonzero(eligible & stratum)
-            k = min(len(candidates), max(minimum, round(rate * int(stratum.sum()))))
-            if k:
-                chosen.append(self.rng.choice(candidates, size=k, replace=False))
-        return np.sort(_concat(chosen))
-
-    def inject(
-        self, dirt: np.ndarray, kind: str, eligible: np.ndarray, day: np.ndarray, rate: float
-    ) -> np.ndarray:
-        rows = self.choose(eligible & (dirt == 0), day, rate)
-        dirt[rows] = D[kind]
-        return rows
-
-    def duplicates(
-        self,
-        dirt: np.ndarray,
-        day: np.ndarray,
-        rate: float,
-        next_ok: np.ndarray | None,
-        horizon: int,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Clean records to copy, and the day each copy is delivered (same or next)."""
-        src = self.choose(dirt == 0, day, rate)
-        if next_ok is None:
-            return src, day[src]
-        limit = np.where(day[src] < self.window_days, self.window_days, horizon)
-        shift = (self.rng.random(len(src)) < 0.5) & next_ok[src] & (day[src] + 1 < limit)
-        return src, day[src] + shift
 
 
 # --------------------------------------------------------------------------------------
@@ -960,24 +210,6 @@ class Orders:
     item_product: np.ndarray
     n_items: np.ndarray
     final_before_death: np.ndarray
-
-
-@dataclass
-class EntityOut:
-    """Records of one entity over the whole horizon, sorted by delivery day."""
-
-    day: np.ndarray
-    dirt: np.ndarray
-    lines: pa.Array | None = None  # csv / jsonl: one string per record, ending in \n
-    table: pa.Table | None = None  # parquet
-    header: bytes = b""
-    header_drift: bytes = b""
-
-    def bounds(self, day: int) -> tuple[int, int]:
-        return (
-            int(np.searchsorted(self.day, day, side="left")),
-            int(np.searchsorted(self.day, day, side="right")),
-        )
 
 
 class World:
@@ -2018,259 +1250,3 @@ class World:
         same = (before >= 0) & ~new_group[block_start]
         out = np.where(same, run_min[np.maximum(before, 0)], big)
         return out[::-1].copy()
-
-
-# --------------------------------------------------------------------------------------
-# Writing
-# --------------------------------------------------------------------------------------
-def _dirt_counts(
-    spec: EntitySpec, out: EntityOut, days: Iterable[int], drift_day: int
-) -> dict[str, int]:
-    days = np.asarray(sorted(days), dtype=np.int64)
-    written = np.isin(out.day, days)
-    counts = np.bincount(out.dirt[written], minlength=len(DIRT_KINDS))
-    result = {}
-    for kind in spec.dirt_kinds():
-        if kind == "schema_drift":
-            result[kind] = int((days >= drift_day).sum())
-        else:
-            result[kind] = int(counts[D[kind]])
-    return result
-
-
-def _write_entity_day(
-    root: Path, params: Params, spec: EntitySpec, out: EntityOut, day: int
-) -> FileEntry:
-    rel = spec.path(params.day_date(day))
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lo, hi = out.bounds(day)
-    if spec.fmt == "parquet":
-        assert out.table is not None
-        # store_schema=False: the dictionary-encoded columns read back as plain strings
-        pq.write_table(out.table.slice(lo, hi - lo), path, compression="snappy", store_schema=False)
-    else:
-        assert out.lines is not None
-        header = b""
-        if spec.fmt == "csv":
-            drifted = spec.drift_column is not None and day >= params.drift_day
-            header = out.header_drift if drifted else out.header
-        with open(path, "wb") as fh:
-            fh.write(header)
-            fh.write(buffer_bytes(out.lines.slice(lo, hi - lo)))
-    return FileEntry(path=rel, date=params.day_date(day), rows=hi - lo)
-
-
-def _value_sets() -> dict[str, list[str]]:
-    return {
-        "countries": [s for spellings in COUNTRIES.values() for s in spellings],
-        "currencies": list(CURRENCIES),
-        "unknown_currencies": list(UNKNOWN_CURRENCIES),
-        "order_channels": list(ORDER_CHANNELS),
-        "order_statuses": list(ORDER_STATUSES),
-        "coupon_codes": list(COUPONS),
-        "tiers": list(TIERS),
-        "preferred_languages": list(LANGUAGES),
-        "product_categories": list(CATEGORIES),
-        "event_types": list(EVENT_TYPES),
-        "device_types": list(DEVICES),
-        "ticket_categories": list(TICKET_CATEGORIES),
-        "ticket_priorities": list(TICKET_PRIORITIES),
-        "ticket_statuses": list(TICKET_STATUSES),
-        "ticket_channels": list(TICKET_CHANNELS),
-        "change_types": list(CHANGE_TYPES),
-    }
-
-
-# --------------------------------------------------------------------------------------
-# Entry point
-# --------------------------------------------------------------------------------------
-def default_end_date() -> dt.date:
-    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise GenerateError(f"--end-date must be a date like 2026-03-01, not {text!r}.") from None
-
-
-def read_manifest(out: Path) -> Manifest:
-    path = out / MANIFEST_NAME
-    if not path.is_file():
-        raise GenerateError(f"{out} has no {MANIFEST_NAME}; generate the landing data first.")
-    try:
-        return Manifest.model_validate_json(path.read_bytes())
-    except ValueError:
-        raise GenerateError(f"{path} is not a manifest this generator can read.") from None
-
-
-def _check_writable(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write_probe"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise GenerateError(f"Cannot write to {out}: {reason.lower()}.") from None
-
-
-def _prepare_out(out: Path, clean: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise GenerateError(f"{out} exists and is not a directory.")
-    has_manifest = (out / MANIFEST_NAME).is_file()
-    non_empty = out.is_dir() and any(out.iterdir())
-    if clean:
-        if non_empty and not has_manifest:
-            raise GenerateError(
-                f"Refusing to clean {out}: it is not empty and has no {MANIFEST_NAME}, "
-                "so it does not look like a landing directory."
-            )
-        if non_empty:
-            for child in out.iterdir():
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
-    elif non_empty:
-        what = "holds landing data" if has_manifest else "is not empty"
-        raise GenerateError(f"{out} {what}; pass --clean to replace it or --next-day to extend it.")
-    _check_writable(out)
-
-
-def validate(scale: float, days: int, seed: int) -> None:
-    if not (isinstance(scale, int | float) and math.isfinite(scale)) or scale <= 0:
-        raise GenerateError(f"--scale must be a positive number, not {scale}.")
-    if scale > MAX_SCALE:
-        raise GenerateError(
-            f"--scale must be at most {MAX_SCALE:g} on this generator, not {scale}."
-        )
-    if days < 1:
-        raise GenerateError(f"--days must be at least 1, not {days}.")
-    if days > MAX_DAYS:
-        raise GenerateError(f"--days must be at most {MAX_DAYS}, not {days}.")
-    if seed < 0:
-        raise GenerateError(f"--seed must be zero or positive, not {seed}.")
-
-
-def generate(
-    out: Path | str,
-    *,
-    scale: float = 0.02,
-    days: int = 180,
-    seed: int = 42,
-    end_date: dt.date | None = None,
-    clean: bool = False,
-    next_day: bool = False,
-    show_progress: bool = True,
-    console: Console | None = None,
-) -> Manifest:
-    """Write the landing files (or, with next_day, the following day's) and the manifest."""
-    out = Path(out)
-    previous: Manifest | None = None
-    if next_day:
-        if clean:
-            raise GenerateError(
-                "--next-day extends existing data and cannot be combined with --clean."
-            )
-        if out.exists() and not out.is_dir():
-            raise GenerateError(f"{out} exists and is not a directory.")
-        previous = read_manifest(out)
-        gp = previous.params
-        params = Params(gp.seed, gp.scale, gp.days, gp.start_date)
-        day = (previous.last_day_written - params.start).days + 1
-        if day >= params.horizon:
-            raise GenerateError(
-                f"The simulated horizon ends on {params.day_date(params.horizon - 1)}; "
-                "regenerate with more --days to go further."
-            )
-        _check_writable(out)
-        days_to_write = [day]
-        for spec in ENTITIES.values():
-            if (out / spec.path(params.day_date(day))).exists():
-                raise GenerateError(f"{out / spec.path(params.day_date(day))} already exists.")
-    else:
-        validate(scale, days, seed)
-        end = end_date or default_end_date()
-        params = Params(seed, float(scale), int(days), end - dt.timedelta(days=days - 1))
-        _prepare_out(out, clean)
-        days_to_write = list(range(params.days))
-
-    console = console or Console(stderr=True)
-    steps = 6
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description:<28}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show_progress,
-        transient=False,
-    ) as progress:
-        sim = progress.add_task("simulating", total=steps)
-        first = [True]
-
-        def on_step(name: str) -> None:
-            if first[0]:
-                first[0] = False
-            else:
-                progress.advance(sim)
-            progress.update(sim, description=f"simulating {name}")
-
-        world = World(params, on_step).build()
-        progress.update(sim, completed=steps, description="simulated the world")
-        write = progress.add_task("writing days", total=len(days_to_write))
-        entries: dict[str, list[FileEntry]] = {k: [] for k in ENTITIES}
-        for day in days_to_write:
-            progress.update(write, description=f"writing {params.day_date(day)}")
-            for name, spec in ENTITIES.items():
-                entries[name].append(_write_entity_day(out, params, spec, world.out[name], day))
-            progress.advance(write)
-        progress.update(write, description="wrote the landing files")
-
-    all_days = [(d - params.start).days for d in previous.days_written] if previous else []
-    all_days += days_to_write
-    entities = {}
-    for name, spec in ENTITIES.items():
-        files = (previous.entities[name].files if previous else []) + entries[name]
-        entities[name] = EntityManifest(
-            source=spec.source,
-            table=spec.table,
-            format=spec.fmt,
-            landing_path=spec.landing_path,
-            columns=list(spec.columns),
-            rows=sum(f.rows for f in files),
-            files=files,
-            dirt=_dirt_counts(spec, world.out[name], all_days, params.drift_day),
-        )
-    manifest = Manifest(
-        params=GeneratorParams(
-            seed=params.seed,
-            scale=params.scale,
-            days=params.days,
-            start_date=params.start,
-            end_date=params.end,
-            horizon_days=params.horizon,
-        ),
-        days_written=[params.day_date(d) for d in all_days],
-        first_day_written=params.day_date(min(all_days)),
-        last_day_written=params.day_date(max(all_days)),
-        schema_drift=SchemaDrift(
-            date=params.day_date(params.drift_day),
-            columns={
-                name: [spec.drift_column] for name, spec in ENTITIES.items() if spec.drift_column
-            },
-        ),
-        dirt_rates=DIRT_RATES,
-        entities=entities,
-        value_sets=_value_sets(),
-        country_codes={s: code for code, spellings in COUNTRIES.items() for s in spellings},
-        fx_per_eur=FX_PER_EUR,
-    )
-    tmp = out / (MANIFEST_NAME + ".tmp")
-    tmp.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MANIFEST_NAME)
-    return manifest
