@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -20,7 +19,7 @@ _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 # import pandas on first use, which costs seconds when bytecode caching is off.
 
 
-def arr(
+def as_arrow(
     values: np.ndarray, type: pa.DataType | None = None, mask: np.ndarray | None = None
 ) -> pa.Array:
     """A numpy array as an arrow array (optionally typed, with nulls where mask)."""
@@ -38,7 +37,7 @@ def arr(
     return pa.Array.from_buffers(type or typ, len(x), [validity, data], null_count=nulls)
 
 
-def strs(values: Iterable[str | None]) -> pa.Array:
+def string_array(values: Iterable[str | None]) -> pa.Array:
     """A list of Python strings (or None) as a string array."""
     items = list(values)
     encoded = [b"" if v is None else v.encode() for v in items]
@@ -59,7 +58,7 @@ _SCALARS: dict[str, pa.Scalar] = {}
 
 def lit(text: str) -> pa.Scalar:
     if text not in _SCALARS:
-        _SCALARS[text] = strs([text])[0]
+        _SCALARS[text] = string_array([text])[0]
     return _SCALARS[text]
 
 
@@ -151,7 +150,7 @@ def iso_utc(secs: np.ndarray) -> pa.Array:
 
 
 def int_str(values: np.ndarray) -> pa.Array:
-    return arr(np.asarray(values, dtype=np.int64)).cast(pa.string())
+    return as_arrow(np.asarray(values, dtype=np.int64)).cast(pa.string())
 
 
 def money(cents: np.ndarray) -> pa.Array:
@@ -164,9 +163,19 @@ def money(cents: np.ndarray) -> pa.Array:
 
 def pick(values: Sequence[str | None] | pa.Array, idx: np.ndarray) -> pa.Array:
     """values[idx] as a string array; idx < 0 gives null."""
-    dictionary = values if isinstance(values, pa.Array) else strs(values)
+    dictionary = values if isinstance(values, pa.Array) else string_array(values)
     idx = np.asarray(idx, dtype=np.int64)
-    return pc.take(dictionary, arr(np.maximum(idx, 0), mask=idx < 0))
+    return pc.take(dictionary, as_arrow(np.maximum(idx, 0), mask=idx < 0))
+
+
+def pick_in_groups(
+    groups: Sequence[Sequence[str]], group: np.ndarray, draw: np.ndarray
+) -> pa.Array:
+    """For each row, value `draw % len(groups[group])` of its group's values."""
+    flat = [value for values in groups for value in values]
+    offsets = np.cumsum([0] + [len(values) for values in groups])[:-1]
+    sizes = np.array([len(values) for values in groups])
+    return pick(flat, offsets[group] + draw % sizes[group])
 
 
 def pick_dict(values: Sequence[str | None], idx: np.ndarray) -> pa.DictionaryArray:
@@ -178,8 +187,8 @@ def pick_dict(values: Sequence[str | None], idx: np.ndarray) -> pa.DictionaryArr
     )
     idx = np.asarray(idx, dtype=np.int64)
     mapped = np.where(idx < 0, -1, remap[np.maximum(idx, 0)])
-    indices = arr(np.maximum(mapped, 0).astype(np.int32), mask=mapped < 0)
-    return pa.DictionaryArray.from_arrays(indices, strs(list(unique)))
+    indices = as_arrow(np.maximum(mapped, 0).astype(np.int32), mask=mapped < 0)
+    return pa.DictionaryArray.from_arrays(indices, string_array(list(unique)))
 
 
 def join(*parts: pa.Array | str) -> pa.Array:
@@ -195,8 +204,8 @@ def set_rows(values: pa.Array, rows: np.ndarray, replacements: pa.Array | list) 
     mask = np.zeros(len(values), dtype=bool)
     mask[rows] = True
     if not isinstance(replacements, pa.Array):
-        replacements = strs(replacements)
-    return pc.replace_with_mask(values, arr(mask), replacements.cast(values.type))
+        replacements = string_array(replacements)
+    return pc.replace_with_mask(values, as_arrow(mask), replacements.cast(values.type))
 
 
 def csv_field(values: pa.Array) -> pa.Array:
@@ -235,9 +244,3 @@ def buffer_bytes(lines: pa.Array) -> memoryview:
     offsets = np.frombuffer(bufs[1], dtype=np.int32, count=lines.offset + len(lines) + 1)
     start, stop = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
     return memoryview(bufs[2])[start:stop]
-
-
-def _ascii(text: str) -> str:
-    text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in text.lower() if ch.isalnum())

@@ -78,7 +78,7 @@ class Manifest(BaseModel):
     fx_per_eur: dict[str, float] = Field(description="Units of currency per EUR used.")
 
 
-def _value_sets() -> dict[str, list[str]]:
+def value_sets() -> dict[str, list[str]]:
     return {
         "countries": [s for spellings in COUNTRIES.values() for s in spellings],
         "currencies": list(CURRENCIES),

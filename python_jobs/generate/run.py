@@ -19,7 +19,7 @@ from rich.progress import (
 )
 
 from .config import DIRT_RATES, MANIFEST_NAME, MAX_DAYS, MAX_SCALE
-from .dirt import _dirt_counts
+from .dirt import dirt_counts
 from .entities import ENTITIES
 from .errors import GenerateError
 from .manifest import (
@@ -28,12 +28,12 @@ from .manifest import (
     GeneratorParams,
     Manifest,
     SchemaDrift,
-    _value_sets,
     read_manifest,
+    value_sets,
 )
 from .value_sets import COUNTRIES, FX_PER_EUR
 from .world import Params, World
-from .writers import _write_entity_day
+from .writers import write_entity_day
 
 
 # --------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def generate(
         for day in days_to_write:
             progress.update(write, description=f"writing {params.day_date(day)}")
             for name, spec in ENTITIES.items():
-                entries[name].append(_write_entity_day(out, params, spec, world.out[name], day))
+                entries[name].append(write_entity_day(out, params, spec, world.records[name], day))
             progress.advance(write)
         progress.update(write, description="wrote the landing files")
 
@@ -188,7 +188,7 @@ def generate(
             columns=list(spec.columns),
             rows=sum(f.rows for f in files),
             files=files,
-            dirt=_dirt_counts(spec, world.out[name], all_days, params.drift_day),
+            dirt=dirt_counts(spec, world.records[name], all_days, params.drift_day),
         )
     manifest = Manifest(
         params=GeneratorParams(
@@ -210,7 +210,7 @@ def generate(
         ),
         dirt_rates=DIRT_RATES,
         entities=entities,
-        value_sets=_value_sets(),
+        value_sets=value_sets(),
         country_codes={s: code for code, spellings in COUNTRIES.items() for s in spellings},
         fx_per_eur=FX_PER_EUR,
     )

@@ -19,19 +19,6 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "AT": ("AT", "at", "Austria", "austria"),
     "CH": ("CH", "ch", "Switzerland", "switzerland"),
 }
-COUNTRY_WEIGHTS = {
-    "DE": 0.28,
-    "GB": 0.12,
-    "US": 0.08,
-    "FR": 0.12,
-    "ES": 0.07,
-    "IT": 0.07,
-    "NL": 0.07,
-    "SE": 0.05,
-    "PL": 0.07,
-    "AT": 0.04,
-    "CH": 0.03,
-}
 COUNTRY_CURRENCY = {
     "DE": "EUR",
     "GB": "GBP",
@@ -87,24 +74,17 @@ CITIES: dict[str, tuple[str, ...]] = {
 CURRENCIES = ("EUR", "USD", "GBP", "SEK", "PLN", "CHF")
 FX_PER_EUR = {"EUR": 1.0, "USD": 1.08, "GBP": 0.85, "SEK": 11.3, "PLN": 4.3, "CHF": 0.95}
 SHIPPING_CENTS = {"EUR": 495, "USD": 599, "GBP": 399, "SEK": 4900, "PLN": 1999, "CHF": 690}
-FREE_SHIPPING_FROM_EUR = 50.0
 UNKNOWN_CURRENCIES = ("XXX", "EURO", "US$", "EUR0")
 ORDER_CHANNELS = ("web", "app", "marketplace")
-ORDER_CHANNEL_WEIGHTS = (0.55, 0.30, 0.15)
 ORDER_STATUSES = ("placed", "shipped", "delivered", "cancelled", "returned")
-CANCEL_SHARE, RETURN_SHARE = 0.05, 0.03
 COUPONS = ("WELCOME10", "SPRING15", "SUMMER20", "VIP25", "FREESHIP", "BLACKFRIDAY")
-COUPON_SHARE = 0.15
 TIERS = ("bronze", "silver", "gold", "platinum")
-TIER_WEIGHTS = (0.60, 0.25, 0.12, 0.03)
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "sv", "pl")
-ITEMS_PER_ORDER_WEIGHTS = (0.15, 0.20, 0.20, 0.15, 0.12, 0.08, 0.06, 0.04)  # 1..8, mean 3.57
-QUANTITY_WEIGHTS = (0.78, 0.15, 0.05, 0.02)  # 1..4
+EDITIONS = ("Limited", "Edition 2", "XL")  # quoted in some product names
 WRONG_QUANTITIES = ("two", "one", "three", "x2", "1 pc")
 
 EVENT_TYPES = ("page_view", "product_view", "add_to_cart", "checkout", "purchase")
 DEVICES = ("desktop", "mobile", "tablet")
-DEVICE_WEIGHTS = (0.45, 0.45, 0.10)
 UTM_CAMPAIGNS = (
     ("google", "cpc", "brand_search"),
     ("google", "cpc", "generic_search"),
@@ -127,12 +107,9 @@ ORGANIC_REFERRERS = ("www.google.com", "www.bing.com", "duckduckgo.com", "t.co",
 
 TICKET_CATEGORIES = ("billing", "delivery", "product", "account")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
-TICKET_PRIORITY_WEIGHTS = (0.30, 0.50, 0.15, 0.05)
 TICKET_STATUSES = ("new", "open", "pending", "solved", "closed")
 TICKET_CHANNELS = ("email", "chat", "phone")
-TICKET_CHANNEL_WEIGHTS = (0.50, 0.35, 0.15)
 CHANGE_TYPES = ("insert", "update_preimage", "update_postimage", "delete")
-TICKET_DELETE_SHARE = 0.02
 
 CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], float]] = {
     # category -> (brands, nouns, median list price EUR)
