@@ -1,13 +1,19 @@
-"""The _manifest.json model."""
+"""The _manifest.json written beside the landing files: what was generated (parameters,
+days, files and their rows), the schema drift, the dirt injected per entity and kind, and
+the value sets, so tests and readers can check the landing data against it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .config import GENERATOR_VERSION, MANIFEST_NAME
+from .config import DIRT_RATES, GENERATOR_VERSION, MANIFEST_NAME
+from .dirt import dirt_counts
+from .entities import ENTITIES
 from .errors import GenerateError
 from .value_sets import (
     CATEGORIES,
@@ -17,6 +23,7 @@ from .value_sets import (
     CURRENCIES,
     DEVICES,
     EVENT_TYPES,
+    FX_PER_EUR,
     LANGUAGES,
     ORDER_CHANNELS,
     ORDER_STATUSES,
@@ -28,10 +35,11 @@ from .value_sets import (
     UNKNOWN_CURRENCIES,
 )
 
+if TYPE_CHECKING:
+    from .world import Params
+    from .writers import EntityRecords
 
-# --------------------------------------------------------------------------------------
-# Manifest
-# --------------------------------------------------------------------------------------
+
 class FileEntry(BaseModel):
     path: str = Field(description="File path relative to the landing root.")
     date: dt.date = Field(description="Extract day of the file.")
@@ -79,6 +87,7 @@ class Manifest(BaseModel):
 
 
 def value_sets() -> dict[str, list[str]]:
+    """Every value a categorical column is written with (countries: every spelling)."""
     return {
         "countries": [s for spellings in COUNTRIES.values() for s in spellings],
         "currencies": list(CURRENCIES),
@@ -100,6 +109,7 @@ def value_sets() -> dict[str, list[str]]:
 
 
 def read_manifest(out: Path) -> Manifest:
+    """The manifest of the landing directory `out`."""
     path = out / MANIFEST_NAME
     if not path.is_file():
         raise GenerateError(f"{out} has no {MANIFEST_NAME}; generate the landing data first.")
@@ -107,3 +117,60 @@ def read_manifest(out: Path) -> Manifest:
         return Manifest.model_validate_json(path.read_bytes())
     except ValueError:
         raise GenerateError(f"{path} is not a manifest this generator can read.") from None
+
+
+def build_manifest(
+    params: Params,
+    records: dict[str, EntityRecords],
+    files: dict[str, list[FileEntry]],
+    written_days: list[int],
+    previous: Manifest | None,
+) -> Manifest:
+    """The manifest after writing `files` for `written_days`: with `previous` (a
+    --next-day run), its days and files come first, and dirt is counted over all days."""
+    all_days = [(d - params.start).days for d in previous.days_written] if previous else []
+    all_days += written_days
+    entities = {}
+    for name, spec in ENTITIES.items():
+        entity_files = (previous.entities[name].files if previous else []) + files[name]
+        entities[name] = EntityManifest(
+            source=spec.source,
+            table=spec.table,
+            format=spec.fmt,
+            landing_path=spec.landing_path,
+            columns=list(spec.columns),
+            rows=sum(f.rows for f in entity_files),
+            files=entity_files,
+            dirt=dirt_counts(spec, records[name], all_days, params.drift_day),
+        )
+    return Manifest(
+        params=GeneratorParams(
+            seed=params.seed,
+            scale=params.scale,
+            days=params.days,
+            start_date=params.start,
+            end_date=params.end,
+            horizon_days=params.horizon,
+        ),
+        days_written=[params.day_date(d) for d in all_days],
+        first_day_written=params.day_date(min(all_days)),
+        last_day_written=params.day_date(max(all_days)),
+        schema_drift=SchemaDrift(
+            date=params.day_date(params.drift_day),
+            columns={
+                name: [spec.drift_column] for name, spec in ENTITIES.items() if spec.drift_column
+            },
+        ),
+        dirt_rates=DIRT_RATES,
+        entities=entities,
+        value_sets=value_sets(),
+        country_codes={s: code for code, spellings in COUNTRIES.items() for s in spellings},
+        fx_per_eur=FX_PER_EUR,
+    )
+
+
+def write_manifest(out: Path, manifest: Manifest) -> None:
+    """Write out/_manifest.json atomically (a temporary file, then a rename)."""
+    tmp = out / (MANIFEST_NAME + ".tmp")
+    tmp.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, out / MANIFEST_NAME)

@@ -1,10 +1,10 @@
-"""Entry point."""
+"""`generate()`: check the arguments and the landing directory, simulate the world, write
+the files of the requested days (or of the next day) and the manifest, with progress."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import shutil
 from pathlib import Path
 
@@ -18,32 +18,27 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .config import DIRT_RATES, MANIFEST_NAME, MAX_DAYS, MAX_SCALE
-from .dirt import dirt_counts
+from .config import MANIFEST_NAME, MAX_DAYS, MAX_SCALE
 from .entities import ENTITIES
 from .errors import GenerateError
 from .manifest import (
-    EntityManifest,
     FileEntry,
-    GeneratorParams,
     Manifest,
-    SchemaDrift,
+    build_manifest,
     read_manifest,
-    value_sets,
+    write_manifest,
 )
-from .value_sets import COUNTRIES, FX_PER_EUR
 from .world import Params, World
 from .writers import write_entity_day
 
 
-# --------------------------------------------------------------------------------------
-# Entry point
-# --------------------------------------------------------------------------------------
 def default_end_date() -> dt.date:
+    """Yesterday, UTC: the last complete extract day."""
     return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
 
 
 def parse_date(text: str) -> dt.date:
+    """An --end-date value as a date."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -51,6 +46,7 @@ def parse_date(text: str) -> dt.date:
 
 
 def _check_writable(out: Path) -> None:
+    """Create `out` if needed and check that a file can be written in it."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".write_probe"
@@ -62,6 +58,8 @@ def _check_writable(out: Path) -> None:
 
 
 def _prepare_out(out: Path, clean: bool) -> None:
+    """Make `out` ready for a new landing directory: empty, or emptied with `clean` when it
+    holds a manifest (never a directory that does not look like landing data)."""
     if out.exists() and not out.is_dir():
         raise GenerateError(f"{out} exists and is not a directory.")
     has_manifest = (out / MANIFEST_NAME).is_file()
@@ -85,6 +83,7 @@ def _prepare_out(out: Path, clean: bool) -> None:
 
 
 def validate(scale: float, days: int, seed: int) -> None:
+    """Refuse, with one sentence, arguments the generator cannot honour."""
     if not (isinstance(scale, int | float) and math.isfinite(scale)) or scale <= 0:
         raise GenerateError(f"--scale must be a positive number, not {scale}.")
     if scale > MAX_SCALE:
@@ -119,31 +118,53 @@ def generate(
             raise GenerateError(
                 "--next-day extends existing data and cannot be combined with --clean."
             )
-        if out.exists() and not out.is_dir():
-            raise GenerateError(f"{out} exists and is not a directory.")
-        previous = read_manifest(out)
-        gp = previous.params
-        params = Params(gp.seed, gp.scale, gp.days, gp.start_date)
-        day = (previous.last_day_written - params.start).days + 1
-        if day >= params.horizon:
-            raise GenerateError(
-                f"The simulated horizon ends on {params.day_date(params.horizon - 1)}; "
-                "regenerate with more --days to go further."
-            )
-        _check_writable(out)
-        days_to_write = [day]
-        for spec in ENTITIES.values():
-            if (out / spec.path(params.day_date(day))).exists():
-                raise GenerateError(f"{out / spec.path(params.day_date(day))} already exists.")
+        previous = _read_previous(out)
+        params, days_to_write = _plan_next_day(out, previous)
     else:
         validate(scale, days, seed)
         end = end_date or default_end_date()
         params = Params(seed, float(scale), int(days), end - dt.timedelta(days=days - 1))
         _prepare_out(out, clean)
         days_to_write = list(range(params.days))
-
     console = console or Console(stderr=True)
-    steps = 6
+    world, files = _simulate_and_write(out, params, days_to_write, show_progress, console)
+    manifest = build_manifest(params, world.records, files, days_to_write, previous)
+    write_manifest(out, manifest)
+    return manifest
+
+
+def _read_previous(out: Path) -> Manifest:
+    """The manifest a --next-day run extends."""
+    if out.exists() and not out.is_dir():
+        raise GenerateError(f"{out} exists and is not a directory.")
+    return read_manifest(out)
+
+
+def _plan_next_day(out: Path, previous: Manifest) -> tuple[Params, list[int]]:
+    """The previous run's parameters and the day after its last one, if the simulated
+    horizon covers it and none of its files exist."""
+    given = previous.params
+    params = Params(given.seed, given.scale, given.days, given.start_date)
+    day = (previous.last_day_written - params.start).days + 1
+    if day >= params.horizon:
+        raise GenerateError(
+            f"The simulated horizon ends on {params.day_date(params.horizon - 1)}; "
+            "regenerate with more --days to go further."
+        )
+    _check_writable(out)
+    for spec in ENTITIES.values():
+        if (out / spec.path(params.day_date(day))).exists():
+            raise GenerateError(f"{out / spec.path(params.day_date(day))} already exists.")
+    return params, [day]
+
+
+SIMULATION_STEPS = 6  # World.build reports customers, products, orders, crm, web, support
+
+
+def _simulate_and_write(
+    out: Path, params: Params, days_to_write: list[int], show_progress: bool, console: Console
+) -> tuple[World, dict[str, list[FileEntry]]]:
+    """Simulate the world and write each entity's file of each day, showing progress."""
     with Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description:<28}"),
@@ -154,67 +175,23 @@ def generate(
         disable=not show_progress,
         transient=False,
     ) as progress:
-        sim = progress.add_task("simulating", total=steps)
-        first = [True]
+        simulation = progress.add_task("simulating", total=SIMULATION_STEPS)
+        started = []
 
         def on_step(name: str) -> None:
-            if first[0]:
-                first[0] = False
-            else:
-                progress.advance(sim)
-            progress.update(sim, description=f"simulating {name}")
+            if started:
+                progress.advance(simulation)
+            started.append(name)
+            progress.update(simulation, description=f"simulating {name}")
 
         world = World(params, on_step).build()
-        progress.update(sim, completed=steps, description="simulated the world")
-        write = progress.add_task("writing days", total=len(days_to_write))
-        entries: dict[str, list[FileEntry]] = {k: [] for k in ENTITIES}
+        progress.update(simulation, completed=SIMULATION_STEPS, description="simulated the world")
+        writing = progress.add_task("writing days", total=len(days_to_write))
+        files: dict[str, list[FileEntry]] = {name: [] for name in ENTITIES}
         for day in days_to_write:
-            progress.update(write, description=f"writing {params.day_date(day)}")
+            progress.update(writing, description=f"writing {params.day_date(day)}")
             for name, spec in ENTITIES.items():
-                entries[name].append(write_entity_day(out, params, spec, world.records[name], day))
-            progress.advance(write)
-        progress.update(write, description="wrote the landing files")
-
-    all_days = [(d - params.start).days for d in previous.days_written] if previous else []
-    all_days += days_to_write
-    entities = {}
-    for name, spec in ENTITIES.items():
-        files = (previous.entities[name].files if previous else []) + entries[name]
-        entities[name] = EntityManifest(
-            source=spec.source,
-            table=spec.table,
-            format=spec.fmt,
-            landing_path=spec.landing_path,
-            columns=list(spec.columns),
-            rows=sum(f.rows for f in files),
-            files=files,
-            dirt=dirt_counts(spec, world.records[name], all_days, params.drift_day),
-        )
-    manifest = Manifest(
-        params=GeneratorParams(
-            seed=params.seed,
-            scale=params.scale,
-            days=params.days,
-            start_date=params.start,
-            end_date=params.end,
-            horizon_days=params.horizon,
-        ),
-        days_written=[params.day_date(d) for d in all_days],
-        first_day_written=params.day_date(min(all_days)),
-        last_day_written=params.day_date(max(all_days)),
-        schema_drift=SchemaDrift(
-            date=params.day_date(params.drift_day),
-            columns={
-                name: [spec.drift_column] for name, spec in ENTITIES.items() if spec.drift_column
-            },
-        ),
-        dirt_rates=DIRT_RATES,
-        entities=entities,
-        value_sets=value_sets(),
-        country_codes={s: code for code, spellings in COUNTRIES.items() for s in spellings},
-        fx_per_eur=FX_PER_EUR,
-    )
-    tmp = out / (MANIFEST_NAME + ".tmp")
-    tmp.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MANIFEST_NAME)
-    return manifest
+                files[name].append(write_entity_day(out, params, spec, world.records[name], day))
+            progress.advance(writing)
+        progress.update(writing, description="wrote the landing files")
+    return world, files
