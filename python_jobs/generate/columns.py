@@ -1,4 +1,9 @@
-"""Arrow columns from numpy arrays."""
+"""Arrow columns built from numpy arrays, vectorised: ids, hex and UUID text, ISO
+timestamps, money, values picked from a value set, CSV and JSON fields.
+
+Arrays are built from numpy buffers and scalars from arrays: pa.array() and pa.scalar()
+import pandas on first use, which costs seconds when bytecode caching is off.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,7 @@ import pyarrow.compute as pc
 
 from .errors import GenerateError
 
-# --------------------------------------------------------------------------------------
-# Vectorised string helpers
-# --------------------------------------------------------------------------------------
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-
-# Arrays are built from numpy buffers and scalars from arrays: pa.array() and pa.scalar()
-# import pandas on first use, which costs seconds when bytecode caching is off.
 
 
 def as_arrow(
@@ -57,6 +56,7 @@ _SCALARS: dict[str, pa.Scalar] = {}
 
 
 def lit(text: str) -> pa.Scalar:
+    """A string scalar (cached)."""
     if text not in _SCALARS:
         _SCALARS[text] = string_array([text])[0]
     return _SCALARS[text]
@@ -84,6 +84,7 @@ def _from_fixed(buf: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
 
 
 def _put_digits(buf: np.ndarray, col: int, values: np.ndarray, width: int) -> None:
+    """Write `values` as `width` zero-padded ASCII digits into columns col.. of buf."""
     x = np.asarray(values, dtype=np.int64)
     x = x.astype(np.int32) if width <= 9 else x.copy()
     for k in range(width - 1, -1, -1):
@@ -150,6 +151,7 @@ def iso_utc(secs: np.ndarray) -> pa.Array:
 
 
 def int_str(values: np.ndarray) -> pa.Array:
+    """Integers as decimal strings."""
     return as_arrow(np.asarray(values, dtype=np.int64)).cast(pa.string())
 
 
@@ -192,6 +194,7 @@ def pick_dict(values: Sequence[str | None], idx: np.ndarray) -> pa.DictionaryArr
 
 
 def join(*parts: pa.Array | str) -> pa.Array:
+    """Row-wise concatenation of string arrays and literal strings."""
     return pc.binary_join_element_wise(
         *(lit(x) if isinstance(x, str) else x for x in parts), lit("")
     )
@@ -226,11 +229,13 @@ def csv_lines(fields: Sequence[pa.Array]) -> pa.Array:
 
 
 def json_str(values: pa.Array) -> pa.Array:
+    """JSON string literals (quotes and backslashes escaped); null as null."""
     escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
     return pc.fill_null(join('"', escaped, '"'), lit("null"))
 
 
 def json_bool(flags: np.ndarray) -> pa.Array:
+    """Booleans as false / true (JSON, and the CSV files' spelling)."""
     return pick(("false", "true"), np.asarray(flags, dtype=np.int64))
 
 

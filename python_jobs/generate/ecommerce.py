@@ -147,15 +147,10 @@ def simulate_catalog(world: World) -> Catalog:
     start_cents = np.round(price).astype(np.int64) * 100 - 1  # prices end in .99
     active_at_start = rng.random(count) > INACTIVE_AT_START_SHARE
     brands, names = _product_names(rng, category)
+    expected = PRODUCT_CHANGES_PER_PRODUCT * params.scale * PRODUCTS * params.horizon
     n_changes = max(
         params.horizon // MIN_PRODUCT_CHANGE_EVERY_DAYS,
-        round(
-            PRODUCT_CHANGES_PER_PRODUCT
-            * params.scale
-            * PRODUCTS
-            * params.horizon
-            / PRODUCT_CHANGE_PERIOD_DAYS
-        ),
+        round(expected / PRODUCT_CHANGE_PERIOD_DAYS),
     )
     changes = _catalog_changes(rng, params.horizon, n_changes, start_cents, active_at_start)
     change_product, change_at, change_cents, change_active = changes

@@ -1,4 +1,7 @@
-"""The landing contract: one EntitySpec per entity, and the parquet schemas."""
+"""The landing contract as the generator writes it: one EntitySpec per entity (source,
+format, folder, columns, the column added by the schema drift) and the parquet schemas.
+The dbt sources in models/bronze/*/_*__sources.yml describe the same files
+(tests/python/test_generate.py checks that they agree)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from .config import DIRT_RATES
 
 @dataclass(frozen=True)
 class EntitySpec:
+    """One landing entity: a file per extract day at `path(day)`."""
+
     name: str
     source: str
     table: str
@@ -29,9 +34,11 @@ class EntitySpec:
         return f"{self.folder}/{self.table}_*.{self.ext}"
 
     def path(self, day: dt.date) -> str:
+        """The file of extract day `day`, relative to the landing root."""
         return f"{self.folder}/{self.table}_{day.isoformat()}.{self.ext}"
 
     def dirt_kinds(self) -> list[str]:
+        """The dirt kinds the manifest counts for this entity."""
         kinds = list(DIRT_RATES[self.name])
         if self.name in ("orders", "events"):
             kinds.append("unknown_customer")

@@ -1,10 +1,11 @@
-"""The values the landing files are written with."""
+"""The values the landing files are written with: countries and their spellings, cities,
+currencies and prices, order, event and ticket vocabularies, the product catalog's words,
+names and email domains. Their weights and shares are in config.py; the manifest lists the
+categorical ones (manifest.value_sets).
+"""
 
 from __future__ import annotations
 
-# --------------------------------------------------------------------------------------
-# Value sets
-# --------------------------------------------------------------------------------------
 COUNTRIES: dict[str, tuple[str, ...]] = {
     # ISO 3166-1 alpha-2 -> the spellings written to the CRM export
     "DE": ("DE", "de", "Germany", "germany", "GERMANY"),
