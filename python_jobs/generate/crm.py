@@ -92,7 +92,7 @@ class CrmRecords:
 def customer_records(world: World, customers: Customers) -> EntityRecords:
     """The CRM records of every customer, with their dirt: malformed lines and null ids
     (only on change records, so each customer keeps a readable first record), invalid
-    emails and duplicates; nothing on tombstones."""
+    emails (not on tombstones) and duplicates."""
     params, rng = world.params, world.rngs["crm"]
     attributes = _attributes(rng, customers)
     records = _records(world, customers)
