@@ -209,13 +209,15 @@ def _catalog_changes(
     change_cents = np.zeros(n_changes, dtype=np.int64)
     change_active = np.zeros(n_changes, dtype=bool)
     cents, active = start_cents.copy(), active_at_start.copy()
-    for k in range(n_changes):  # a few hundred changes at most, sequential by nature
-        j = change_product[k]
-        if is_price_change[k]:
-            cents[j] = max(MIN_PRICE_CENTS, round(cents[j] * factor[k] / 100) * 100 - 1)
+    for change in range(n_changes):  # a few hundred changes at most, sequential by nature
+        product = change_product[change]
+        if is_price_change[change]:
+            cents[product] = max(
+                MIN_PRICE_CENTS, round(cents[product] * factor[change] / 100) * 100 - 1
+            )
         else:
-            active[j] = not active[j]
-        change_cents[k], change_active[k] = cents[j], active[j]
+            active[product] = not active[product]
+        change_cents[change], change_active[change] = cents[product], active[product]
     return change_product, change_at, change_cents, change_active
 
 
@@ -336,16 +338,16 @@ def _order_items(
     the order's Gamma-Gamma spend per unit (active ones at the time), in its currency.
     Returns item -> order, line, each order's first item, quantity, product, unit cents."""
     count = len(placed_at)
-    n_items = 1 + rng.choice(8, count, p=normalised(ITEMS_PER_ORDER_WEIGHTS))
-    item_order, line, first_item = explode(n_items)
-    m = len(item_order)
-    quantity = 1 + rng.choice(4, m, p=normalised(QUANTITY_WEIGHTS))
+    lines_per_order = 1 + rng.choice(8, count, p=normalised(ITEMS_PER_ORDER_WEIGHTS))
+    item_order, line, first_item = explode(lines_per_order)
+    n_items = len(item_order)
+    quantity = 1 + rng.choice(4, n_items, p=normalised(QUANTITY_WEIGHTS))
     spend = rng.gamma(SPEND_P, 1.0 / spend_rate)  # EUR, per order
     units = np.bincount(item_order, weights=quantity, minlength=count)
-    target = spend[item_order] / units[item_order] * rng.lognormal(0.0, ITEM_PRICE_SIGMA, m)
+    target = spend[item_order] / units[item_order] * rng.lognormal(0.0, ITEM_PRICE_SIGMA, n_items)
     by_price = np.argsort(catalog.start_cents, kind="stable")
     sorted_price = catalog.start_cents[by_price] / 100.0
-    spread = rng.integers(-ITEM_PRICE_SPREAD, ITEM_PRICE_SPREAD + 1, m)
+    spread = rng.integers(-ITEM_PRICE_SPREAD, ITEM_PRICE_SPREAD + 1, n_items)
     product = by_price[
         np.clip(np.searchsorted(sorted_price, target) + spread, 0, catalog.count - 1)
     ]
@@ -358,7 +360,7 @@ def _order_items(
     product = np.where(active, product, by_price[active_by_price[nearest]])
     list_cents, _ = catalog.state_at(product, item_at)
     fx = np.array([FX_PER_EUR[k] for k in CURRENCIES])[currency[item_order]]
-    discount = rng.choice(np.array(DISCOUNTS), m, p=DISCOUNT_WEIGHTS)
+    discount = rng.choice(np.array(DISCOUNTS), n_items, p=DISCOUNT_WEIGHTS)
     unit_cents = np.maximum(1, np.round(list_cents * fx * (1.0 - discount))).astype(np.int64)
     return item_order, line, first_item, quantity, product, unit_cents
 
@@ -375,9 +377,9 @@ def _order_versions(world: World, placed_at: np.ndarray, placed_secs: np.ndarray
     """Placed, then shipped and delivered, or cancelled; some delivered ones are returned.
     Changes after the horizon are not exported."""
     rng, horizon, count = world.rngs["orders"], world.params.horizon, len(placed_at)
-    u = rng.random(count)
-    cancelled = u < CANCEL_SHARE
-    returned = (u >= CANCEL_SHARE) & (u < CANCEL_SHARE + RETURN_SHARE)
+    draw = rng.random(count)
+    cancelled = draw < CANCEL_SHARE
+    returned = (draw >= CANCEL_SHARE) & (draw < CANCEL_SHARE + RETURN_SHARE)
     shipped_at = placed_at + rng.uniform(*SHIPPED_AFTER_DAYS, count)
     delivered_at = np.maximum(
         placed_at + rng.uniform(*DELIVERED_AFTER_DAYS, count),

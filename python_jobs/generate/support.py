@@ -269,8 +269,8 @@ def _change_dirt(world: World, rows: ChangeRows) -> tuple[np.ndarray, ...]:
     that file (else the copy would also be out of order)."""
     params, rates, n = world.params, DIRT_RATES["ticket_changes"], len(rows.ticket)
     dirt = np.zeros(n, dtype=np.int8)
-    by = np.lexsort((rows.version, rows.ticket))
-    ticket, version, day = rows.ticket[by], rows.version[by], rows.day[by]
+    by_commit = np.lexsort((rows.version, rows.ticket))
+    ticket, version, day = rows.ticket[by_commit], rows.version[by_commit], rows.day[by_commit]
     key = ticket * VERSION_KEY + version
     next_row = np.searchsorted(key, key, side="right")  # first row of the next commit
     has_next = next_row < n
@@ -278,7 +278,7 @@ def _change_dirt(world: World, rows: ChangeRows) -> tuple[np.ndarray, ...]:
     next_day = np.where(has_next, day[np.minimum(next_row, n - 1)], -1)
     last_day = np.where(day < params.days, params.days - 1, params.horizon - 1)
     eligible = np.zeros(n, dtype=bool)
-    eligible[by] = (
+    eligible[by_commit] = (
         has_next
         & (rank_within(ticket, version) % 2 == 0)
         & (next_day + 1 <= last_day)
@@ -292,14 +292,14 @@ def _change_dirt(world: World, rows: ChangeRows) -> tuple[np.ndarray, ...]:
     late = np.isin(rows.version, chosen_versions)
     dirt[late] = DIRT_CODE["out_of_order_change"]
     unsorted_next_day, unsorted_last_day = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    unsorted_next_day[by], unsorted_last_day[by] = next_day, last_day
+    unsorted_next_day[by_commit], unsorted_last_day[by_commit] = next_day, last_day
     delay = world.rngs["support"].integers(1, OUT_OF_ORDER_MAX_DELAY_DAYS + 1, len(chosen_versions))
     shift = delay[np.searchsorted(chosen_versions, rows.version[late])]
     deliver = rows.day.copy()
     deliver[late] = np.minimum(unsorted_next_day[late] + shift, unsorted_last_day[late])
-    later_min = min_over_higher_versions(ticket, deliver[by], version)
+    later_min = min_over_higher_versions(ticket, deliver[by_commit], version)
     next_ok = np.zeros(n, dtype=bool)
-    next_ok[by] = later_min >= deliver[by] + 1
+    next_ok[by_commit] = later_min >= deliver[by_commit] + 1
     src, dup_day = world.dirt_picker.duplicates(
         dirt, deliver, rates["exact_duplicate"], next_ok, params.horizon
     )

@@ -143,31 +143,31 @@ def event_records(
     url_values, url = _urls(rng, catalog, events)
     dirt, deliver, nulls, src, dup_day = _event_dirt(world, customers, events)
     all_day, all_dirt = with_duplicates(deliver, dirt, src, dup_day)
-    m = len(events.day)
+    n_events = len(events.day)
     key = np.concatenate([events.micros, events.micros[src]])
-    tie = np.concatenate([np.arange(m), src])
+    tie = np.concatenate([np.arange(n_events), src])
     rows = np.lexsort((tie, key, all_day))
-    r = tie[rows]  # event index of each output row
-    event_raw = np.frombuffer(rng.bytes(16 * m), dtype=np.uint8).reshape(m, 16)
+    event = tie[rows]  # event index of each output row
+    event_raw = np.frombuffer(rng.bytes(16 * n_events), dtype=np.uint8).reshape(n_events, 16)
     browser_raw = np.frombuffer(rng.bytes(16 * browsers.count), dtype=np.uint8).reshape(-1, 16)
-    null_at = np.zeros(m, dtype=bool)
+    null_at = np.zeros(n_events, dtype=bool)
     null_at[nulls] = True
-    browser = sessions[2][events.session[r]]
-    customer, product, order = events.customer[r], events.product[r], events.order[r]
+    browser = sessions[2][events.session[event]]
+    customer, product, order = events.customer[event], events.product[event], events.order[event]
     table = pa.Table.from_arrays(
         [
-            hex_text(event_raw[r]),
+            hex_text(event_raw[event]),
             hex_text(browser_raw[browser], uuid=True),
             fixed_ids("C", CUSTOMER_ID_BASE + customer, 7, mask=customer < 0),
-            pick_dict(EVENT_TYPES, events.type[r]),
-            as_arrow(events.micros[r], TS_US, mask=null_at[r]),
-            pick_dict(url_values, url[r]),
+            pick_dict(EVENT_TYPES, events.type[event]),
+            as_arrow(events.micros[event], TS_US, mask=null_at[event]),
+            pick_dict(url_values, url[event]),
             fixed_ids("P", PRODUCT_ID_BASE + product, 5, mask=product < 0),
             fixed_ids("O", ORDER_ID_BASE + order, 9, mask=order < 0),
-            pick_dict([source for source, _, _ in UTM_CAMPAIGNS], campaign[r]),
-            pick_dict([medium for _, medium, _ in UTM_CAMPAIGNS], campaign[r]),
-            pick_dict([name for _, _, name in UTM_CAMPAIGNS], campaign[r]),
-            pick_dict(referrer_values, referrer[r]),
+            pick_dict([source for source, _, _ in UTM_CAMPAIGNS], campaign[event]),
+            pick_dict([medium for _, medium, _ in UTM_CAMPAIGNS], campaign[event]),
+            pick_dict([name for _, _, name in UTM_CAMPAIGNS], campaign[event]),
+            pick_dict(referrer_values, referrer[event]),
             pick_dict(DEVICES, browsers.device[browser]),
         ],
         names=EVENTS_SCHEMA.names,
@@ -236,10 +236,12 @@ def _customer_sessions(
         count = rng.poisson(factor * rate * span)
         who = np.repeat(np.arange(customers.count), count)
         start = rng.uniform(lo[who], hi[who])
-        k = len(who)
-        mode = rng.choice(3, k, p=SESSION_MODE_WEIGHTS)
-        size = _session_sizes(rng, k)
-        sessions.add(start, size, _browser_of(rng, browsers, who), who, mode, np.full(k, -1))
+        n_sessions = len(who)
+        mode = rng.choice(3, n_sessions, p=SESSION_MODE_WEIGHTS)
+        size = _session_sizes(rng, n_sessions)
+        sessions.add(
+            start, size, _browser_of(rng, browsers, who), who, mode, np.full(n_sessions, -1)
+        )
 
 
 def _signup_sessions(rng: np.random.Generator, customers: Customers, sessions: Sessions) -> None:
@@ -419,12 +421,14 @@ def _event_dirt(world: World, customers: Customers, events: Events) -> tuple[np.
     Late events arrive 1 to LATE_EVENT_MAX_DAYS days later, within the window."""
     params, picker, day = world.params, world.dirt_picker, events.day
     rates = DIRT_RATES["events"]
-    m = len(day)
-    dirt = np.zeros(m, dtype=np.int8)
+    n_events = len(day)
+    dirt = np.zeros(n_events, dtype=np.int8)
     customer = events.customer
     before_crm = (customer >= 0) & (day < customers.first_crm_day[np.maximum(customer, 0)])
     dirt[before_crm] = DIRT_CODE["unknown_customer"]
-    nulls = picker.inject(dirt, "null_required", np.ones(m, bool), day, rates["null_required"])
+    nulls = picker.inject(
+        dirt, "null_required", np.ones(n_events, bool), day, rates["null_required"]
+    )
     last_day = np.where(day < params.days, params.days - 1, params.horizon - 1)
     late = picker.inject(dirt, "late_event", day + 1 <= last_day, day, rates["late_event"])
     deliver = day.copy()
