@@ -90,29 +90,33 @@ class Browsers:
 
 @dataclass
 class Sessions:
-    """Sessions, added in groups; `anchored` ones end (rather than start) at `start`."""
+    """Every session. A purchase session (order >= 0) ends at `start`, the others begin."""
 
-    start: list[np.ndarray] = field(default_factory=list)
-    size: list[np.ndarray] = field(default_factory=list)  # events
-    browser: list[np.ndarray] = field(default_factory=list)
-    customer: list[np.ndarray] = field(default_factory=list)  # -1: anonymous visitor
-    mode: list[np.ndarray] = field(default_factory=list)
-    order: list[np.ndarray] = field(default_factory=list)  # the order it ends in, or -1
+    start: np.ndarray
+    size: np.ndarray  # events
+    browser: np.ndarray
+    customer: np.ndarray  # -1: anonymous visitor
+    mode: np.ndarray  # ANONYMOUS, LOGGED_IN or LOGS_IN
+    order: np.ndarray  # the order the session ends in, or -1
+
+
+@dataclass
+class SessionBuilder:
+    """Sessions, added a group at a time."""
+
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
 
     def add(self, start, size, browser, customer, mode, order) -> None:
-        self.start.append(np.asarray(start, dtype=np.float64))
-        self.size.append(np.asarray(size, dtype=np.int64))
-        self.browser.append(np.asarray(browser, dtype=np.int64))
-        self.customer.append(np.asarray(customer, dtype=np.int64))
-        self.mode.append(np.asarray(mode, dtype=np.int64))
-        self.order.append(np.asarray(order, dtype=np.int64))
+        self.parts.append((start, size, browser, customer, mode, order))
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        """start, size, browser, customer, mode, order of every session, as arrays."""
-        return (
-            concat(self.start, np.float64),
-            *(concat(part) for part in (self.size, self.browser, self.customer, self.mode)),
-            concat(self.order),
+    def sessions(self) -> Sessions:
+        start, size, browser, customer, mode, order = zip(*self.parts, strict=True)
+        return Sessions(
+            concat([np.asarray(x, dtype=np.float64) for x in start], np.float64),
+            *(
+                concat([np.asarray(x, dtype=np.int64) for x in column])
+                for column in (size, browser, customer, mode, order)
+            ),
         )
 
 
@@ -139,7 +143,7 @@ def event_records(
     browsers = _browsers(rng, world.params, customers.count)
     sessions = _sessions(rng, world, customers, orders, browsers)
     events = _events(rng, world, customers, orders, catalog, sessions)
-    campaign, referrer_values, referrer = _attribution(rng, len(sessions[0]), events)
+    campaign, referrer_values, referrer = _attribution(rng, len(sessions.start), events)
     url_values, url = _urls(rng, catalog, events)
     dirt, deliver, nulls, src, dup_day = _event_dirt(world, customers, events)
     all_day, all_dirt = with_duplicates(deliver, dirt, src, dup_day)
@@ -152,7 +156,7 @@ def event_records(
     browser_raw = np.frombuffer(rng.bytes(16 * browsers.count), dtype=np.uint8).reshape(-1, 16)
     null_at = np.zeros(n_events, dtype=bool)
     null_at[nulls] = True
-    browser = sessions[2][events.session[event]]
+    browser = sessions.browser[events.session[event]]
     customer, product, order = events.customer[event], events.product[event], events.order[event]
     table = pa.Table.from_arrays(
         [
@@ -205,15 +209,14 @@ def _sessions(
     customers: Customers,
     orders: Orders,
     browsers: Browsers,
-) -> tuple[np.ndarray, ...]:
-    """Every session: start (or end, for purchase sessions), size, browser, customer,
-    mode and order, as arrays."""
-    sessions = Sessions()
+) -> Sessions:
+    """Every session, in groups: customers', signup, purchase and anonymous sessions."""
+    sessions = SessionBuilder()
     _customer_sessions(rng, world.params.horizon, customers, browsers, sessions)
     _signup_sessions(rng, customers, sessions)
     _purchase_sessions(rng, orders, browsers, sessions)
     _anonymous_sessions(rng, world.params.horizon, browsers, sessions)
-    return sessions.arrays()
+    return sessions.sessions()
 
 
 def _customer_sessions(
@@ -221,7 +224,7 @@ def _customer_sessions(
     horizon: int,
     customers: Customers,
     browsers: Browsers,
-    sessions: Sessions,
+    sessions: SessionBuilder,
 ) -> None:
     """Sessions of alive customers at a rate tied to their purchase rate, and a fraction
     (WEB_DEAD_FACTOR) of it after they dropped out."""
@@ -244,7 +247,9 @@ def _customer_sessions(
         )
 
 
-def _signup_sessions(rng: np.random.Generator, customers: Customers, sessions: Sessions) -> None:
+def _signup_sessions(
+    rng: np.random.Generator, customers: Customers, sessions: SessionBuilder
+) -> None:
     """Anonymous browsing in the PRE_SIGNUP_SESSION_DAYS before signing up, then the signup
     session, which logs in part-way through."""
     new = np.flatnonzero(customers.signup_at >= -PRE_SIGNUP_SESSION_DAYS[1])
@@ -261,7 +266,7 @@ def _signup_sessions(rng: np.random.Generator, customers: Customers, sessions: S
 
 
 def _purchase_sessions(
-    rng: np.random.Generator, orders: Orders, browsers: Browsers, sessions: Sessions
+    rng: np.random.Generator, orders: Orders, browsers: Browsers, sessions: SessionBuilder
 ) -> None:
     """Every web or app order ends a session with a purchase event (app: the customer's
     first browser); LOGIN_IN_PURCHASE_SESSION_SHARE of them log in part-way through."""
@@ -277,7 +282,7 @@ def _purchase_sessions(
 
 
 def _anonymous_sessions(
-    rng: np.random.Generator, horizon: int, browsers: Browsers, sessions: Sessions
+    rng: np.random.Generator, horizon: int, browsers: Browsers, sessions: SessionBuilder
 ) -> None:
     """Visitors who never log in: first seen at a random time, then a few more visits."""
     count = browsers.anonymous
@@ -301,18 +306,18 @@ def _events(
     customers: Customers,
     orders: Orders,
     catalog: Catalog,
-    sessions: tuple[np.ndarray, ...],
+    sessions: Sessions,
 ) -> Events:
     """The events of the sessions: times, types, products, who is logged in; those within
     the horizon."""
-    start, size, _, session_customer, session_mode, session_order = sessions
-    session, position, at = _event_times(rng, start, size, session_order)
+    size, session_order = sessions.size, sessions.order
+    session, position, at = _event_times(rng, sessions.start, size, session_order)
     from_end = size[session] - 1 - position
     order = session_order[session]
     event_type, product = _types_and_products(rng, orders, catalog, position, from_end, order)
     login_at = rng.integers(0, np.maximum(size - 2, 1))[session] + 1
-    customer = session_customer[session]
-    mode = session_mode[session]
+    customer = sessions.customer[session]
+    mode = sessions.mode[session]
     logged_in = (customer >= 0) & (
         (mode == LOGGED_IN) | ((mode == LOGS_IN) & (position >= login_at))
     )
