@@ -261,46 +261,50 @@ def _change_rows(
 
 
 def _change_dirt(world: World, rows: ChangeRows) -> tuple[np.ndarray, ...]:
-    """Dirt codes, delivery days and duplicates (source rows, their days).
-
-    Out of order: a commit is delayed past the file of the ticket's next commit. Only
-    commits at even positions within their ticket, so no two neighbours move. A duplicate
+    """Dirt codes, delivery days and duplicates (source rows, their days). A duplicate
     goes to the next file only when no higher version of the ticket was delivered up to
     that file (else the copy would also be out of order)."""
-    params, rates, n = world.params, DIRT_RATES["ticket_changes"], len(rows.ticket)
+    params, n = world.params, len(rows.ticket)
     dirt = np.zeros(n, dtype=np.int8)
     by_commit = np.lexsort((rows.version, rows.ticket))
+    deliver = _delay_out_of_order(world, rows, by_commit, dirt)
+    ticket, version = rows.ticket[by_commit], rows.version[by_commit]
+    later_min = min_over_higher_versions(ticket, deliver[by_commit], version)
+    next_ok = np.zeros(n, dtype=bool)
+    next_ok[by_commit] = later_min >= deliver[by_commit] + 1
+    rate = DIRT_RATES["ticket_changes"]["exact_duplicate"]
+    src, dup_day = world.dirt_picker.duplicates(dirt, deliver, rate, next_ok, params.horizon)
+    return dirt, deliver, src, dup_day
+
+
+def _delay_out_of_order(
+    world: World, rows: ChangeRows, by_commit: np.ndarray, dirt: np.ndarray
+) -> np.ndarray:
+    """Delivery day of each row, some commits delayed past the file of the ticket's next
+    commit (marked out_of_order_change in `dirt`). Only commits at even positions within
+    their ticket, so no two neighbours move."""
+    params, n = world.params, len(rows.ticket)
     ticket, version, day = rows.ticket[by_commit], rows.version[by_commit], rows.day[by_commit]
     key = ticket * VERSION_KEY + version
     next_row = np.searchsorted(key, key, side="right")  # first row of the next commit
     has_next = next_row < n
     has_next[has_next] = ticket[has_next] == ticket[next_row[has_next]]
-    next_day = np.where(has_next, day[np.minimum(next_row, n - 1)], -1)
-    last_day = np.where(day < params.days, params.days - 1, params.horizon - 1)
+    next_day = np.zeros(n, dtype=np.int64)
+    next_day[by_commit] = np.where(has_next, day[np.minimum(next_row, n - 1)], -1)
+    last_day = np.zeros(n, dtype=np.int64)
+    last_day[by_commit] = np.where(day < params.days, params.days - 1, params.horizon - 1)
     eligible = np.zeros(n, dtype=bool)
-    eligible[by_commit] = (
-        has_next
-        & (rank_within(ticket, version) % 2 == 0)
-        & (next_day + 1 <= last_day)
-        & (next_day - day <= OUT_OF_ORDER_MAX_GAP_DAYS)
-    )
+    eligible[by_commit] = has_next & (rank_within(ticket, version) % 2 == 0)
+    eligible &= (next_day + 1 <= last_day) & (next_day - rows.day <= OUT_OF_ORDER_MAX_GAP_DAYS)
     # whole commits: choose rows, then take the commit's other row too
-    chosen = world.dirt_picker.choose(
-        eligible, rows.day, rates["out_of_order_change"] / ROWS_PER_COMMIT
-    )
+    rate = DIRT_RATES["ticket_changes"]["out_of_order_change"] / ROWS_PER_COMMIT
+    chosen = world.dirt_picker.choose(eligible, rows.day, rate)
     chosen_versions = np.unique(rows.version[chosen])
     late = np.isin(rows.version, chosen_versions)
     dirt[late] = DIRT_CODE["out_of_order_change"]
-    unsorted_next_day, unsorted_last_day = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    unsorted_next_day[by_commit], unsorted_last_day[by_commit] = next_day, last_day
-    delay = world.rngs["support"].integers(1, OUT_OF_ORDER_MAX_DELAY_DAYS + 1, len(chosen_versions))
+    max_delay = OUT_OF_ORDER_MAX_DELAY_DAYS
+    delay = world.rngs["support"].integers(1, max_delay + 1, len(chosen_versions))
     shift = delay[np.searchsorted(chosen_versions, rows.version[late])]
     deliver = rows.day.copy()
-    deliver[late] = np.minimum(unsorted_next_day[late] + shift, unsorted_last_day[late])
-    later_min = min_over_higher_versions(ticket, deliver[by_commit], version)
-    next_ok = np.zeros(n, dtype=bool)
-    next_ok[by_commit] = later_min >= deliver[by_commit] + 1
-    src, dup_day = world.dirt_picker.duplicates(
-        dirt, deliver, rates["exact_duplicate"], next_ok, params.horizon
-    )
-    return dirt, deliver, src, dup_day
+    deliver[late] = np.minimum(next_day[late] + shift, last_day[late])
+    return deliver
