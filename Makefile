@@ -32,7 +32,7 @@ BENCH_SCALE ?= 1
 # (passed to dbt through the environment, so the shell never re-reads the value)
 export VARS ?= {}
 
-.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check
+.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -77,7 +77,16 @@ lint: install  ## sqlfluff on the models (after make build), ruff on the Python
 	$(BIN)/ruff format --check python_jobs tests models
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
-test: data freshness build pytest lint spark-check  ## everything CI runs
+test: data freshness build pytest lint spark-check test-macros  ## everything CI runs
+
+# The tests of the project's test macros: integration_tests/, a dbt project of its own that
+# installs this one as a package (dbt deps links it, offline), with warehouses of its own under
+# integration_tests/target/; on DuckDB, then on local Spark (Spark's log: target/spark/jvm.log).
+test-macros: install  ## the tests of the test macros (integration_tests/) on DuckDB and local Spark
+	cd integration_tests && $(CURDIR)/$(BIN)/dbt deps \
+	  && $(CURDIR)/$(BIN)/dbt build --profiles-dir . --target local \
+	  && rm -rf target/spark && mkdir -p target/spark \
+	  && $(CURDIR)/$(BIN)/dbt build --profiles-dir . --target spark 2>>target/spark/jvm.log
 
 # The SQL side of the project on a real Spark engine (dbt-spark session method, local pyspark,
 # parquet tables), compared table by table with the DuckDB warehouse: databricks/SPARK_CHECK.md.

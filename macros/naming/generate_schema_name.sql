@@ -1,8 +1,8 @@
 {#-
     generate_schema_name(custom_schema_name, node): one schema per layer.
 
-    Nodes set a layer schema (+schema: bronze | silver | gold | reference | snapshots |
-    test_fixtures). On the shared targets (local, prod, ci, and any target named in the var
+    Nodes set a layer schema (+schema: bronze | silver | gold | reference | snapshots).
+    On the shared targets (local, prod, ci, and any target named in the var
     layer_schema_targets) the layer name is the schema as it is: silver.
     On every other target (a developer's Databricks dev target) the layer is prefixed with
     the target schema so developers do not overwrite each other: <target.schema>_silver.

@@ -532,7 +532,7 @@ def test_dbt_selectors_select_existing_nodes(bundle, dbt_selections):
     assert {node["resource_type"] for node in score} == {"model", "test"}
     # The first task builds every table, seed and snapshot but those excluded on purpose,
     # and nothing excluded.
-    excluded_tags = {"churn_scoring", "test_fixtures"}
+    excluded_tags = {"churn_scoring"}
     assert not [node["unique_id"] for node in build if node_tags(node) & excluded_tags]
     data_nodes = {
         node["unique_id"]

@@ -51,7 +51,7 @@ def dbt_env(workdir: Path, db: str) -> dict[str, str]:
 
 def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [DBT, *args, "--exclude", "tag:churn_scoring", "tag:test_fixtures"],
+        [DBT, *args, "--exclude", "tag:churn_scoring"],
         cwd=REPO,
         env=dbt_env(workdir, db),
         capture_output=True,
@@ -91,7 +91,7 @@ def all_tables(db_path: Path) -> list[tuple[str, str]]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' and table_schema not in ('test_fixtures') "
+            "where table_type = 'BASE TABLE' "
             "order by 1, 2"
         ).fetchall()
 
@@ -215,10 +215,13 @@ def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
     """Remove GBP from the FX seed: orders in GBP pass validation but cannot be converted,
     a pipeline invariant; the build must stop naming the rule and the count."""
     project = tmp_path / "project"
+    # dbt_packages: integration_tests/dbt_packages/customer360 links back to the repository
     shutil.copytree(
         REPO,
         project,
-        ignore=shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*.duckdb"),
+        ignore=shutil.ignore_patterns(
+            ".venv", "data", "target", "logs", ".git", "*.duckdb", "dbt_packages"
+        ),
     )
     fx = project / "seeds" / "reference" / "fx_rates.csv"
     fx.write_text("".join(line for line in fx.read_text().splitlines(True) if "GBP" not in line))
@@ -236,7 +239,7 @@ def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
         "C360_DUCKDB_PATH": str(tmp_path / "fail.duckdb"),
     }
     done = subprocess.run(
-        [DBT, "build", "--select", "+stg_ecommerce__orders", "--exclude", "tag:test_fixtures"],
+        [DBT, "build", "--select", "+stg_ecommerce__orders"],
         cwd=project,
         env=env,
         capture_output=True,

@@ -13,8 +13,8 @@ keyed as (
         part_text,
         part_number,
         expected_key,
-        {{ generate_surrogate_key(['part_text', 'part_number']) }} as surrogate_key,
-        {{ generate_surrogate_key(['key_input_id']) }} as single_field_key
+        {{ customer360.generate_surrogate_key(['part_text', 'part_number']) }} as surrogate_key,
+        {{ customer360.generate_surrogate_key(['key_input_id']) }} as single_field_key
     from key_inputs
 
 )
