@@ -125,7 +125,7 @@ def dbt(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
         "DBT_LOG_PATH": str(workdir / "logs"),
     }
     done = subprocess.run(
-        [DBT, "build", *args, "--exclude", "tag:churn_scoring", "tag:test_fixtures"],
+        [DBT, "build", *args, "--exclude", "tag:churn_scoring"],
         cwd=REPO,
         env=env,
         capture_output=True,

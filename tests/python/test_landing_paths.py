@@ -34,7 +34,7 @@ BUILD = ["build", "--select", "+dq_record_accounting", "--indirect-selection", "
 def dbt_at(workdir: Path, db: str, root: str, *args: str) -> subprocess.CompletedProcess:
     """test_pipeline.dbt, with the landing root spelled `root` (a path to workdir/landing)."""
     done = subprocess.run(
-        [DBT, *args, "--exclude", "tag:churn_scoring", "tag:test_fixtures"],
+        [DBT, *args, "--exclude", "tag:churn_scoring"],
         cwd=REPO,
         env={**dbt_env(workdir, db), "C360_LANDING_ROOT": root},
         capture_output=True,
