@@ -63,7 +63,6 @@ freshness: install  ## dbt source freshness: is the newest landing record of eac
 	$(BIN)/dbt source freshness --target local --vars "$$VARS"
 
 run: data freshness build  ## the whole flow on sample data, then where to look
-
 	@$(BIN)/python -m python_jobs summary
 	@$(BIN)/python -m python_jobs champion
 
