@@ -60,6 +60,7 @@ build: install  ## dbt build (local DuckDB), train the churn model, then score w
 	$(BIN)/dbt build --target local --select tag:churn_scoring --vars "$$VARS"
 
 freshness: install  ## dbt source freshness: is the newest landing record of each source recent enough?
+	@mkdir -p "$(dir $(C360_DUCKDB_PATH))"
 	$(BIN)/dbt source freshness --target local --vars "$$VARS"
 
 run: data freshness build  ## the whole flow on sample data, then where to look
