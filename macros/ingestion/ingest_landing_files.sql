@@ -13,7 +13,9 @@
         {{ return('select 1 as _placeholder') }}
     {% endif %}
     {% set contract = landing_source_contract(source_name, table_name) %}
-    {% if is_incremental() %}
+    {#- a streaming table (Auto Loader) keeps its own record of the files it read: nothing to
+        migrate, and no relation to look up (which would connect even on a compile) -#}
+    {% if config.get('materialized') != 'streaming_table' and is_incremental() %}
         {% do migrate_bronze_source_path(contract) %}
     {% endif %}
     {% set files = landing_files_to_ingest(contract) %}
