@@ -6,14 +6,7 @@
     bronze identifies a file by that folder and its file name (landing_source_path).
 -#}
 {% macro landing_source_contract(source_name, table_name) %}
-    {% set node = graph.sources.values()
-        | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name)
-        | first %}
-    {% if node is not defined or node is none %}
-        {{ exceptions.raise_compiler_error(
-            "No source " ~ source_name ~ "." ~ table_name ~ " is declared in a _*__sources.yml file.") }}
-    {% endif %}
+    {% set node = landing_source_node(source_name, table_name) %}
     {% set meta = node.config.meta if node.config.meta else node.meta %}
     {% if not meta.get('landing_path') or not meta.get('format') %}
         {{ exceptions.raise_compiler_error(

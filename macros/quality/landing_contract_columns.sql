@@ -8,14 +8,7 @@
 -#}
 {% macro landing_contract_columns(source_table) %}
     {% set source_name, table_name = source_table.split('.') %}
-    {% set node = graph.sources.values()
-        | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name)
-        | first %}
-    {% if node is not defined or node is none %}
-        {{ exceptions.raise_compiler_error(
-            "No source " ~ source_table ~ " is declared in a _*__sources.yml file.") }}
-    {% endif %}
+    {% set node = landing_source_node(source_name, table_name) %}
     {% set table_meta = node.config.meta if node.config.meta else node.meta %}
     {% set columns = {} %}
     {% for column in node.columns.values() %}
