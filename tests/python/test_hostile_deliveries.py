@@ -400,3 +400,103 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
         ("O100000001", None),
         ("O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),
     ]
+
+
+@pytest.fixture(scope="module")
+def implausible(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A valid sample with an unknown tier, CRM versions dated 9999 and 1970-01-01, and a ticket
+    change with an unknown status, built through gold (the tests of customer_360 and
+    dim_customers are where such values used to fail the build)."""
+    workdir = tmp_path_factory.mktemp("implausible")
+    generate(workdir, "--scale", "0.005", "--days", "120", "--seed", "11", "--end-date", END_DATE)
+    landing = workdir / "landing"
+    customers = sorted((landing / "crm" / "customers").glob("customers_*.jsonl"))
+    first, second = (json.loads(line) for line in customers[-1].read_text().splitlines()[:2])
+    records = [
+        first | {"tier": "diamond", "updated_at": "2026-06-30T12:00:00Z"},
+        second | {"updated_at": "9999-12-31T23:59:59Z"},
+        second | {"updated_at": "1970-01-01T00:00:00Z"},
+    ]
+    drop(
+        landing,
+        "crm/customers/customers_2026-06-30_odd.jsonl",
+        "\n".join(json.dumps(record) for record in records).encode() + b"\n",
+    )
+    ticket = landing / "support" / "ticket_changes" / "ticket_changes_2026-06-30_odd.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'T-odd-1' as ticket_id, 'escalated' as status, 'insert' as _change_type,"
+            " 1::bigint as _commit_version, timestamp '2026-06-30 10:00:00' as _commit_timestamp)"
+            " to ? (format parquet)",
+            [str(ticket)],
+        )
+    done = dbt(workdir, "implausible", "build", check=False)
+    return {"workdir": workdir, "done": done, "tiered": first["customer_id"], "dated": second}
+
+
+def test_unknown_values_and_implausible_times_never_reach_gold(implausible: dict) -> None:
+    done = implausible["done"]
+    assert done.returncode == 0, done.stdout[-6000:]
+    db = implausible["workdir"] / "implausible.duckdb"
+    dated = implausible["dated"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        tier = con.execute(
+            "select tier, _dq_warnings from silver.stg_crm__customers where customer_id = ?",
+            [implausible["tiered"]],
+        ).fetchone()
+        gold_tier = con.execute(
+            "select tier from gold.customer_360 where customer_id = ?", [implausible["tiered"]]
+        ).fetchone()
+        quarantined = con.execute(
+            "select record_id, rule_name, reason from silver.dq_quarantine"
+            " where record_id like '%_odd.%' order by record_id"
+        ).fetchall()
+        current = con.execute(
+            "select updated_at from silver.stg_crm__customers where customer_id = ?",
+            [dated["customer_id"]],
+        ).fetchone()[0]
+        tickets = con.execute(
+            "select count(*) from silver.stg_support__tickets where ticket_id = 'T-odd-1'"
+        ).fetchone()[0]
+    # the customer is kept, the unknown tier is null with a warning (bronze keeps 'diamond')
+    assert tier == (None, "tier_is_known") and gold_tier == (None,)
+    odd = "crm/customers/customers_2026-06-30_odd.jsonl"
+    too_early_or_late = (
+        "updated_at is before 1970-01-02 or more than a day after the record was delivered"
+    )
+    assert quarantined == [
+        (f"{odd}:000000002", "timestamps_plausible", too_early_or_late),
+        (f"{odd}:000000003", "timestamps_plausible", too_early_or_late),
+        (
+            "support/ticket_changes/ticket_changes_2026-06-30_odd.parquet:000000001",
+            "ticket_status_is_known",
+            "status is missing or not one of new, open, pending, solved, closed:"
+            " whether the ticket is open cannot be told",
+        ),
+    ]
+    # the customer's current version is the one delivered before, not the one dated 9999
+    assert current.year < 9999 and str(current) != dated["updated_at"]
+    assert tickets == 0
+    assert_adds_up(accounting(db))
+
+
+def test_a_truncated_parquet_file_stops_the_build_until_it_is_moved_aside(tmp_path: Path) -> None:
+    """An unreadable file fails the build naming the file; moved out of the landing folder
+    (the documented recovery), the rest of the delivery loads and every record is accounted."""
+    generate(tmp_path, "--scale", "0.003", "--days", "20", "--seed", "5", "--end-date", END_DATE)
+    events = sorted((tmp_path / "landing" / "web" / "events").glob("events_*.parquet"))[0]
+    truncated = events.with_name("events_2026-06-30_cut.parquet")
+    truncated.write_bytes(events.read_bytes()[: events.stat().st_size // 2])
+    failed = dbt(tmp_path, "cut", *BUILD, check=False)
+    assert failed.returncode != 0
+    assert "events_2026-06-30_cut.parquet" in failed.stdout
+    truncated.rename(tmp_path / truncated.name)
+    dbt(tmp_path, "cut", *BUILD)
+    counts = accounting(tmp_path / "cut.duckdb")
+    assert_adds_up(counts)
+    with duckdb.connect() as con:
+        delivered = con.execute(
+            "select count(*) from read_parquet(?)",
+            [str(tmp_path / "landing" / "web" / "events" / "*.parquet")],
+        ).fetchone()[0]
+    assert counts["web.events"]["bronze_records"] == delivered

@@ -1,5 +1,6 @@
 -- Every bronze CRM record, typed and standardised, with its data-quality verdict.
 -- A view: stg_crm__customers and dq_quarantine read the new records from it.
+{%- set known_tiers = ['bronze', 'silver', 'gold', 'platinum'] %}
 
 with source as (
     select * from {{ ref('brz_crm__customers') }}
@@ -23,7 +24,11 @@ renamed as (
         country_codes.country_code,
         country_codes.country_name,
         trim(source.city) as city,
-        lower(trim(source.tier)) as tier,
+        -- an unknown tier is null here (warn rule tier_is_known); bronze keeps the value
+        case
+            when lower(trim(source.tier)) in ({{ privacy_literal_list(known_tiers) }})
+                then lower(trim(source.tier))
+        end as tier,
         lower(trim(source.preferred_language)) as preferred_language,
 
         -- booleans
@@ -62,12 +67,17 @@ checked as (
              'expect': 'customer_id is not null', 'reason': 'customer_id is missing'},
             {'name': 'updated_at_valid', 'severity': 'drop',
              'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
+            {'name': 'timestamps_plausible', 'severity': 'drop',
+             'expect': timestamp_is_plausible('updated_at'),
+             'reason': implausible_timestamp_reason('updated_at')},
             {'name': 'email_is_valid', 'severity': 'warn',
              'expect': "is_deleted or " ~ valid_email('email')},
             {'name': 'country_is_known', 'severity': 'warn',
              'expect': 'is_deleted or country_code is not null'},
             {'name': 'tier_is_known', 'severity': 'warn',
-             'expect': "is_deleted or tier in ('bronze', 'silver', 'gold', 'platinum')"},
+             'expect': 'is_deleted or tier is not null'},
+            {'name': 'signup_at_is_plausible', 'severity': 'warn',
+             'expect': 'signup_at is null or ' ~ timestamp_is_plausible('signup_at')},
         ]) }}
     from renamed
 )

@@ -76,6 +76,9 @@ checked as (
              'expect': 'product_id is not null', 'reason': 'product_id is missing'},
             {'name': 'updated_at_valid', 'severity': 'drop',
              'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
+            {'name': 'timestamps_plausible', 'severity': 'drop',
+             'expect': timestamp_is_plausible('updated_at'),
+             'reason': implausible_timestamp_reason('updated_at')},
             {'name': 'list_price_is_decimal', 'severity': 'warn',
              'expect': 'list_price is not null and list_price_reporting is not null'},
         ]) }}
