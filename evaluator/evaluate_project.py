@@ -1,0 +1,215 @@
+"""Run dbt-project-evaluator on a scratch copy of this project and list its violations.
+
+Usage (from the project root, with the venv of `make install`):
+
+    .venv/bin/python evaluator/evaluate_project.py EVALUATOR_DIR DBT_UTILS_DIR [--keep]
+
+EVALUATOR_DIR and DBT_UTILS_DIR are checkouts of dbt-labs/dbt-project-evaluator and
+dbt-labs/dbt-utils (`make evaluate EVALUATOR_DIR=... DBT_UTILS_DIR=...`). The project is copied
+(its git-tracked and untracked, not ignored, files) to a temporary folder, where the copy gets
+a packages.yml with both checkouts as `local:` packages, the vars of evaluator/vars.yml and
+the exceptions seed evaluator/dbt_project_evaluator_exceptions.csv; then `dbt deps` and
+`dbt build --select package:dbt_project_evaluator dbt_project_evaluator_exceptions` run on a
+DuckDB file of its own. Nothing is written to this project or its warehouse.
+
+Exit status: 0 when every evaluator test passes (each violation found is in the exceptions
+seed), 1 when a violation is not excepted, 2 when the evaluator could not run.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import yaml
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+EXCEPTIONS_SEED = "dbt_project_evaluator_exceptions"
+SEED_FOLDER = "evaluator_seeds"
+
+
+class HarnessError(Exception):
+    """The evaluator could not run; the message is the sentence to print."""
+
+
+def checkout(path: str, name: str, project_name: str) -> Path:
+    """The checkout at path, or a HarnessError saying what is missing."""
+    folder = Path(path).expanduser().resolve()
+    project_file = folder / "dbt_project.yml"
+    if not project_file.is_file():
+        raise HarnessError(
+            f"No {name} checkout at {folder} (no dbt_project.yml there): clone "
+            f"https://github.com/dbt-labs/{name} and pass its folder."
+        )
+    found = yaml.safe_load(project_file.read_text()).get("name")
+    if found != project_name:
+        raise HarnessError(f"{folder} holds the dbt project {found!r}, not {project_name!r} ({name}).")
+    return folder
+
+
+def project_files() -> list[str]:
+    """The project's files as git sees them: tracked, plus untracked ones not ignored."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    if listing.returncode != 0:
+        raise HarnessError(f"{PROJECT} is not a git checkout; the harness copies the files git lists.")
+    return [name for name in listing.stdout.split("\0") if name and (PROJECT / name).is_file()]
+
+
+def copy_project(work: Path) -> Path:
+    """Copy the project into work/project."""
+    copy = work / "project"
+    for name in project_files():
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT / name, target)
+    return copy
+
+
+def local_evaluator(evaluator: Path, dbt_utils: Path, work: Path) -> Path:
+    """A copy of the evaluator whose own dependency (dbt_utils from the hub) is the local checkout."""
+    copy = work / "dbt-project-evaluator"
+    shutil.copytree(
+        evaluator,
+        copy,
+        ignore=shutil.ignore_patterns(".git", "target", "dbt_packages", "logs", "integration_tests*"),
+    )
+    (copy / "packages.yml").write_text(yaml.safe_dump({"packages": [{"local": str(dbt_utils)}]}))
+    return copy
+
+
+def configure(copy: Path, evaluator: Path, dbt_utils: Path) -> None:
+    """packages.yml, the evaluator's vars and the exceptions seed in the copy's dbt_project.yml."""
+    packages = {"packages": [{"local": str(evaluator)}, {"local": str(dbt_utils)}]}
+    (copy / "packages.yml").write_text(yaml.safe_dump(packages, sort_keys=False))
+
+    seeds = copy / SEED_FOLDER
+    seeds.mkdir()
+    shutil.copy2(HERE / f"{EXCEPTIONS_SEED}.csv", seeds / f"{EXCEPTIONS_SEED}.csv")
+
+    project_file = copy / "dbt_project.yml"
+    project = yaml.safe_load(project_file.read_text())
+    project["seed-paths"] = [*project.get("seed-paths", ["seeds"]), SEED_FOLDER]
+    project.setdefault("vars", {})["dbt_project_evaluator"] = yaml.safe_load((HERE / "vars.yml").read_text())
+    # only one seed of that name may exist: the project's replaces the package's empty one
+    project.setdefault("seeds", {})["dbt_project_evaluator"] = {EXCEPTIONS_SEED: {"+enabled": False}}
+    project_file.write_text(yaml.safe_dump(project, sort_keys=False))
+
+
+def dbt(copy: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run dbt in the copy, on a DuckDB file of its own; its output goes to the terminal."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(copy),
+        "DBT_TARGET": "local",
+        "C360_DUCKDB_PATH": str(copy / "evaluator.duckdb"),
+        "C360_LANDING_ROOT": str(copy / "landing"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    executable = Path(sys.executable).parent / "dbt"
+    return subprocess.run([str(executable), *args, "--target", "local"], cwd=copy, env=env)
+
+
+def failed_tests(copy: Path) -> tuple[list[dict], list[dict]]:
+    """The evaluator's tests that warned or failed, and the nodes that errored, from run_results.json."""
+    results = json.loads((copy / "target" / "run_results.json").read_text())["results"]
+    manifest = json.loads((copy / "target" / "manifest.json").read_text())["nodes"]
+    violations, errors = [], []
+    for result in results:
+        node = manifest.get(result["unique_id"], {})
+        if result["status"] in ("error", "runtime error", "skipped"):
+            errors.append({"node": result["unique_id"], "message": result.get("message")})
+        elif result["status"] in ("warn", "fail"):
+            parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p.startswith("model.")]
+            violations.append(
+                {
+                    "test": node.get("name", result["unique_id"]),
+                    "table": parents[0].split(".")[-1] if parents else "?",
+                    "failures": result.get("failures"),
+                }
+            )
+    return violations, errors
+
+
+def print_summary(copy: Path, violations: list[dict]) -> None:
+    """Each violated rule with the rows of its table (already filtered by the exceptions seed)."""
+    with duckdb.connect(str(copy / "evaluator.duckdb"), read_only=True) as con:
+        for violation in sorted(violations, key=lambda v: v["table"]):
+            table = violation["table"]
+            schema = con.execute(
+                "select table_schema from information_schema.tables where table_name = ?", [table]
+            ).fetchone()
+            print(f"\n{table}  (test {violation['test']}, {violation['failures']} failing row(s))")
+            if schema is None:
+                print("  (table not built)")
+                continue
+            relation = f'"{schema[0]}"."{table}"'
+            cursor = con.execute(f"select * from {relation}")
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                print("  - " + "; ".join(f"{c}: {v}" for c, v in zip(columns, row) if v is not None))
+
+
+def exception_rows(copy: Path) -> int:
+    """How many exceptions the seed declares."""
+    with duckdb.connect(str(copy / "evaluator.duckdb"), read_only=True) as con:
+        schema = con.execute(
+            "select table_schema from information_schema.tables where table_name = ?", [EXCEPTIONS_SEED]
+        ).fetchone()
+        return con.execute(f'select count(*) from "{schema[0]}"."{EXCEPTIONS_SEED}"').fetchone()[0]
+
+
+def evaluate(evaluator_dir: str, dbt_utils_dir: str, work: Path) -> int:
+    evaluator = checkout(evaluator_dir, "dbt-project-evaluator", "dbt_project_evaluator")
+    dbt_utils = checkout(dbt_utils_dir, "dbt-utils", "dbt_utils")
+    copy = copy_project(work)
+    configure(copy, local_evaluator(evaluator, dbt_utils, work), dbt_utils)
+    if dbt(copy, "deps").returncode != 0:
+        raise HarnessError("dbt deps failed in the copy (output above).")
+    build = dbt(copy, "build", "--select", "package:dbt_project_evaluator", EXCEPTIONS_SEED)
+    if not (copy / "target" / "run_results.json").is_file():
+        raise HarnessError("dbt build stopped before running anything (output above).")
+    violations, errors = failed_tests(copy)
+    if errors or build.returncode != 0:
+        details = "; ".join(f"{e['node']}: {e['message']}" for e in errors)
+        raise HarnessError(f"The evaluator's build failed ({details or 'output above'}).")
+    print(f"\ndbt-project-evaluator: {exception_rows(copy)} documented exception(s) in evaluator/{EXCEPTIONS_SEED}.csv")
+    if not violations:
+        print("No violation other than the documented exceptions.")
+        return 0
+    print_summary(copy, violations)
+    print(f"\n{len(violations)} rule(s) violated beyond the documented exceptions (listed above).")
+    return 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("evaluator_dir", help="checkout of dbt-labs/dbt-project-evaluator")
+    parser.add_argument("dbt_utils_dir", help="checkout of dbt-labs/dbt-utils")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy and print where it is")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="c360-evaluator-"))
+    try:
+        return evaluate(args.evaluator_dir, args.dbt_utils_dir, work)
+    except HarnessError as error:
+        print(error, file=sys.stderr)
+        return 2
+    finally:
+        if args.keep:
+            print(f"Scratch copy kept at {work / 'project'}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
