@@ -40,6 +40,11 @@ class HarnessError(Exception):
 
 def checkout(path: str, name: str, project_name: str) -> Path:
     """The checkout at path, or a HarnessError saying what is missing."""
+    if not path:
+        raise HarnessError(
+            f"No {name} checkout given: pass a clone of https://github.com/dbt-labs/{name}"
+            " (make evaluate EVALUATOR_DIR=<folder> DBT_UTILS_DIR=<folder>)."
+        )
     folder = Path(path).expanduser().resolve()
     project_file = folder / "dbt_project.yml"
     if not project_file.is_file():
@@ -49,7 +54,7 @@ def checkout(path: str, name: str, project_name: str) -> Path:
         )
     found = yaml.safe_load(project_file.read_text()).get("name")
     if found != project_name:
-        raise HarnessError(f"{folder} holds the dbt project {found!r}, not {project_name!r} ({name}).")
+        raise HarnessError(f"{folder} holds the dbt project {found!r}, not {project_name!r}.")
     return folder
 
 
@@ -62,7 +67,7 @@ def project_files() -> list[str]:
         text=True,
     )
     if listing.returncode != 0:
-        raise HarnessError(f"{PROJECT} is not a git checkout; the harness copies the files git lists.")
+        raise HarnessError(f"{PROJECT} is not a git checkout: the harness copies what git lists.")
     return [name for name in listing.stdout.split("\0") if name and (PROJECT / name).is_file()]
 
 
@@ -77,13 +82,10 @@ def copy_project(work: Path) -> Path:
 
 
 def local_evaluator(evaluator: Path, dbt_utils: Path, work: Path) -> Path:
-    """A copy of the evaluator whose own dependency (dbt_utils from the hub) is the local checkout."""
+    """A copy of the evaluator that depends on the local dbt-utils (its own names the hub)."""
     copy = work / "dbt-project-evaluator"
-    shutil.copytree(
-        evaluator,
-        copy,
-        ignore=shutil.ignore_patterns(".git", "target", "dbt_packages", "logs", "integration_tests*"),
-    )
+    skip = shutil.ignore_patterns(".git", "target", "dbt_packages", "logs", "integration_tests*")
+    shutil.copytree(evaluator, copy, ignore=skip)
     (copy / "packages.yml").write_text(yaml.safe_dump({"packages": [{"local": str(dbt_utils)}]}))
     return copy
 
@@ -100,9 +102,11 @@ def configure(copy: Path, evaluator: Path, dbt_utils: Path) -> None:
     project_file = copy / "dbt_project.yml"
     project = yaml.safe_load(project_file.read_text())
     project["seed-paths"] = [*project.get("seed-paths", ["seeds"]), SEED_FOLDER]
-    project.setdefault("vars", {})["dbt_project_evaluator"] = yaml.safe_load((HERE / "vars.yml").read_text())
+    evaluator_vars = yaml.safe_load((HERE / "vars.yml").read_text())
+    project.setdefault("vars", {})["dbt_project_evaluator"] = evaluator_vars
     # only one seed of that name may exist: the project's replaces the package's empty one
-    project.setdefault("seeds", {})["dbt_project_evaluator"] = {EXCEPTIONS_SEED: {"+enabled": False}}
+    disabled = {EXCEPTIONS_SEED: {"+enabled": False}}
+    project.setdefault("seeds", {})["dbt_project_evaluator"] = disabled
     project_file.write_text(yaml.safe_dump(project, sort_keys=False))
 
 
@@ -121,7 +125,7 @@ def dbt(copy: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def failed_tests(copy: Path) -> tuple[list[dict], list[dict]]:
-    """The evaluator's tests that warned or failed, and the nodes that errored, from run_results.json."""
+    """The evaluator's tests that warned or failed, and the nodes that errored (run_results)."""
     results = json.loads((copy / "target" / "run_results.json").read_text())["results"]
     manifest = json.loads((copy / "target" / "manifest.json").read_text())["nodes"]
     violations, errors = [], []
@@ -130,43 +134,49 @@ def failed_tests(copy: Path) -> tuple[list[dict], list[dict]]:
         if result["status"] in ("error", "runtime error", "skipped"):
             errors.append({"node": result["unique_id"], "message": result.get("message")})
         elif result["status"] in ("warn", "fail"):
-            parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p.startswith("model.")]
+            parents = node.get("depends_on", {}).get("nodes", [])
+            rule = manifest.get(next((p for p in parents if p.startswith("model.")), ""), {})
             violations.append(
                 {
                     "test": node.get("name", result["unique_id"]),
-                    "table": parents[0].split(".")[-1] if parents else "?",
+                    "table": rule.get("name", "?"),
+                    "rule": " ".join(rule.get("description", "").split()),
                     "failures": result.get("failures"),
                 }
             )
     return violations, errors
 
 
+def relation(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """The quoted schema.table of a table the build wrote, or None."""
+    found = con.execute(
+        "select table_schema from information_schema.tables where table_name = ?", [table]
+    ).fetchone()
+    return f'"{found[0]}"."{table}"' if found else None
+
+
 def print_summary(copy: Path, violations: list[dict]) -> None:
-    """Each violated rule with the rows of its table (already filtered by the exceptions seed)."""
+    """Each violated rule, what it checks, and the rows of its table (exceptions already out)."""
     with duckdb.connect(str(copy / "evaluator.duckdb"), read_only=True) as con:
         for violation in sorted(violations, key=lambda v: v["table"]):
-            table = violation["table"]
-            schema = con.execute(
-                "select table_schema from information_schema.tables where table_name = ?", [table]
-            ).fetchone()
-            print(f"\n{table}  (test {violation['test']}, {violation['failures']} failing row(s))")
-            if schema is None:
-                print("  (table not built)")
+            print(f"\n{violation['table']}: {violation['failures']} violation(s)")
+            if violation["rule"]:
+                print(f"  rule: {violation['rule']}")
+            table = relation(con, violation["table"])
+            if table is None:
+                print(f"  (table not built; test {violation['test']})")
                 continue
-            relation = f'"{schema[0]}"."{table}"'
-            cursor = con.execute(f"select * from {relation}")
+            cursor = con.execute(f"select * from {table}")
             columns = [c[0] for c in cursor.description]
             for row in cursor.fetchall():
-                print("  - " + "; ".join(f"{c}: {v}" for c, v in zip(columns, row) if v is not None))
+                cells = zip(columns, row, strict=True)
+                print("  - " + "; ".join(f"{c}: {v}" for c, v in cells if v is not None))
 
 
-def exception_rows(copy: Path) -> int:
+def exception_count(copy: Path) -> int:
     """How many exceptions the seed declares."""
     with duckdb.connect(str(copy / "evaluator.duckdb"), read_only=True) as con:
-        schema = con.execute(
-            "select table_schema from information_schema.tables where table_name = ?", [EXCEPTIONS_SEED]
-        ).fetchone()
-        return con.execute(f'select count(*) from "{schema[0]}"."{EXCEPTIONS_SEED}"').fetchone()[0]
+        return con.execute(f"select count(*) from {relation(con, EXCEPTIONS_SEED)}").fetchone()[0]
 
 
 def evaluate(evaluator_dir: str, dbt_utils_dir: str, work: Path) -> int:
@@ -183,7 +193,8 @@ def evaluate(evaluator_dir: str, dbt_utils_dir: str, work: Path) -> int:
     if errors or build.returncode != 0:
         details = "; ".join(f"{e['node']}: {e['message']}" for e in errors)
         raise HarnessError(f"The evaluator's build failed ({details or 'output above'}).")
-    print(f"\ndbt-project-evaluator: {exception_rows(copy)} documented exception(s) in evaluator/{EXCEPTIONS_SEED}.csv")
+    seed = f"evaluator/{EXCEPTIONS_SEED}.csv"
+    print(f"\ndbt-project-evaluator: {exception_count(copy)} documented exception(s) in {seed}.")
     if not violations:
         print("No violation other than the documented exceptions.")
         return 0
@@ -196,7 +207,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("evaluator_dir", help="checkout of dbt-labs/dbt-project-evaluator")
     parser.add_argument("dbt_utils_dir", help="checkout of dbt-labs/dbt-utils")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch copy and print where it is")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy, say where")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="c360-evaluator-"))
     try:
