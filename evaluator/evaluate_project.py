@@ -179,6 +179,31 @@ def exception_count(copy: Path) -> int:
         return con.execute(f"select count(*) from {relation(con, EXCEPTIONS_SEED)}").fetchone()[0]
 
 
+def unused_exceptions(copy: Path) -> list[tuple[str, str, str]]:
+    """The exceptions that match no finding: each rule's compiled query, run without the
+    filter the evaluator appends from the seed (`where 1 = 1 and <column> not like ...`)."""
+    compiled = copy / "target" / "compiled" / "dbt_project_evaluator" / "models"
+    unused = []
+    with duckdb.connect(str(copy / "evaluator.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            f"select fct_name, column_name, id_to_exclude from {relation(con, EXCEPTIONS_SEED)}"
+        ).fetchall()
+        for fct_name, column, pattern in rows:
+            query = next(compiled.rglob(f"{fct_name}.sql"), None)
+            if query is None:
+                unused.append((fct_name, column, pattern))
+                continue
+            sql = query.read_text()
+            unfiltered = sql[: sql.rindex("where 1 = 1")] if "where 1 = 1" in sql else sql
+            matches = con.execute(
+                f'select count(*) from ({unfiltered}) as findings where "{column}" like ?',
+                [pattern],
+            ).fetchone()[0]
+            if matches == 0:
+                unused.append((fct_name, column, pattern))
+    return unused
+
+
 def evaluate(evaluator_dir: str, dbt_utils_dir: str, work: Path) -> int:
     evaluator = checkout(evaluator_dir, "dbt-project-evaluator", "dbt_project_evaluator")
     dbt_utils = checkout(dbt_utils_dir, "dbt-utils", "dbt_utils")
@@ -195,6 +220,11 @@ def evaluate(evaluator_dir: str, dbt_utils_dir: str, work: Path) -> int:
         raise HarnessError(f"The evaluator's build failed ({details or 'output above'}).")
     seed = f"evaluator/{EXCEPTIONS_SEED}.csv"
     print(f"\ndbt-project-evaluator: {exception_count(copy)} documented exception(s) in {seed}.")
+    for fct_name, column, pattern in unused_exceptions(copy):
+        print(
+            f"Unused exception ({fct_name}, {column} like '{pattern}'): it matches no finding;"
+            " remove its row."
+        )
     if not violations:
         print("No violation other than the documented exceptions.")
         return 0
