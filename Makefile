@@ -73,8 +73,8 @@ pytest: install  ## Python tests (generator, Python models, ML jobs, end-to-end 
 lint: install  ## sqlfluff on the models (after make build), ruff on the Python
 	@# the dbt templater renders incremental models as the next run would: against the warehouse
 	@test -f "$(C360_DUCKDB_PATH)" || { echo "make lint renders the models against the built warehouse: run make build (or make run) first."; exit 1; }
-	$(BIN)/ruff check python_jobs tests models
-	$(BIN)/ruff format --check python_jobs tests models
+	$(BIN)/ruff check python_jobs tests models evaluator
+	$(BIN)/ruff format --check python_jobs tests models evaluator
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
 test: data freshness build pytest lint spark-check test-macros  ## everything CI runs
