@@ -91,9 +91,17 @@ def local_evaluator(evaluator: Path, dbt_utils: Path, work: Path) -> Path:
 
 
 def configure(copy: Path, evaluator: Path, dbt_utils: Path) -> None:
-    """packages.yml, the evaluator's vars and the exceptions seed in the copy's dbt_project.yml."""
-    packages = {"packages": [{"local": str(evaluator)}, {"local": str(dbt_utils)}]}
-    (copy / "packages.yml").write_text(yaml.safe_dump(packages, sort_keys=False))
+    """The two checkouts in the copy's packages.yml (after any package of the project's own),
+    the evaluator's vars and the exceptions seed in its dbt_project.yml."""
+    packages_file = copy / "packages.yml"
+    packages = yaml.safe_load(packages_file.read_text()) if packages_file.is_file() else None
+    packages = packages or {"packages": []}
+    packages["packages"] = [
+        *packages.get("packages", []),
+        {"local": str(evaluator)},
+        {"local": str(dbt_utils)},
+    ]
+    packages_file.write_text(yaml.safe_dump(packages, sort_keys=False))
 
     seeds = copy / SEED_FOLDER
     seeds.mkdir()

@@ -88,7 +88,19 @@ def test_the_copy_gets_local_packages_the_vars_and_the_exceptions_seed(tmp_path)
         "vars"
     ]
     assert (copy / "models" / "gold" / "customers" / "customer_360.sql").is_file()
-    assert not (REPO / "packages.yml").exists()
+
+
+def test_the_project_keeps_its_own_packages(tmp_path):
+    copy = tmp_path / "project"
+    copy.mkdir()
+    (copy / "packages.yml").write_text("packages:\n  - local: ../shared_macros\n")
+    (copy / "dbt_project.yml").write_text(yaml.safe_dump({"name": "customer360"}))
+    harness.configure(copy, tmp_path / "evaluator", tmp_path / "utils")
+    assert yaml.safe_load((copy / "packages.yml").read_text())["packages"] == [
+        {"local": "../shared_macros"},
+        {"local": str(tmp_path / "evaluator")},
+        {"local": str(tmp_path / "utils")},
+    ]
 
 
 def test_every_exception_names_a_rule_and_gives_a_reason():
