@@ -32,7 +32,7 @@ BENCH_SCALE ?= 1
 # (passed to dbt through the environment, so the shell never re-reads the value)
 export VARS ?= {}
 
-.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros
+.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -73,8 +73,8 @@ pytest: install  ## Python tests (generator, Python models, ML jobs, end-to-end 
 lint: install  ## sqlfluff on the models (after make build), ruff on the Python
 	@# the dbt templater renders incremental models as the next run would: against the warehouse
 	@test -f "$(C360_DUCKDB_PATH)" || { echo "make lint renders the models against the built warehouse: run make build (or make run) first."; exit 1; }
-	$(BIN)/ruff check python_jobs tests models
-	$(BIN)/ruff format --check python_jobs tests models
+	$(BIN)/ruff check python_jobs tests models evaluator
+	$(BIN)/ruff format --check python_jobs tests models evaluator
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
 test: data freshness build pytest lint spark-check test-macros  ## everything CI runs
@@ -107,6 +107,11 @@ docs: install  ## generate and serve the docs site
 
 bench: install  ## benchmark at scale 1 (about 10M landing records): make bench BENCH_SCALE=0.2
 	$(BIN)/python -m python_jobs bench --scale $(BENCH_SCALE) --days 180
+
+# Not part of make test: it needs checkouts of dbt-project-evaluator and dbt-utils (no dbt hub
+# here). Copies the project to a temporary folder and builds nothing of the product.
+evaluate: install  ## dbt-project-evaluator: make evaluate EVALUATOR_DIR=<checkout> DBT_UTILS_DIR=<checkout>
+	$(BIN)/python evaluator/evaluate_project.py "$(EVALUATOR_DIR)" "$(DBT_UTILS_DIR)"
 
 clean:  ## remove generated data and dbt artifacts (keeps .venv)
 	rm -rf data target logs
