@@ -43,9 +43,16 @@ def generate(
     next_day: Annotated[
         bool, typer.Option("--next-day", help="Write the day after the last one in the manifest.")
     ] = False,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            help="Identity truth file (parquet), outside the landing root.",
+            show_default="<out>_truth/identity_truth.parquet",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
-    """Generate the sample landing files and their _manifest.json."""
+    """Generate the sample landing files, their _manifest.json and the identity truth file."""
     from python_jobs import generate as gen
 
     err = Console(stderr=True)
@@ -65,7 +72,9 @@ def generate(
                     raise gen.GenerateError(
                         f"--next-day takes its parameters from the manifest; drop {flag}."
                     )
-            manifest = gen.generate(out, next_day=True, show_progress=not quiet, console=err)
+            manifest = gen.generate(
+                out, next_day=True, truth=truth, show_progress=not quiet, console=err
+            )
         else:
             manifest = gen.generate(
                 out,
@@ -74,6 +83,7 @@ def generate(
                 seed=42 if seed is None else seed,
                 end_date=gen.parse_date(end_date) if end_date else None,
                 clean=clean,
+                truth=truth,
                 show_progress=not quiet,
                 console=err,
             )
@@ -96,6 +106,8 @@ def generate(
         f"{manifest.first_day_written} .. {manifest.last_day_written}, "
         f"schema drift from {manifest.schema_drift.date}"
     )
+    truth_file = (out / manifest.identity.truth_file).resolve()
+    Console().print(f"identity truth: {truth_file} ({manifest.identity.truth_rows:,} records)")
 
 
 # The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show the champion.

@@ -13,7 +13,8 @@ from __future__ import annotations
 # The run
 # --------------------------------------------------------------------------------------
 MANIFEST_NAME = "_manifest.json"
-GENERATOR_VERSION = 1  # part of the seed: a new version simulates another world
+GENERATOR_VERSION = 2  # part of the seed: a new version simulates another world
+# (2: source-native ids and the identity truth file, docs/identity_resolution.md)
 EXTRA_HORIZON_DAYS = 60  # the world is simulated this many days beyond the requested ones
 DRIFT_FRACTION = 0.6  # schema drift starts this far into the requested window
 MAX_SCALE = 4.0  # scale 1 peaks at about 4.5 GB of memory
@@ -69,7 +70,8 @@ SPEND_P, SPEND_Q, SPEND_GAMMA = 6.0, 4.0, 37.5  # mean 75 EUR per order
 # --------------------------------------------------------------------------------------
 CRM_CHANGE_RATE = 0.002  # CRM changes per customer and day
 CRM_CHANGE_MIN_AGE_DAYS = 7.0  # no change in a customer's first week
-CRM_CHANGE_KIND_WEIGHTS = (0.35, 0.2, 0.15, 0.25, 0.05)  # tier, city, email, consent, phone
+# tier, city, consent, phone (email changes: EMAIL_CHANGE_SHARE)
+CRM_CHANGE_KIND_WEIGHTS = (0.35, 0.2, 0.25, 0.05)
 TIER_WEIGHTS = (0.60, 0.25, 0.12, 0.03)  # bronze, silver, gold, platinum
 MARKETING_CONSENT_SHARE = 0.55  # customers consenting at signup
 SWISS_FRENCH_SHARE = 0.3  # Swiss customers preferring French over German
@@ -77,6 +79,45 @@ LANGUAGE_MISSING_SHARE = 0.03  # customers without a preferred language
 # email address styles by a uniform draw u: title case below 0.08, upper case below 0.10,
 # a leading space below 0.12, a trailing space below 0.13 (8%, 2%, 2%, 1%)
 EMAIL_STYLE_CUTOFFS = (0.08, 0.10, 0.12, 0.13)
+
+# --------------------------------------------------------------------------------------
+# Identity (identity.py, and where each source writes it): what real exports have that
+# makes linking them hard, planted at these rates and counted in the manifest's `identity`
+# --------------------------------------------------------------------------------------
+# every person has a primary and a secondary address (unique to them, made of their name);
+# FAMILY_SHARED_EMAIL_SHARE of the persons share their primary address with a family
+# member (same last name and city, another first name, their own phone): two people
+FAMILY_SHARED_EMAIL_SHARE = 0.03
+# persons (not in a family) whose primary address changes once, at a uniform time from the
+# first day (and EMAIL_CHANGE_MIN_AGE_DAYS after signup) to the end of the horizon
+EMAIL_CHANGE_SHARE = 0.1
+EMAIL_CHANGE_MIN_AGE_DAYS = 14.0
+# duplicate CRM contacts: a second contact of the same person, created this long after
+# the first, whose email is the primary address in another style, the secondary address
+# or none (weights), whose phone is the same number in another notation or none, and
+# whose first or last name has a typo (one letter dropped, doubled or swapped)
+DUPLICATE_CONTACT_SHARE = 0.04
+DUPLICATE_CONTACT_AFTER_DAYS = (1.0, 60.0)
+DUPLICATE_EMAIL_WEIGHTS = (0.5, 0.3, 0.2)  # primary (restyled), secondary, none
+DUPLICATE_PHONE_SHARE = 0.6
+DUPLICATE_NAME_TYPO_SHARE = 0.7
+GUEST_ORDER_SHARE = 0.15  # orders checked out as a guest: no shop account id
+ORDER_PHONE_SHARE = 0.7  # orders with a phone number
+# support tickets: email and chat tickets name the requester's email (SECONDARY_EMAIL_
+# TICKET_SHARE of them the secondary address), and a phone with TICKET_PHONE_SHARE;
+# phone tickets name the phone, and an email with TICKET_PHONE_CHANNEL_EMAIL_SHARE
+SECONDARY_EMAIL_TICKET_SHARE = 0.05
+TICKET_PHONE_SHARE = 0.4
+TICKET_PHONE_CHANNEL_EMAIL_SHARE = 0.3
+# the optional crosswalk (crm/account_links): CRM id <-> shop account id of this share of
+# the persons, exported 0 to CROSSWALK_LAG_DAYS days after the CRM contact
+CROSSWALK_SHARE = 0.5
+CROSSWALK_LAG_DAYS = 5
+# a phone in one of PHONE_NOTATIONS notations, drawn per record (identity.phone_text);
+# an email address in another style (title or upper case, a leading or trailing space)
+# per record as EMAIL_STYLE_CUTOFFS says, in every source
+TRUTH_FILE_NAME = "identity_truth.parquet"
+TRUTH_DIR_SUFFIX = "_truth"  # default truth folder: <landing root>_truth, beside the root
 
 # --------------------------------------------------------------------------------------
 # Ecommerce (ecommerce.py)
@@ -187,6 +228,7 @@ DIRT_RATES: dict[str, dict[str, float]] = {
         "invalid_email": 0.02,
         "exact_duplicate": 0.01,
     },
+    "account_links": {"exact_duplicate": 0.01},
     "orders": {
         "csv_wrong_type": 0.002,
         "csv_missing_fields": 0.001,
@@ -215,9 +257,13 @@ ROWS_PER_COMMIT = 1.7
 
 # --------------------------------------------------------------------------------------
 # Ids: C1000001, P10001, O100000001, T10000001, ... in order of signup, product, order
-# time and ticket creation
+# time and ticket creation; duplicate CRM contacts after every first contact; shop
+# accounts A1000001, ... in an order of their own (no number links them to the CRM); the
+# truth file's persons H1000001, ... (customers in signup order, then anonymous visitors)
 # --------------------------------------------------------------------------------------
 CUSTOMER_ID_BASE = 1_000_001
+ACCOUNT_ID_BASE = 1_000_001
+PERSON_ID_BASE = 1_000_001
 PRODUCT_ID_BASE = 10_001
 ORDER_ID_BASE = 100_000_001
 TICKET_ID_BASE = 10_000_001

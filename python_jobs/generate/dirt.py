@@ -30,7 +30,6 @@ DIRT_KINDS = (
     "invalid_email",
     "negative_quantity",
     "unknown_currency",
-    "unknown_customer",
     "late_event",
     "out_of_order_change",
 )

@@ -35,13 +35,13 @@ from .config import (
     CANCEL_SHARE,
     CANCELLED_AFTER_DAYS,
     COUPON_SHARE,
-    CUSTOMER_ID_BASE,
     DELIVERED_AFTER_DAYS,
     DELIVERED_AFTER_SHIPPED_MIN_DAYS,
     DIRT_RATES,
     DISCOUNT_WEIGHTS,
     DISCOUNTS,
     FREE_SHIPPING_FROM_EUR,
+    GUEST_ORDER_SHARE,
     INACTIVE_AT_START_SHARE,
     ITEM_PRICE_SIGMA,
     ITEM_PRICE_SPREAD,
@@ -53,6 +53,7 @@ from .config import (
     MIN_PRODUCTS,
     ORDER_CHANNEL_WEIGHTS,
     ORDER_ID_BASE,
+    ORDER_PHONE_SHARE,
     PAID_IN_EUR_SHARE,
     PRICE_CHANGE_FACTOR,
     PRICE_CHANGE_SHARE,
@@ -69,7 +70,8 @@ from .config import (
     SHIPPED_AFTER_DAYS,
     SPEND_P,
 )
-from .dirt import DIRT_CODE
+from .identity import phone_text, styled_emails
+from .truth import TruthRecords, bits
 from .value_sets import (
     ADJECTIVES,
     CATEGORIES,
@@ -89,6 +91,7 @@ from .value_sets import (
 from .writers import EntityRecords, text_records
 
 if TYPE_CHECKING:
+    from .identity import Identities
     from .world import Customers, World
 
 PLACED, SHIPPED, DELIVERED, CANCELLED, RETURNED = range(5)  # index into ORDER_STATUSES
@@ -402,29 +405,32 @@ def _order_versions(world: World, placed_at: np.ndarray, placed_secs: np.ndarray
     return OrderVersions(concat(order), concat(status), secs, world.day_of_seconds(secs))
 
 
-def order_records(world: World, customers: Customers, orders: Orders) -> EntityRecords:
-    """One CSV row per order version. Dirt: wrong types, missing fields, a null customer,
-    unknown currencies and duplicates; unknown_customer is a fact (an order exported
-    before its customer's first CRM record), not injected. coupon_code from the drift day."""
+def order_records(world: World, identities: Identities, orders: Orders) -> EntityRecords:
+    """One CSV row per order version: the shop account (none for a guest checkout) and
+    the order's email and phone, as the buyer typed them. Dirt: wrong types, missing
+    fields, a guest order without an email, unknown currencies and duplicates.
+    coupon_code from the drift day."""
     rng, picker, drift_day = world.rngs["orders"], world.dirt_picker, world.params.drift_day
     versions = orders.versions
     order, day = versions.order, versions.day
     rates = DIRT_RATES["orders"]
+    guest = rng.random(orders.count) < GUEST_ORDER_SHARE
     dirt = np.zeros(len(order), dtype=np.int8)
-    unknown_customer = day < customers.first_crm_day[orders.customer[order]]
-    dirt[unknown_customer] = DIRT_CODE["unknown_customer"]
     every = np.ones(len(order), bool)
-    wrong, missing, nulls, bad_currency = (
+    wrong, missing, bad_currency = (
         picker.inject(dirt, kind, every, day, rates[kind])
-        for kind in ("csv_wrong_type", "csv_missing_fields", "null_required", "unknown_currency")
+        for kind in ("csv_wrong_type", "csv_missing_fields", "unknown_currency")
     )
+    nulls = picker.inject(dirt, "null_required", guest[order], day, rates["null_required"])
     src, dup_day = picker.duplicates(
         dirt, day, rates["exact_duplicate"], day != drift_day - 1, world.params.horizon
     )
     # fields that need no CSV quoting are joined as they are; the garbled totals are
     # quoted here, the product names in the catalog through csv_field
-    customer_ids = fixed_ids("C", CUSTOMER_ID_BASE + orders.customer[order], 7)
-    customer_col = set_rows(customer_ids, nulls, [""] * len(nulls))
+    contact = _order_contact(rng, identities, orders, guest)
+    account_col = pc.take(contact["shop_account_id"], as_arrow(order))
+    email_col = pc.take(contact["email"], as_arrow(order))
+    email_col = set_rows(email_col, nulls, [""] * len(nulls))
     currency_col = pick(CURRENCIES, orders.currency[order])
     unknown = list(rng.choice(UNKNOWN_CURRENCIES, len(bad_currency)))
     currency_col = set_rows(currency_col, bad_currency, unknown)
@@ -432,7 +438,7 @@ def order_records(world: World, customers: Customers, orders: Orders) -> EntityR
     garbled = [_garbled_total(int(totals[row]), k) for k, row in enumerate(wrong)]
     fields = [
         fixed_ids("O", ORDER_ID_BASE + order, 9),
-        customer_col,
+        account_col,
         pick(ORDER_STATUSES, versions.status),
         pick(ORDER_CHANNELS, orders.channel[order]),
         currency_col,
@@ -440,12 +446,41 @@ def order_records(world: World, customers: Customers, orders: Orders) -> EntityR
         money(orders.shipping_cents[order]),
         iso_utc(orders.placed_secs[order]),
         iso_utc(versions.secs),
+        email_col,
+        pc.take(contact["phone"], as_arrow(order)),
     ]
     coupon_field = join(",", pc.fill_null(pick(COUPONS, orders.coupon[order]), lit("")))
     drift_suffix = pc.if_else(as_arrow(day >= drift_day), coupon_field, lit(""))
     lines = join(pc.binary_join_element_wise(*fields, lit(",")), drift_suffix, "\n")
     lines = set_rows(lines, missing, csv_lines([pc.take(f, as_arrow(missing)) for f in fields[:3]]))
-    return text_records("orders", lines, day, dirt, versions.secs, src, dup_day)
+    result = text_records("orders", lines, day, dirt, versions.secs, src, dup_day)
+    result.truth = TruthRecords(
+        source="ecommerce.orders",
+        keys=fixed_ids("O", ORDER_ID_BASE + np.arange(orders.count), 9),
+        person=orders.customer,
+        day=versions.day[: orders.count],
+        planted=bits(guest_order=guest),
+        eligible=bits(guest_order=np.ones(orders.count, bool)),
+    )
+    return result
+
+
+def _order_contact(
+    rng: np.random.Generator, identities: Identities, orders: Orders, guest: np.ndarray
+) -> dict[str, pa.Array]:
+    """Per order, as CSV fields: the buyer's shop account ('' for a guest), their primary
+    address at the time (styled as typed) and, for ORDER_PHONE_SHARE, their phone in one
+    of its notations."""
+    customer = orders.customer
+    account = pc.take(identities.account_ids, as_arrow(customer))
+    email = styled_emails(rng, identities.email_at(customer, orders.placed_at))
+    phone = phone_text(rng, identities, customer)
+    no_phone = np.flatnonzero(rng.random(orders.count) >= ORDER_PHONE_SHARE)
+    return {
+        "shop_account_id": set_rows(account, np.flatnonzero(guest), [""] * int(guest.sum())),
+        "email": csv_field(email),
+        "phone": set_rows(phone, no_phone, [""] * len(no_phone)),
+    }
 
 
 def _garbled_total(cents: int, k: int) -> str:

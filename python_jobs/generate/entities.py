@@ -40,8 +40,6 @@ class EntitySpec:
     def dirt_kinds(self) -> list[str]:
         """The dirt kinds the manifest counts for this entity."""
         kinds = list(DIRT_RATES[self.name])
-        if self.name in ("orders", "events"):
-            kinds.append("unknown_customer")
         if self.drift_column:
             kinds.append("schema_drift")
         return kinds
@@ -57,7 +55,7 @@ ENTITIES: dict[str, EntitySpec] = {
             "jsonl",
             "crm/customers",
             (
-                "customer_id",
+                "crm_id",
                 "first_name",
                 "last_name",
                 "email",
@@ -74,6 +72,14 @@ ENTITIES: dict[str, EntitySpec] = {
             drift_column="preferred_language",
         ),
         EntitySpec(
+            "account_links",
+            "crm",
+            "account_links",
+            "csv",
+            "crm/account_links",
+            ("crm_id", "shop_account_id", "linked_at"),
+        ),
+        EntitySpec(
             "orders",
             "ecommerce",
             "orders",
@@ -81,7 +87,7 @@ ENTITIES: dict[str, EntitySpec] = {
             "ecommerce/orders",
             (
                 "order_id",
-                "customer_id",
+                "shop_account_id",
                 "order_status",
                 "channel",
                 "currency",
@@ -89,6 +95,8 @@ ENTITIES: dict[str, EntitySpec] = {
                 "shipping_amount",
                 "ordered_at",
                 "updated_at",
+                "email",
+                "phone",
                 "coupon_code",
             ),
             drift_column="coupon_code",
@@ -127,7 +135,7 @@ ENTITIES: dict[str, EntitySpec] = {
             (
                 "event_id",
                 "anonymous_id",
-                "customer_id",
+                "shop_account_id",
                 "event_type",
                 "event_at",
                 "page_url",
@@ -148,7 +156,8 @@ ENTITIES: dict[str, EntitySpec] = {
             "support/ticket_changes",
             (
                 "ticket_id",
-                "customer_id",
+                "requester_email",
+                "requester_phone",
                 "category",
                 "priority",
                 "status",
@@ -169,7 +178,7 @@ EVENTS_SCHEMA = pa.schema(
     [
         ("event_id", pa.string()),
         ("anonymous_id", pa.string()),
-        ("customer_id", pa.string()),
+        ("shop_account_id", pa.string()),
         ("event_type", pa.string()),
         ("event_at", TS_US),
         ("page_url", pa.string()),
@@ -185,7 +194,8 @@ EVENTS_SCHEMA = pa.schema(
 TICKETS_SCHEMA = pa.schema(
     [
         ("ticket_id", pa.string()),
-        ("customer_id", pa.string()),
+        ("requester_email", pa.string()),
+        ("requester_phone", pa.string()),
         ("category", pa.string()),
         ("priority", pa.string()),
         ("status", pa.string()),

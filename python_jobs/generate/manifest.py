@@ -1,6 +1,7 @@
 """The _manifest.json written beside the landing files: what was generated (parameters,
-days, files and their rows), the schema drift, the dirt injected per entity and kind, and
-the value sets, so tests and readers can check the landing data against it."""
+days, files and their rows), the schema drift, the dirt injected per entity and kind, the
+value sets, and where the identity truth file is with what was planted in it, so tests and
+readers can check the landing data against it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .config import DIRT_RATES, GENERATOR_VERSION, MANIFEST_NAME
 from .dirt import dirt_counts
 from .entities import ENTITIES
 from .errors import GenerateError
+from .truth import PLANTED_RATES
 from .value_sets import (
     CATEGORIES,
     CHANGE_TYPES,
@@ -71,6 +73,22 @@ class SchemaDrift(BaseModel):
     columns: dict[str, list[str]]
 
 
+class PlantedCount(BaseModel):
+    rate: float = Field(description="The configured rate (python_jobs/generate/config.py).")
+    planted: int = Field(description="Records in the written files with this kind planted.")
+    of: int = Field(description="The records the rate is a share of.")
+    per: str = Field(description="What those records are.")
+
+
+class IdentityManifest(BaseModel):
+    truth_file: str = Field(
+        description="The truth file (true person of every source record), relative to the "
+        "landing root: outside it, never read by the pipeline."
+    )
+    truth_rows: int
+    planted: dict[str, PlantedCount]
+
+
 class Manifest(BaseModel):
     generator: str = "python_jobs.generate"
     generator_version: int = GENERATOR_VERSION
@@ -84,6 +102,18 @@ class Manifest(BaseModel):
     value_sets: dict[str, list[str]]
     country_codes: dict[str, str] = Field(description="Country spelling -> ISO 3166 alpha-2.")
     fx_per_eur: dict[str, float] = Field(description="Units of currency per EUR used.")
+    identity: IdentityManifest
+
+
+def identity_manifest(
+    truth_file: str, truth_rows: int, counts: dict[str, tuple[int, int]]
+) -> IdentityManifest:
+    """The manifest's identity part from the planted counts of the written records."""
+    planted = {
+        kind: PlantedCount(rate=rate, planted=counts[kind][0], of=counts[kind][1], per=per)
+        for kind, (rate, per) in PLANTED_RATES.items()
+    }
+    return IdentityManifest(truth_file=truth_file, truth_rows=truth_rows, planted=planted)
 
 
 def value_sets() -> dict[str, list[str]]:
@@ -125,6 +155,7 @@ def build_manifest(
     files: dict[str, list[FileEntry]],
     written_days: list[int],
     previous: Manifest | None,
+    identity: IdentityManifest,
 ) -> Manifest:
     """The manifest after writing `files` for `written_days`: with `previous` (a
     --next-day run), its days and files come first, and dirt is counted over all days."""
@@ -166,6 +197,7 @@ def build_manifest(
         value_sets=value_sets(),
         country_codes={s: code for code, spellings in COUNTRIES.items() for s in spellings},
         fx_per_eur=FX_PER_EUR,
+        identity=identity,
     )
 
 

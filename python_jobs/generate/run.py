@@ -1,5 +1,6 @@
 """`generate()`: check the arguments and the landing directory, simulate the world, write
-the files of the requested days (or of the next day) and the manifest, with progress."""
+the files of the requested days (or of the next day), the identity truth file (outside the
+landing root) and the manifest, with progress."""
 
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ from .manifest import (
     FileEntry,
     Manifest,
     build_manifest,
+    identity_manifest,
     read_manifest,
     write_manifest,
 )
+from .truth import planted_counts, relative_to_out, truth_path, truth_table, write_truth
 from .world import Params, World
 from .writers import write_entity_day
 
@@ -107,28 +110,40 @@ def generate(
     end_date: dt.date | None = None,
     clean: bool = False,
     next_day: bool = False,
+    truth: Path | str | None = None,
     show_progress: bool = True,
     console: Console | None = None,
 ) -> Manifest:
-    """Write the landing files (or, with next_day, the following day's) and the manifest."""
+    """Write the landing files (or, with next_day, the following day's), the truth file
+    (`truth`, else <out>_truth/identity_truth.parquet; a next day extends the manifest's)
+    and the manifest."""
     out = Path(out)
     previous: Manifest | None = None
     if next_day:
-        if clean:
+        if clean or truth is not None:
             raise GenerateError(
-                "--next-day extends existing data and cannot be combined with --clean."
+                "--next-day extends existing data and cannot be combined with --clean or "
+                "--truth (it extends the truth file the manifest names)."
             )
         previous = _read_previous(out)
         params, days_to_write = _plan_next_day(out, previous)
+        truth_file = truth_path(out, out / previous.identity.truth_file)
     else:
         validate(scale, days, seed)
         end = end_date or default_end_date()
         params = Params(seed, float(scale), int(days), end - dt.timedelta(days=days - 1))
+        truth_file = truth_path(out, Path(truth) if truth is not None else None)
         _prepare_out(out, clean)
         days_to_write = list(range(params.days))
     console = console or Console(stderr=True)
     world, files = _simulate_and_write(out, params, days_to_write, show_progress, console)
-    manifest = build_manifest(params, world.records, files, days_to_write, previous)
+    last_day = max(days_to_write)
+    table = truth_table(world.truth(), last_day, (params.start - dt.date(1970, 1, 1)).days)
+    write_truth(truth_file, table)
+    identity = identity_manifest(
+        relative_to_out(out, truth_file), table.num_rows, planted_counts(world.truth(), last_day)
+    )
+    manifest = build_manifest(params, world.records, files, days_to_write, previous, identity)
     write_manifest(out, manifest)
     return manifest
 

@@ -4,6 +4,10 @@ Tickets follow orders (more often for customers about to drop out, and most afte
 order a customer drops out after) or come in the background. Each goes new -> open ->
 (pending) -> solved -> closed, unless deleted early. Every status change is a commit: an
 insert, or an update_preimage and update_postimage pair; a deletion is a delete row.
+
+The support desk knows a requester by what they wrote from: an email address (on email
+and chat tickets; SECONDARY_EMAIL_TICKET_SHARE of them the person's secondary address) and
+a phone number (on phone tickets, and some others), never a CRM id.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .arrays import concat, min_over_higher_versions, normalised, rank_within
-from .columns import as_arrow, fixed_ids, pick_dict
+from .columns import as_arrow, fixed_ids, pick_dict, set_rows
 from .config import (
     CLOSED_AFTER_DAYS,
     DIRT_RATES,
@@ -31,6 +35,7 @@ from .config import (
     SATISFACTION_NOISE_SD,
     SATISFACTION_PER_DROPOUT,
     SATISFACTION_RATED_SHARE,
+    SECONDARY_EMAIL_TICKET_SHARE,
     SOLVED_AFTER_MEAN_DAYS,
     TICKET_AFTER_FIRST_CRM_DAYS,
     TICKET_AFTER_ORDER_DAYS,
@@ -46,11 +51,15 @@ from .config import (
     TICKET_MAX_PER_ORDER,
     TICKET_PER_ORDER_BASE,
     TICKET_PER_ORDER_DROPOUT,
+    TICKET_PHONE_CHANNEL_EMAIL_SHARE,
+    TICKET_PHONE_SHARE,
     TICKET_PRIORITY_WEIGHTS,
     TICKETS_AFTER_DROPOUT_DAYS,
 )
 from .dirt import DIRT_CODE
 from .entities import TICKETS_SCHEMA, TS_US
+from .identity import phone_text, styled_emails
+from .truth import TruthRecords, bits
 from .value_sets import (
     CHANGE_TYPES,
     TICKET_CATEGORIES,
@@ -62,6 +71,7 @@ from .writers import EntityRecords, with_duplicates
 
 if TYPE_CHECKING:
     from .ecommerce import Orders
+    from .identity import Identities
     from .world import Customers, World
 
 NEW, OPEN, PENDING, SOLVED, CLOSED = range(5)  # index into TICKET_STATUSES
@@ -95,10 +105,14 @@ class ChangeRows:
     day: np.ndarray  # extract day of the commit
 
 
-def ticket_change_records(world: World, customers: Customers, orders: Orders) -> EntityRecords:
-    """The change feed of every ticket, with its dirt, rows shuffled within each file."""
+def ticket_change_records(
+    world: World, customers: Customers, identities: Identities, orders: Orders
+) -> EntityRecords:
+    """The change feed of every ticket, with its dirt, rows shuffled within each file;
+    and each ticket's true person."""
     rng = world.rngs["support"]
     tickets = _tickets(world, customers, orders)
+    requester = _requesters(rng, identities, tickets)
     stage_at, deleted_at = _lifecycle(rng, tickets.created_at)
     rows = _change_rows(world, tickets, stage_at, deleted_at)
     dirt, deliver, src, dup_day = _change_dirt(world, rows)
@@ -107,7 +121,8 @@ def ticket_change_records(world: World, customers: Customers, orders: Orders) ->
     table = pa.Table.from_arrays(
         [
             pc.take(fixed_ids("T", TICKET_ID_BASE + np.arange(len(created)), 8), as_arrow(ticket)),
-            pc.take(customers.ids, as_arrow(tickets.customer[ticket])),
+            pc.take(requester["email"], as_arrow(ticket)),
+            pc.take(requester["phone"], as_arrow(ticket)),
             pick_dict(TICKET_CATEGORIES, tickets.category[ticket]),
             pick_dict(TICKET_PRIORITIES, tickets.priority[ticket]),
             pick_dict(TICKET_STATUSES, rows.status),
@@ -125,9 +140,43 @@ def ticket_change_records(world: World, customers: Customers, orders: Orders) ->
     shuffle = rng.random(len(all_day))  # rows inside each file are shuffled
     order = np.lexsort((shuffle, all_day))
     table_rows = np.concatenate([np.arange(len(ticket)), src])[order]
+    first_day = np.full(len(created), np.iinfo(np.int64).max)
+    np.minimum.at(first_day, ticket[table_rows], all_day[order])
     return EntityRecords(
-        day=all_day[order], dirt=all_dirt[order], table=table.take(as_arrow(table_rows))
+        day=all_day[order],
+        dirt=all_dirt[order],
+        table=table.take(as_arrow(table_rows)),
+        truth=TruthRecords(
+            source="support.ticket_changes",
+            keys=fixed_ids("T", TICKET_ID_BASE + np.arange(len(created)), 8),
+            person=tickets.customer,
+            day=first_day,
+            planted=bits(secondary_email=requester["secondary"]),
+            eligible=bits(secondary_email=requester["has_email"]),
+        ),
     )
+
+
+def _requesters(
+    rng: np.random.Generator, identities: Identities, tickets: Tickets
+) -> dict[str, np.ndarray | pa.Array]:
+    """Per ticket, the requester's email (primary at the time, or secondary) and phone,
+    as typed; which tickets name an email, and which the secondary address."""
+    count, person = len(tickets.customer), tickets.customer
+    by_phone = tickets.channel == TICKET_CHANNELS.index("phone")
+    has_email = ~by_phone | (rng.random(count) < TICKET_PHONE_CHANNEL_EMAIL_SHARE)
+    has_phone = by_phone | (rng.random(count) < TICKET_PHONE_SHARE)
+    secondary = has_email & (rng.random(count) < SECONDARY_EMAIL_TICKET_SHARE)
+    email = pc.if_else(
+        as_arrow(secondary),
+        pc.take(identities.secondary_email, as_arrow(person)),
+        identities.email_at(person, tickets.created_at),
+    )
+    no_email, no_phone = np.flatnonzero(~has_email), np.flatnonzero(~has_phone)
+    email = set_rows(styled_emails(rng, email), no_email, pa.nulls(len(no_email), pa.string()))
+    phone = phone_text(rng, identities, person)
+    phone = set_rows(phone, no_phone, pa.nulls(len(no_phone), pa.string()))
+    return {"email": email, "phone": phone, "secondary": secondary, "has_email": has_email}
 
 
 def _tickets(world: World, customers: Customers, orders: Orders) -> Tickets:

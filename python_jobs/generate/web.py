@@ -4,7 +4,9 @@ Every customer has a browser (30% a second one); anonymous visitors have one eac
 come from alive customers at a rate tied to their purchase rate (and a little after they
 dropped out), from browsing before signup, the signup itself, every web or app order (the
 session ends in its purchase event), and visitors who never log in. An event carries the
-customer only while the session is logged in.
+customer's shop account id only while the session is logged in. The truth file names the
+person of every browser (anonymous_id): a customer's, or an anonymous visitor, who is
+nobody else.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ import numpy as np
 import pyarrow as pa
 
 from .arrays import concat, explode, normalised
-from .columns import as_arrow, fixed_ids, hex_text, pick_dict
+from .columns import as_arrow, fixed_ids, hex_text, pick, pick_dict
 from .config import (
     ANON_FIRST_SEEN_FROM_DAYS,
     ANON_VISIT_GAP_MEAN_DAYS,
     ANON_VISITORS_PER_DAY,
     ANON_VISITS_P,
     CAMPAIGN_SHARE,
-    CUSTOMER_ID_BASE,
     DEVICE_WEIGHTS,
     DIRT_RATES,
     EVENT_GAP_MEAN_SECONDS,
@@ -53,8 +54,8 @@ from .config import (
     WEB_SESSION_BASE,
     WEB_SESSIONS_PER_LAMBDA,
 )
-from .dirt import DIRT_CODE
 from .entities import EVENTS_SCHEMA, TS_US
+from .truth import TruthRecords
 from .value_sets import (
     CATEGORIES,
     DEVICES,
@@ -67,6 +68,7 @@ from .writers import EntityRecords, with_duplicates
 
 if TYPE_CHECKING:
     from .ecommerce import Catalog, Orders
+    from .identity import Identities
     from .world import Customers, Params, World
 
 PAGE_VIEW, PRODUCT_VIEW, ADD_TO_CART, CHECKOUT, PURCHASE = range(5)  # index into EVENT_TYPES
@@ -86,6 +88,13 @@ class Browsers:
     @property
     def count(self) -> int:
         return self.first_anonymous + self.anonymous
+
+    def person(self) -> np.ndarray:
+        """Each browser's person: its customer, or an anonymous visitor (numbered after
+        the customers)."""
+        customers = len(self.second)
+        owners = np.flatnonzero(self.second >= 0)
+        return np.concatenate([np.arange(customers), owners, customers + np.arange(self.anonymous)])
 
 
 @dataclass
@@ -135,7 +144,7 @@ class Events:
 
 
 def event_records(
-    world: World, customers: Customers, orders: Orders, catalog: Catalog
+    world: World, customers: Customers, identities: Identities, orders: Orders, catalog: Catalog
 ) -> EntityRecords:
     """The events of every session, with their dirt, as one table sorted by delivery day,
     then time."""
@@ -145,7 +154,7 @@ def event_records(
     events = _events(rng, world, customers, orders, catalog, sessions)
     campaign, referrer_values, referrer = _attribution(rng, len(sessions.start), events)
     url_values, url = _urls(rng, catalog, events)
-    dirt, deliver, nulls, src, dup_day = _event_dirt(world, customers, events)
+    dirt, deliver, nulls, src, dup_day = _event_dirt(world, events)
     all_day, all_dirt = with_duplicates(deliver, dirt, src, dup_day)
     n_events = len(events.day)
     key = np.concatenate([events.micros, events.micros[src]])
@@ -162,7 +171,7 @@ def event_records(
         [
             hex_text(event_raw[event]),
             hex_text(browser_raw[browser], uuid=True),
-            fixed_ids("C", CUSTOMER_ID_BASE + customer, 7, mask=customer < 0),
+            pick(identities.account_ids, customer),
             pick_dict(EVENT_TYPES, events.type[event]),
             as_arrow(events.micros[event], TS_US, mask=null_at[event]),
             pick_dict(url_values, url[event]),
@@ -176,7 +185,21 @@ def event_records(
         ],
         names=EVENTS_SCHEMA.names,
     )
-    return EntityRecords(day=all_day[rows], dirt=all_dirt[rows], table=table)
+    records = EntityRecords(day=all_day[rows], dirt=all_dirt[rows], table=table)
+    records.truth = _truth(browsers, browser, records.day, hex_text(browser_raw, uuid=True))
+    return records
+
+
+def _truth(
+    browsers: Browsers, row_browser: np.ndarray, row_day: np.ndarray, anonymous_ids: pa.Array
+) -> TruthRecords:
+    """Each browser's person, first delivered with the first file holding one of its
+    events (a browser without events in the horizon is never delivered)."""
+    never = np.iinfo(np.int64).max
+    first_day = np.full(browsers.count, never)
+    np.minimum.at(first_day, row_browser, row_day)
+    nothing = np.zeros(browsers.count, dtype=np.int64)
+    return TruthRecords("web.events", anonymous_ids, browsers.person(), first_day, nothing, nothing)
 
 
 def _browsers(rng: np.random.Generator, params: Params, customers: int) -> Browsers:
@@ -420,17 +443,13 @@ def _urls(
     return pages, np.where(events.product >= 0, len(static) + 2 + events.product, page)
 
 
-def _event_dirt(world: World, customers: Customers, events: Events) -> tuple[np.ndarray, ...]:
+def _event_dirt(world: World, events: Events) -> tuple[np.ndarray, ...]:
     """Dirt codes, delivery days, null-time rows and duplicates (source rows, their days).
-    unknown_customer is a fact: a logged-in event before the customer's first CRM record.
     Late events arrive 1 to LATE_EVENT_MAX_DAYS days later, within the window."""
     params, picker, day = world.params, world.dirt_picker, events.day
     rates = DIRT_RATES["events"]
     n_events = len(day)
     dirt = np.zeros(n_events, dtype=np.int8)
-    customer = events.customer
-    before_crm = (customer >= 0) & (day < customers.first_crm_day[np.maximum(customer, 0)])
-    dirt[before_crm] = DIRT_CODE["unknown_customer"]
     nulls = picker.inject(
         dirt, "null_required", np.ones(n_events, bool), day, rates["null_required"]
     )

@@ -19,16 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 
-from . import crm, ecommerce, support, web
+from . import crm, crosswalk, ecommerce, support, web
 from .arrays import concat, normalised
-from .columns import fixed_ids
 from .config import (
     COUNTRY_WEIGHTS,
     CRM_LAG_DAYS_MAX,
     CRM_LAG_SHARE,
-    CUSTOMER_ID_BASE,
     CUSTOMERS_AT_START,
     DELETE_MIN_AGE_DAYS,
     DELETE_SHARE,
@@ -50,10 +47,22 @@ from .config import (
     SPEND_Q,
 )
 from .dirt import DirtPicker
+from .identity import Identities, simulate_identities
+from .truth import TruthRecords
 from .value_sets import COUNTRIES
 from .writers import EntityRecords
 
-RNG_STREAMS = ("customers", "purchases", "catalog", "orders", "crm", "web", "support", "dirt")
+RNG_STREAMS = (
+    "customers",
+    "purchases",
+    "catalog",
+    "orders",
+    "crm",
+    "web",
+    "support",
+    "dirt",
+    "identity",
+)
 SECONDS_PER_DAY = 86_400
 
 
@@ -95,7 +104,8 @@ class Params:
 
 @dataclass
 class Customers:
-    """Every customer, in signup order: customer i has id C{CUSTOMER_ID_BASE + i}."""
+    """Every customer, in signup order: customer i is person i (identity.py), whose first
+    CRM contact has id C{CUSTOMER_ID_BASE + i}."""
 
     count: int
     signup_at: np.ndarray  # time of signup (negative: before the first day)
@@ -109,7 +119,6 @@ class Customers:
     dropped_out_at: np.ndarray  # time of the purchase after which they dropped out, or inf
     purchase_customer: np.ndarray  # every purchase, also before the window: its customer
     purchase_at: np.ndarray  # and its time
-    ids: pa.Array
 
 
 class World:
@@ -144,22 +153,32 @@ class World:
         """Simulate every part. The order is fixed: the entities share the dirt stream."""
         self.on_step("customers")
         self.customers = simulate_customers(self)
+        self.identities: Identities = simulate_identities(self, self.customers)
         self.on_step("products")
         self.catalog = ecommerce.simulate_catalog(self)
         self.records["products"] = ecommerce.product_records(self, self.catalog)
         self.on_step("orders")
         self.orders = ecommerce.simulate_orders(self, self.customers, self.catalog)
-        self.records["orders"] = ecommerce.order_records(self, self.customers, self.orders)
+        self.records["orders"] = ecommerce.order_records(self, self.identities, self.orders)
         self.records["order_items"] = ecommerce.order_item_records(self, self.orders)
         self.on_step("crm")
-        self.records["customers"] = crm.customer_records(self, self.customers)
+        self.records["customers"] = crm.customer_records(self, self.customers, self.identities)
+        self.records["account_links"] = crosswalk.account_link_records(
+            self, self.customers, self.identities
+        )
         self.on_step("web events")
-        self.records["events"] = web.event_records(self, self.customers, self.orders, self.catalog)
+        self.records["events"] = web.event_records(
+            self, self.customers, self.identities, self.orders, self.catalog
+        )
         self.on_step("support tickets")
         self.records["ticket_changes"] = support.ticket_change_records(
-            self, self.customers, self.orders
+            self, self.customers, self.identities, self.orders
         )
         return self
+
+    def truth(self) -> list[TruthRecords]:
+        """The true persons of every source's identity records, in entity order."""
+        return [r.truth for r in self.records.values() if r.truth is not None]
 
 
 def simulate_customers(world: World) -> Customers:
@@ -202,7 +221,6 @@ def simulate_customers(world: World) -> Customers:
         dropped_out_at=dropped_out_at,
         purchase_customer=purchase_customer,
         purchase_at=purchase_at,
-        ids=fixed_ids("C", CUSTOMER_ID_BASE + np.arange(count), 7),
     )
 
 

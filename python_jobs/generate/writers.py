@@ -19,6 +19,7 @@ from .columns import as_arrow, buffer_bytes
 from .dirt import DIRT_CODE
 from .entities import ENTITIES, EntitySpec
 from .manifest import FileEntry
+from .truth import TruthRecords
 
 if TYPE_CHECKING:
     from .world import Params
@@ -34,6 +35,7 @@ class EntityRecords:
     table: pa.Table | None = None  # parquet
     header: bytes = b""  # csv header before the schema drift
     header_drift: bytes = b""  # and from the drift day on
+    truth: TruthRecords | None = None  # the true person of each identity record
 
     def bounds(self, day: int) -> tuple[int, int]:
         """The slice of records delivered on `day`."""
