@@ -47,7 +47,7 @@ def generate(
         Path | None,
         typer.Option(
             help="Identity truth file (parquet), outside the landing root.",
-            show_default="<out>_truth/identity_truth.parquet",
+            show_default="<out>/../_truth/identity_truth.parquet",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,

@@ -117,7 +117,7 @@ CROSSWALK_LAG_DAYS = 5
 # an email address in another style (title or upper case, a leading or trailing space)
 # per record as EMAIL_STYLE_CUTOFFS says, in every source
 TRUTH_FILE_NAME = "identity_truth.parquet"
-TRUTH_DIR_SUFFIX = "_truth"  # default truth folder: <landing root>_truth, beside the root
+TRUTH_DIR_NAME = "_truth"  # default truth folder: beside the landing root, in its parent
 
 # --------------------------------------------------------------------------------------
 # Ecommerce (ecommerce.py)

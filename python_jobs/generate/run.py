@@ -115,7 +115,7 @@ def generate(
     console: Console | None = None,
 ) -> Manifest:
     """Write the landing files (or, with next_day, the following day's), the truth file
-    (`truth`, else <out>_truth/identity_truth.parquet; a next day extends the manifest's)
+    (`truth`, else <out>/../_truth/identity_truth.parquet; a next day extends the manifest's)
     and the manifest."""
     out = Path(out)
     previous: Manifest | None = None

@@ -1,6 +1,7 @@
 """The truth file: the true person of every source record, so that identity resolution can
 be measured (pairwise precision and recall, B-cubed). The pipeline never reads it: it is
-written outside the landing root, by default in `<landing root>_truth/` beside it.
+written outside the landing root, by default in `_truth/` beside it (data/landing ->
+data/_truth/identity_truth.parquet; give two landing roots in one folder their own --truth).
 
 One row per source record, keyed by (source, record_key): a CRM contact (crm_id), an order
 (order_id), a ticket (ticket_id), a browser (web.events' anonymous_id: all its events are
@@ -29,17 +30,25 @@ from .config import (
     GUEST_ORDER_SHARE,
     PERSON_ID_BASE,
     SECONDARY_EMAIL_TICKET_SHARE,
-    TRUTH_DIR_SUFFIX,
+    TRUTH_DIR_NAME,
     TRUTH_FILE_NAME,
 )
 from .errors import GenerateError
 
 # kind: (configured rate, the records it is a share of)
 PLANTED_RATES: dict[str, tuple[float, str]] = {
-    "duplicate_contact": (DUPLICATE_CONTACT_SHARE, "first CRM contacts of a person"),
+    "duplicate_contact": (
+        DUPLICATE_CONTACT_SHARE,
+        "first CRM contacts of a person (a duplicate created after the last day written is "
+        "not counted yet)",
+    ),
     "name_typo": (DUPLICATE_NAME_TYPO_SHARE, "duplicate CRM contacts"),
     "family_shared_email": (FAMILY_SHARED_EMAIL_SHARE, "first CRM contacts of a person"),
-    "email_changed": (EMAIL_CHANGE_SHARE, "first CRM contacts of a person outside a family"),
+    "email_changed": (
+        EMAIL_CHANGE_SHARE,
+        "first CRM contacts of a person outside a family (the change may fall after the last "
+        "day written)",
+    ),
     "guest_order": (GUEST_ORDER_SHARE, "orders"),
     "secondary_email": (SECONDARY_EMAIL_TICKET_SHARE, "tickets naming an email"),
 }
@@ -80,10 +89,10 @@ def bits(**flags: np.ndarray) -> np.ndarray:
 
 
 def truth_path(out: Path, given: Path | None = None) -> Path:
-    """Where the truth file goes: `given`, else <out>_truth/identity_truth.parquet; never
-    under the landing root, where the pipeline would see it."""
+    """Where the truth file goes: `given`, else <out>/../_truth/identity_truth.parquet;
+    never under the landing root, where the pipeline would see it."""
     out = out.resolve()
-    path = (given or out.parent / f"{out.name}{TRUTH_DIR_SUFFIX}" / TRUTH_FILE_NAME).resolve()
+    path = (given or out.parent / TRUTH_DIR_NAME / TRUTH_FILE_NAME).resolve()
     if path == out or out in path.parents:
         raise GenerateError(
             f"The truth file {path} must be outside the landing root {out}: "
