@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import psutil
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
+from python_jobs.terminal import print_rows
 from python_jobs.warehouse import REPO_ROOT
 
 LAYERS = ("bronze", "silver", "gold")
@@ -153,12 +154,12 @@ def _engine_floor(landing: Path, workdir: Path, console: Console) -> dict:
 
 
 def _run(key: str, name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
-    console.print(f"[bold]→ {name}[/bold]: {' '.join(args)}")
+    console.print(f"[bold]→ {name}[/bold]: {escape(' '.join(args))}", soft_wrap=True)
     start = time.perf_counter()
     returncode, stdout, stderr, peak = _run_measured(args, env)
     seconds = time.perf_counter() - start
     if returncode != 0:
-        console.print(stdout[-4000:], stderr[-2000:])
+        console.print(stdout[-4000:], stderr[-2000:], markup=False, soft_wrap=True)
         raise SystemExit(f"{name} failed (exit {returncode}); output above.")
     layers = {}
     if "dbt" in args[0]:
@@ -280,16 +281,18 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
 def print_figures(figures: dict, console: Console) -> None:
     """The benchmark's figures as a table."""
     records = figures["landing_records"]
-    table = Table(title=f"Benchmark, scale {figures['scale']} ({records:,} landing records)")
-    table.add_column("step")
-    table.add_column("wall s", justify="right")
-    table.add_column("peak MB", justify="right")
-    table.add_column("bronze / silver / gold / tests s", justify="right")
+    rows = []
     for name, step in figures["steps"].items():
         layers = step["layer_seconds"]
         split = " / ".join(f"{layers.get(k, 0):.1f}" for k in (*LAYERS, "tests")) if layers else ""
-        table.add_row(name, f"{step['seconds']:.1f}", f"{step['peak_rss_mb']:.0f}", split)
-    console.print(table)
+        rows.append((name, f"{step['seconds']:.1f}", f"{step['peak_rss_mb']:.0f}", split))
+    print_rows(
+        console,
+        ("step", "wall s", "peak MB", "bronze / silver / gold / tests s"),
+        rows,
+        title=f"Benchmark, scale {figures['scale']} ({records:,} landing records)",
+        right=(1, 2, 3),
+    )
     rate = figures["records_per_second_build_data_work"]
     ratio = figures["incremental_over_full_data_work"]
     console.print(

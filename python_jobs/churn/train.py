@@ -37,8 +37,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -70,6 +70,7 @@ from python_jobs.churn.data import (
     load_churn_features,
     model_input,
 )
+from python_jobs.terminal import print_rows
 
 PRIMARY_METRIC = "roc_auc"
 IMPORTANCE_MAX_ROWS = 1000
@@ -531,7 +532,9 @@ def train_churn_model(
         x_eval, y_eval = model_input(split.eval), labels(split.eval)
         selection = select_features(x_train)
         if selection.dropped:
-            console.print(f"[yellow]Note:[/yellow] {selection.note()}", highlight=False)
+            console.print(
+                f"[yellow]Note:[/yellow] {selection.note()}", highlight=False, soft_wrap=True
+            )
 
         step("Opening the MLflow experiment")
         configure_mlflow(settings)
@@ -643,21 +646,21 @@ def print_training_summary(
     console: Console,
     decision: Any | None = None,
 ) -> None:
-    """Run id, metrics, the registry decision and how to open the MLflow UI."""
-    table = Table(title=f"Churn model, evaluated on {_day(result.split.eval_date)}")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in result.metrics.items():
-        table.add_row(name, f"{value:.4f}")
+    """Run id, metrics, the registry decision and how to open the MLflow UI (each line whole,
+    to paste)."""
     info = result.data_info
-    table.add_row(
-        "train rows / as-of dates", f"{info['train_rows']:,} / {info['train_as_of_dates']}"
-    )
-    table.add_row("eval rows", f"{info['eval_rows']:,}")
-    console.print(table)
+    rows = [(name, f"{value:.4f}") for name, value in result.metrics.items()]
+    rows += [
+        ("train rows / as-of dates", f"{info['train_rows']:,} / {info['train_as_of_dates']}"),
+        ("eval rows", f"{info['eval_rows']:,}"),
+    ]
+    title = f"Churn model, evaluated on {_day(result.split.eval_date)}"
+    print_rows(console, ("metric", "value"), rows, title=title, right=(1,))
     console.print(
-        f"MLflow run id: [bold]{result.run_id}[/bold] (experiment {settings.experiment_name})"
+        f"MLflow run id: [bold]{result.run_id}[/bold] "
+        f"(experiment {escape(settings.experiment_name or '')})",
+        soft_wrap=True,
     )
     if decision is not None:
-        console.print(decision.summary())
-    console.print(f"Open the UI: [bold]{ui_command(settings)}[/bold]")
+        console.print(decision.summary(), soft_wrap=True)
+    console.print(f"Open the UI: [bold]{escape(ui_command(settings))}[/bold]", soft_wrap=True)
