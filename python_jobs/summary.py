@@ -80,14 +80,12 @@ def unmatched_landing_files(root: Path, patterns: list[str]) -> list[str]:
     (macros/ingestion/unmatched_landing_files.sql): DuckDB's glob of ``root/**`` less the
     globs of the contracts, files whose name starts with ``_`` or ``.`` left out."""
     with duckdb.connect() as con:
-        files = {
-            row[0] for row in con.execute("select file from glob(?)", [f"{root}/**"]).fetchall()
-        }
-        for pattern in patterns:
-            files -= {
-                row[0]
-                for row in con.execute("select file from glob(?)", [f"{root}/{pattern}"]).fetchall()
-            }
+
+        def glob(pattern: str) -> set[str]:
+            query = con.execute("select file from glob(?)", [f"{root}/{pattern}"])
+            return {file for (file,) in query.fetchall()}
+
+        files = glob("**").difference(*(glob(pattern) for pattern in patterns))
     return sorted(file for file in files if not Path(file).name.startswith(("_", ".")))
 
 
@@ -117,6 +115,13 @@ def print_landing(console: Console, landed: list[tuple]) -> None:
 def print_unmatched(console: Console) -> None:
     """The files under the landing root that no landing contract reads, one path a line."""
     root, manifest = landing_root(), manifest_path()
+    if not root.is_dir():
+        console.print(
+            f"No landing root at {root} (C360_LANDING_ROOT): no landing file to check.",
+            soft_wrap=True,
+            markup=False,
+        )
+        return
     if not manifest.exists():
         console.print(
             f"No dbt manifest at {manifest}: run dbt build to list the landing files no "

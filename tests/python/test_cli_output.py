@@ -238,3 +238,16 @@ def test_the_summary_command_at_40_columns(landing: Path) -> None:
     lines = result.output.splitlines()
     assert f"  {landing / 'ecommerce/orders/Orders_2026-07-03.csv'}" in lines
     assert any(line.startswith("  .venv/bin/mlflow ui --backend-store-uri ") for line in lines)
+
+
+def test_the_summary_says_when_there_is_no_landing_root(
+    landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = landing.parent / "missing"
+    monkeypatch.setenv("C360_LANDING_ROOT", str(missing))
+    out = StringIO()
+    print_summary(Console(file=out, width=40))
+    assert (
+        f"No landing root at {missing} (C360_LANDING_ROOT): no landing file to check."
+        in out.getvalue().splitlines()
+    )
