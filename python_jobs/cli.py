@@ -9,7 +9,9 @@ import typer
 
 from python_jobs import terminal
 
-app = terminal.Typer(
+app = typer.Typer(
+    cls=terminal.PasteableGroup,
+    rich_markup_mode=None,
     help="Customer 360 jobs: sample landing data and the Python jobs on the lakehouse.",
     no_args_is_help=True,
     add_completion=False,

@@ -4,8 +4,8 @@
   the terminal is the terminal's to fold, and copies as one line);
 - ``print_rows()``: a table as plain aligned columns, where a rich Table would squeeze its
   cells into a narrow terminal and wrap or cut them (``gold.custo…``);
-- ``Typer``: the CLI's typer app with plain help (``PasteableHelpFormatter``) instead of
-  rich's panels, which cut option names and environment variable names (``--engi…``,
+- ``PasteableGroup``: the CLI's typer group, with plain help (``PasteableHelpFormatter``)
+  instead of rich's panels, which cut option names and environment variable names (``--engi…``,
   ``C360_C…``) in a narrow terminal. Words and `backquoted commands` of a help text are
   never broken; the usage line is one line; the commands' list gives each first sentence
   whole.
@@ -21,7 +21,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
 # Below this many columns for an option's help beside its name, the help goes under the name.
 MIN_HELP_COLUMN = 40
@@ -117,12 +117,16 @@ class PasteableContext(typer.Context):
     formatter_class = PasteableHelpFormatter
 
 
-class PasteableCommand(TyperCommand):
-    context_class = PasteableContext
-
-
 class PasteableGroup(TyperGroup):
+    """A typer group whose help, and its commands' help, is PasteableHelpFormatter's: give it
+    to the app with plain help, ``typer.Typer(cls=PasteableGroup, rich_markup_mode=None)``."""
+
     context_class = PasteableContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():
+            command.context_class = PasteableContext
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Each command with the first sentence of its help, whole (click cuts it to fit)."""
@@ -134,14 +138,3 @@ class PasteableGroup(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
-
-
-class Typer(typer.Typer):
-    """typer.Typer with the plain, pasteable help of PasteableHelpFormatter."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cls=PasteableGroup, rich_markup_mode=None, **kwargs)
-
-    def command(self, name: str | None = None, **kwargs: Any) -> Any:
-        kwargs.setdefault("cls", PasteableCommand)
-        return super().command(name, **kwargs)

@@ -19,7 +19,9 @@ from rich.markup import escape
 from python_jobs import terminal
 from python_jobs.churn.config import ChurnJobError, ChurnSettings
 
-app = terminal.Typer(
+app = typer.Typer(
+    cls=terminal.PasteableGroup,
+    rich_markup_mode=None,
     help="Churn model: train, register and promote; show the champion.",
     no_args_is_help=True,
     add_completion=False,
