@@ -2,16 +2,17 @@
     The revenue measures of the sales marts (revenue_daily, revenue_monthly), in one place:
     a select of one row per `period` (a column of `orders`: order_date, order_month),
     country_code and channel, with the order counts, the distinct customers and the gross,
-    returned, net and shipping revenue in the reporting currency, typed as the marts publish
-    them, and the average order value (net revenue per completed purchase, to the cent).
+    returned, net and shipping revenue in the reporting currency, typed and ordered as the
+    marts publish them (period last), and the average order value (net revenue per completed
+    purchase, to the cent).
     `orders`: a CTE of fct_orders rows with country_code (customer_country_as_of) and
     `period`.
 -#}
 {% macro revenue_measures(orders, period) %}
     select
-        {{ period }},
         country_code,
         channel,
+        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
         cast(orders_count as bigint) as orders_count,
         cast(cancelled_orders_count as bigint) as cancelled_orders_count,
         cast(returned_orders_count as bigint) as returned_orders_count,
@@ -21,7 +22,8 @@
         cast(net_revenue_reporting as decimal(18, 2)) as net_revenue_reporting,
         cast(shipping_revenue_reporting as decimal(18, 2)) as shipping_revenue_reporting,
         {{ divide_money('net_revenue_reporting', 'purchases_count') }}
-            as avg_order_value_reporting
+            as avg_order_value_reporting,
+        {{ period }}
     from (
         select
             {{ period }},

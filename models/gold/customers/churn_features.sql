@@ -5,6 +5,9 @@
 -- it (and are not deleted in the CRM as of then).
 -- Label: is_churned = the customer places no order in the churn_horizon_days after the
 -- as-of date; null while that window is not over yet (those rows are the ones to score).
+-- Over 150 lines on purpose: one CTE per feature family (orders, the label's horizon,
+-- sessions, tickets, profile), each the point-in-time sum of a silver intermediate up to
+-- the as-of date; as separate models they would be five more customer × as-of tables.
 
 {%- set horizon = var('churn_horizon_days') %}
 {%- set interval = var('churn_as_of_interval_days') %}

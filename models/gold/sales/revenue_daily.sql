@@ -25,24 +25,8 @@ final as (
         {{ generate_surrogate_key(['order_date', 'country_code', 'channel']) }}
             as revenue_daily_id,
 
-        -- strings
-        country_code,
-        channel,
-        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
-
-        -- numerics
-        orders_count,
-        cancelled_orders_count,
-        returned_orders_count,
-        customers_count,
-        gross_revenue_reporting,
-        returned_revenue_reporting,
-        net_revenue_reporting,
-        shipping_revenue_reporting,
-        avg_order_value_reporting,
-
-        -- dates
-        order_date
+        -- strings, numerics, then order_date: the published order (macro revenue_measures)
+        daily_revenue.*
     from daily_revenue
 )
 

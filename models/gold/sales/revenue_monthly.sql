@@ -4,27 +4,24 @@
 -- revenue_daily; customers are counted once a month, so customers_count is not the sum of
 -- the daily counts.
 
-with orders as (
-    select * from {{ ref('fct_orders') }}
+with customer_versions as (
+    select * from {{ ref('int_customer_versions') }}
 ),
 
-customer_versions as (
-    select * from {{ ref('int_customer_versions') }}
+-- every order with the month it was placed in
+orders as (
+    select
+        *,
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month
+    from {{ ref('fct_orders') }}
 ),
 
 orders_with_country as (
     {{ customer_country_as_of('orders', 'customer_versions', 'ordered_at') }}
 ),
 
-orders_with_month as (
-    select
-        *,
-        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month
-    from orders_with_country
-),
-
 monthly_revenue as (
-    {{ revenue_measures('orders_with_month', 'order_month') }}
+    {{ revenue_measures('orders_with_country', 'order_month') }}
 ),
 
 with_first_month as (
@@ -61,7 +58,7 @@ final as (
         -- strings
         country_code,
         channel,
-        cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
+        reporting_currency,
 
         -- numerics
         orders_count,
