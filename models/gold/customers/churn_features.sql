@@ -29,11 +29,21 @@ customer_versions as (
     select * from {{ ref('int_customer_versions') }}
 ),
 
+observation as (
+    select {{ observation_end_date('order_days') }} as end_date
+),
+
+first_order as (
+    select min(order_date) as first_order_date
+    from order_days
+),
+
 bounds as (
     select
-        {{ observation_end_date('order_days') }} as observation_end_date,
-        min(order_date) as first_order_date
-    from order_days
+        observation.end_date as observation_end_date,
+        first_order.first_order_date
+    from observation
+    cross join first_order
 ),
 
 as_of_dates as (
