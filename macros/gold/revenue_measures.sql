@@ -1,14 +1,13 @@
 {#-
     The revenue measures of the sales marts (revenue_daily, revenue_monthly), in one place:
-    a select of one row per `period` (a column of `orders`: order_date, order_month),
-    country_code and channel, with the order counts, the distinct customers and the gross,
-    returned, net and shipping revenue in the reporting currency, typed and ordered as the
-    marts publish them (period last), and the average order value (net revenue per completed
-    purchase, to the cent).
-    `orders`: a CTE of fct_orders rows with country_code (customer_country_as_of) and
-    `period`.
+    a select of one row per `period` (a column of `orders`: order_date, order_month), country
+    of the customer at order time (macro customer_country_as_of on `customer_versions`) and
+    channel, with the order counts, the distinct customers and the gross, returned, net and
+    shipping revenue in the reporting currency, typed and ordered as the marts publish them
+    (period last), and the average order value (net revenue per completed purchase, to the
+    cent). `orders`: a CTE of fct_orders rows (plus `period` when it is not order_date).
 -#}
-{% macro revenue_measures(orders, period) %}
+{% macro revenue_measures(orders, customer_versions, period) %}
     select
         country_code,
         channel,
@@ -44,7 +43,9 @@
             sum(
                 case when is_completed_purchase then shipping_amount_reporting else 0 end
             ) as shipping_revenue_reporting
-        from {{ orders }}
+        from (
+            {{ customer_country_as_of(orders, customer_versions, 'ordered_at') }}
+        ) as orders_with_country
         group by {{ period }}, country_code, channel
     ) as per_period
 {% endmacro %}

@@ -11,12 +11,8 @@ customer_versions as (
     select * from {{ ref('int_customer_versions') }}
 ),
 
-orders_with_country as (
-    {{ customer_country_as_of('orders', 'customer_versions', 'ordered_at') }}
-),
-
 daily_revenue as (
-    {{ revenue_measures('orders_with_country', 'order_date') }}
+    {{ revenue_measures('orders', 'customer_versions', 'order_date') }}
 ),
 
 final as (

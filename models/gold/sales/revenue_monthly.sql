@@ -16,12 +16,8 @@ orders as (
     from {{ ref('fct_orders') }}
 ),
 
-orders_with_country as (
-    {{ customer_country_as_of('orders', 'customer_versions', 'ordered_at') }}
-),
-
 monthly_revenue as (
-    {{ revenue_measures('orders_with_country', 'order_month') }}
+    {{ revenue_measures('orders', 'customer_versions', 'order_month') }}
 ),
 
 with_first_month as (
