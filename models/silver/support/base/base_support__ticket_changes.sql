@@ -36,6 +36,15 @@ renamed as (
     from source
 ),
 
+-- the ticket's state after the change: the one definition of an open ticket
+flagged as (
+    select
+        *,
+        change_type = 'delete' as is_deleted,
+        ticket_status in ('new', 'open', 'pending') and change_type != 'delete' as is_open
+    from renamed
+),
+
 checked as (
     select
         *,
@@ -58,7 +67,7 @@ checked as (
             {'name': 'satisfaction_score_in_range', 'severity': 'warn',
              'expect': 'satisfaction_score is null or satisfaction_score between 1 and 5'},
         ]) }}
-    from renamed
+    from flagged
 )
 
 select * from checked
