@@ -58,13 +58,13 @@ with events as (
 
     stored_sessions as (
         select
-            stored.anonymous_id,
-            stored.session_number,
-            max(stored.event_at) as session_end_at
-        from {{ this }} as stored
+            stored_events.anonymous_id,
+            stored_events.session_number,
+            max(stored_events.event_at) as session_end_at
+        from {{ this }} as stored_events
         inner join touched_visitors
-            on stored.anonymous_id = touched_visitors.anonymous_id
-        group by stored.anonymous_id, stored.session_number
+            on stored_events.anonymous_id = touched_visitors.anonymous_id
+        group by stored_events.anonymous_id, stored_events.session_number
     ),
 
     -- each touched visitor's events are sessionised again after the kept sessions
@@ -77,7 +77,7 @@ with events as (
         left join stored_sessions
             on
                 touched_visitors.anonymous_id = stored_sessions.anonymous_id
-                and stored_sessions.session_end_at < touched_visitors.keep_before
+                and touched_visitors.keep_before > stored_sessions.session_end_at
         group by touched_visitors.anonymous_id
     ),
 
