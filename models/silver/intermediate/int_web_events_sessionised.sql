@@ -11,10 +11,8 @@
 -- touch their visitor and time too, so the event leaves its old session; its row (keyed by
 -- event_id) moves with it, and no stale row is left, even for a visitor left with no event.
 -- depends_on: {{ ref('base_web__events') }}
-{{ config(
-    materialized='incremental', unique_key='event_id',
-    merge_update_condition=none, matched_condition=none,
-) }}
+-- (A stored event is rewritten only when its record or its session changed: dbt_project.yml.)
+{{ config(materialized='incremental', unique_key='event_id') }}
 
 {%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
 
@@ -32,7 +30,8 @@ with events as (
         referrer,
         device_type,
         event_at,
-        _ingested_at
+        _ingested_at,
+        _record_id
     from {{ ref('stg_web__events') }}
 ),
 
@@ -135,6 +134,7 @@ final as (
         device_type,
         event_at,
         _ingested_at,
+        _record_id,
 
         -- its session: the kept sessions, then one more at each start (bigint: DuckDB's
         -- sum() is a 128-bit integer, several times slower to read back)

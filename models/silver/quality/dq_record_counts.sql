@@ -2,7 +2,7 @@
 -- again every run: its records in bronze, loaded into staging (one per key: its current
 -- version) and in quarantine, and the records both loaded and quarantined (must be 0).
 -- dq_record_accounting sets them beside the running totals it keeps.
-{{ config(materialized='view') }}
+{{ config(materialized='view', tblproperties={}) }}
 
 with quarantine as (
     select * from {{ ref('dq_quarantine') }}
