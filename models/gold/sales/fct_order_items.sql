@@ -29,6 +29,8 @@ order_item_facts as (
         order_items.unit_price,
         order_items.line_amount,
         not orders.is_completed_purchase as is_cancelled_or_returned,
+        orders.is_cancelled,
+        orders.is_returned,
         orders.order_date,
         cast(
             order_items.line_amount * orders.fx_rate_to_reporting as decimal(18, 2)
@@ -64,6 +66,8 @@ final as (
 
         -- booleans
         is_cancelled_or_returned,
+        is_cancelled,
+        is_returned,
 
         -- dates
         order_date,
