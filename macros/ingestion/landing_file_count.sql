@@ -10,10 +10,7 @@
 {% macro duckdb__landing_file_count(contracts) %}
     {% set query %}
         select count(*) from (
-            {%- for contract in contracts %}
-            select file from glob({{ privacy_literal(contract.path) }})
-            {{ 'union all' if not loop.last }}
-            {%- endfor %}
+            {{- duckdb__landing_glob_files(contracts) }}
         ) as landed
     {% endset %}
     {{ return(run_query(query).columns[0].values()[0]) }}

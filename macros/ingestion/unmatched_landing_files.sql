@@ -20,10 +20,7 @@
             not starts_with(parse_filename(file), '_')
             and not starts_with(parse_filename(file), '.')
             and file not in (
-                {%- for contract in contracts %}
-                select file from glob({{ privacy_literal(contract.path) }})
-                {{ 'union all' if not loop.last }}
-                {%- endfor %}
+                {{- duckdb__landing_glob_files(contracts) }}
             )
         order by file
     {% endset %}
