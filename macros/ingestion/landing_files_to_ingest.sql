@@ -17,7 +17,7 @@
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {% set query %}
         select file
-        from ({{ duckdb__landing_glob_files([contract]) }}) as landed
+        from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed
         {% if is_incremental() %}
             where {{ landing_file_is_new(contract, 'file') }}
         {% endif %}
