@@ -11,18 +11,12 @@ from pathlib import Path
 import yaml
 
 MACROS = Path(__file__).resolve().parents[2] / "macros"
-# Folders whose descriptions another branch of issue 12 writes; drop when it is merged.
-DESCRIBED_ELSEWHERE = {"gold_helpers"}
 ENGINES = ("default", "duckdb", "spark", "databricks")
 MAX_LINES = 150
 
 
 def files(pattern: str) -> list[Path]:
-    return sorted(
-        path
-        for path in MACROS.rglob(pattern)
-        if path.relative_to(MACROS).parts[0] not in DESCRIBED_ELSEWHERE
-    )
+    return sorted(MACROS.rglob(pattern))
 
 
 def defined() -> dict[str, list[str]]:
