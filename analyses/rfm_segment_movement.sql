@@ -32,7 +32,7 @@ earlier_purchases as (
     from orders
     cross join earlier
     where
-        {{ is_completed_purchase('orders') }}
+        orders.is_completed_purchase
         and orders.order_date <= earlier.as_of_date
     group by orders.customer_id
 ),

@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import psutil
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
+from python_jobs.terminal import print_rows
 from python_jobs.warehouse import REPO_ROOT
 
 LAYERS = ("bronze", "silver", "gold")
@@ -153,12 +154,12 @@ def _engine_floor(landing: Path, workdir: Path, console: Console) -> dict:
 
 
 def _run(key: str, name: str, args: list[str], env: dict[str, str], console: Console) -> Step:
-    console.print(f"[bold]→ {name}[/bold]: {' '.join(args)}")
+    console.print(f"[bold]→ {name}[/bold]: {escape(' '.join(args))}", soft_wrap=True)
     start = time.perf_counter()
     returncode, stdout, stderr, peak = _run_measured(args, env)
     seconds = time.perf_counter() - start
     if returncode != 0:
-        console.print(stdout[-4000:], stderr[-2000:])
+        console.print(stdout[-4000:], stderr[-2000:], markup=False, soft_wrap=True)
         raise SystemExit(f"{name} failed (exit {returncode}); output above.")
     layers = {}
     if "dbt" in args[0]:
@@ -170,84 +171,71 @@ def _run(key: str, name: str, args: list[str], env: dict[str, str], console: Con
     return Step(name, seconds, peak, layers)
 
 
-def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
-    """Run every step and return the figures (also written to workdir/bench.json)."""
-    bin_dir = Path(sys.executable).parent
-    dbt = str(bin_dir / "dbt")
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    landing, empty_landing = workdir / "landing", workdir / "empty_landing"
-    empty_landing.mkdir(parents=True)
-    base_env = {
+def _step_env(workdir: Path, db: str | None = None, landing: Path | None = None) -> dict:
+    """The environment of a step: dbt's profile, target and logs under ``workdir``; for a
+    dbt step the warehouse ``workdir/<db>.duckdb`` built from ``landing``."""
+    env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DO_NOT_TRACK": "1",
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
     }
+    if db is not None:
+        env["C360_DUCKDB_PATH"] = str(workdir / f"{db}.duckdb")
+        env["C360_LANDING_ROOT"] = str(landing)
+    return env
 
-    def env_for(db: str, landing_dir: Path) -> dict[str, str]:
-        return {
-            **base_env,
-            "C360_DUCKDB_PATH": str(workdir / f"{db}.duckdb"),
-            "C360_LANDING_ROOT": str(landing_dir),
-        }
+
+def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
+    """Run every step and return the figures (also written to workdir/bench.json)."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    landing, empty_landing = workdir / "landing", workdir / "empty_landing"
+    empty_landing.mkdir(parents=True)
+
+    def run(key: str, name: str, args: list[str], env: dict[str, str]) -> None:
+        steps[key] = _run(key, name, args, env, console)
 
     gen = [sys.executable, "-m", "python_jobs", "generate", "--out", str(landing), "--quiet"]
     steps: dict[str, Step] = {}
-    steps["generate"] = _run(
+    run(
         "generate",
         "generate landing data",
         [*gen, "--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"],
-        base_env,
-        console,
+        _step_env(workdir),
     )
     records = _landing_records(landing)
     floor = _engine_floor(landing, workdir, console)
-
-    steps["empty_build"] = _run(
+    run(
         "empty_build",
         "dbt build, empty landing (fixed cost)",
         [dbt, "build", *PARSE, *EXCLUDE, *EMPTY_LANDING],
-        env_for("empty_build", empty_landing),
-        console,
+        _step_env(workdir, "empty_build", empty_landing),
     )
-    steps["empty_run"] = _run(
+    run(
         "empty_run",
         "dbt run, empty landing (fixed cost)",
         [dbt, *RUN, *PARSE, *EXCLUDE, *EMPTY_LANDING],
-        env_for("empty_run", empty_landing),
-        console,
+        _step_env(workdir, "empty_run", empty_landing),
     )
-    steps["full_build"] = _run(
+    run(
         "full_build",
         "dbt build, full (with every test)",
         [dbt, "build", *PARSE, *EXCLUDE],
-        env_for("full_build", landing),
-        console,
+        _step_env(workdir, "full_build", landing),
     )
-    steps["full_run"] = _run(
-        "full_run",
-        "dbt run, full",
-        [dbt, *RUN, *PARSE, *EXCLUDE],
-        env_for("full_run", landing),
-        console,
-    )
-    steps["next_day"] = _run("next_day", "generate day 2", [*gen, "--next-day"], base_env, console)
+    full_run_env = _step_env(workdir, "full_run", landing)
+    run("full_run", "dbt run, full", [dbt, *RUN, *PARSE, *EXCLUDE], full_run_env)
+    run("next_day", "generate day 2", [*gen, "--next-day"], _step_env(workdir))
     new_records = _landing_records(landing) - records
-    steps["incremental_run"] = _run(
+    run(
         "incremental_run",
         "dbt run, day-2 incremental",
         [dbt, *RUN, *PARSE, *EXCLUDE],
-        env_for("full_run", landing),
-        console,
+        full_run_env,
     )
-
-    full_build, empty_build = steps["full_build"], steps["empty_build"]
-    full_run, empty_run, incr = steps["full_run"], steps["empty_run"], steps["incremental_run"]
-    data_build = full_build.seconds - empty_build.seconds
-    data_run = full_run.seconds - empty_run.seconds
-    data_incr = incr.seconds - empty_run.seconds
     figures = {
         "scale": scale,
         "days": days,
@@ -255,6 +243,24 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "day2_new_records": new_records,
         "steps": {k: asdict(v) for k, v in steps.items()},
         "engine_floor": floor,
+        **_rates(records, steps),
+        "slowest_nodes": {
+            key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run")
+        },
+    }
+    (workdir / "bench.json").write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+def _rates(records: int, steps: dict[str, Step]) -> dict:
+    """Wall times, and the data work of each dbt step: its time less the same command's on
+    an empty landing folder (dbt's fixed cost)."""
+    full_build, empty_build = steps["full_build"], steps["empty_build"]
+    full_run, empty_run, incr = steps["full_run"], steps["empty_run"], steps["incremental_run"]
+    data_build = full_build.seconds - empty_build.seconds
+    data_run = full_run.seconds - empty_run.seconds
+    data_incr = incr.seconds - empty_run.seconds
+    return {
         "full_build_seconds": full_build.seconds,
         "full_build_peak_rss_mb": full_build.peak_rss_mb,
         "fixed_cost_build_seconds": empty_build.seconds,
@@ -269,27 +275,24 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "fixed_cost_run_seconds": empty_run.seconds,
         "incremental_run_seconds": incr.seconds,
         "incremental_over_full_data_work": data_incr / data_run if data_run > 0 else None,
-        "slowest_nodes": {
-            key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run")
-        },
     }
-    (workdir / "bench.json").write_text(json.dumps(figures, indent=2))
-    return figures
 
 
 def print_figures(figures: dict, console: Console) -> None:
     """The benchmark's figures as a table."""
     records = figures["landing_records"]
-    table = Table(title=f"Benchmark, scale {figures['scale']} ({records:,} landing records)")
-    table.add_column("step")
-    table.add_column("wall s", justify="right")
-    table.add_column("peak MB", justify="right")
-    table.add_column("bronze / silver / gold / tests s", justify="right")
+    rows = []
     for name, step in figures["steps"].items():
         layers = step["layer_seconds"]
         split = " / ".join(f"{layers.get(k, 0):.1f}" for k in (*LAYERS, "tests")) if layers else ""
-        table.add_row(name, f"{step['seconds']:.1f}", f"{step['peak_rss_mb']:.0f}", split)
-    console.print(table)
+        rows.append((name, f"{step['seconds']:.1f}", f"{step['peak_rss_mb']:.0f}", split))
+    print_rows(
+        console,
+        ("step", "wall s", "peak MB", "bronze / silver / gold / tests s"),
+        rows,
+        title=f"Benchmark, scale {figures['scale']} ({records:,} landing records)",
+        right=(1, 2, 3),
+    )
     rate = figures["records_per_second_build_data_work"]
     ratio = figures["incremental_over_full_data_work"]
     console.print(

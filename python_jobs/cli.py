@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
+
+from python_jobs import terminal
 
 app = typer.Typer(
+    cls=terminal.PasteableGroup,
+    rich_markup_mode=None,
     help="Customer 360 jobs: sample landing data and the Python jobs on the lakehouse.",
     no_args_is_help=True,
     add_completion=False,
@@ -55,7 +57,7 @@ def generate(
     """Generate the sample landing files, their _manifest.json and the identity truth file."""
     from python_jobs import generate as gen
 
-    err = Console(stderr=True)
+    err = terminal.console(stderr=True)
     try:
         if next_day:
             given = {"--scale": scale, "--days": days, "--seed": seed, "--end-date": end_date}
@@ -91,18 +93,30 @@ def generate(
         err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
-    if quiet:
-        return
-    table = Table(title=f"Landing data in {out}")
-    table.add_column("entity")
-    table.add_column("files", justify="right")
-    table.add_column("rows", justify="right")
-    table.add_column("dirt")
-    for name, entity in manifest.entities.items():
-        dirt = ", ".join(f"{k} {v}" for k, v in entity.dirt.items())
-        table.add_row(name, str(len(entity.files)), f"{entity.rows:,}", dirt)
-    Console().print(table)
-    Console().print(
+    if not quiet:
+        _print_landing_data(manifest, out)
+
+
+def _print_landing_data(manifest: Any, out: Path) -> None:
+    """Files, rows and injected dirt per entity of a generated landing folder."""
+    rows = [
+        (
+            name,
+            str(len(entity.files)),
+            f"{entity.rows:,}",
+            ", ".join(f"{k} {v}" for k, v in entity.dirt.items()),
+        )
+        for name, entity in manifest.entities.items()
+    ]
+    stdout = terminal.console()
+    terminal.print_rows(
+        stdout,
+        ("entity", "files", "rows", "dirt"),
+        rows,
+        title=f"Landing data in {out}",
+        right=(1, 2),
+    )
+    stdout.print(
         f"{manifest.first_day_written} .. {manifest.last_day_written}, "
         f"schema drift from {manifest.schema_drift.date}"
     )
@@ -139,7 +153,7 @@ def analysis(
     """Run one of the analysts' queries in analyses/ against the local warehouse."""
     from python_jobs.analyses import run_analysis
 
-    run_analysis(name, limit, Console())
+    run_analysis(name, limit, terminal.console())
 
 
 @app.command("spark-parity")
@@ -148,25 +162,26 @@ def spark_parity() -> None:
     from python_jobs.spark_parity import ParityError, compare_warehouses, spark_warehouse_dir
     from python_jobs.warehouse import duckdb_path
 
-    console = Console(width=max(Console().width, 110))
+    console = terminal.console()
     try:
         results = compare_warehouses(duckdb_path(), spark_warehouse_dir())
     except ParityError as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]")
+        terminal.console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
-    table = Table("rows:", "DuckDB", "Spark", "only DuckDB", "only Spark", "differs in")
-    table.columns[0].no_wrap = True
-    for result in results:
-        table.add_row(
+    rows = [
+        (
             result.table,
             f"{result.duckdb_rows:,}",
             f"{result.spark_rows:,}",
             f"{result.only_in_duckdb:,}",
             f"{result.only_in_spark:,}",
             ", ".join(result.differing_columns + result.missing_columns)
-            or ("[green]equal[/green]" if result.equal else ""),
+            or ("equal" if result.equal else ""),
         )
-    console.print(table)
+        for result in results
+    ]
+    header = ("rows:", "DuckDB", "Spark", "only DuckDB", "only Spark", "differs in")
+    terminal.print_rows(console, header, rows, right=(1, 2, 3, 4))
     unequal = [result.table for result in results if not result.equal]
     if unequal:
         console.print(f"[red]{len(unequal)} of {len(results)} tables differ between engines.[/red]")
@@ -187,7 +202,7 @@ def bench(
     fixed cost on an empty landing folder; print records/s per layer, wall time, peak memory."""
     from python_jobs.bench import print_figures, run_benchmark
 
-    console = Console()
+    console = terminal.console()
     figures = run_benchmark(scale, days, seed, workdir.resolve(), console)
     print_figures(figures, console)
     console.print(f"Figures written to {workdir / 'bench.json'}")
@@ -213,7 +228,7 @@ def dbt_state(
     the --state of slim CI."""
     from python_jobs import deploy
 
-    err = Console(stderr=True)
+    err = terminal.console(stderr=True)
     try:
         bundle = deploy.read_bundle(bundle_json)
         manifest = deploy.write_dbt_state(
@@ -222,4 +237,4 @@ def dbt_state(
     except deploy.DeployError as exc:
         err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    Console().print(f"Wrote {manifest}")
+    terminal.console().print(f"Wrote {manifest}")

@@ -1,4 +1,4 @@
-"""Where the local DuckDB warehouse lives: the path profiles.yml's `local` target uses too."""
+"""Where the local DuckDB warehouse and the landing root are: the paths dbt uses too."""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ DEFAULT_DUCKDB_PATH = REPO_ROOT / "data" / "warehouse" / "customer360.duckdb"
 def duckdb_path() -> Path:
     """The DuckDB warehouse file of the `local` target (C360_DUCKDB_PATH overrides it)."""
     return Path(os.environ.get("C360_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+
+
+def landing_root() -> Path:
+    """The landing root of dbt's var landing_root: C360_LANDING_ROOT, else data/landing."""
+    return Path(os.environ.get("C360_LANDING_ROOT", REPO_ROOT / "data" / "landing"))

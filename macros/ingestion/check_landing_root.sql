@@ -29,7 +29,7 @@
         {% endif %}
     {% endfor %}
     {% if from_scratch and not var('allow_empty_landing', false)
-        and landing_file_count(from_scratch) == 0 %}
+        and landing_glob_files(from_scratch | map(attribute='path') | list) == [] %}
         {{ exceptions.raise_compiler_error(
             "The landing root '" ~ var('landing_root') ~ "' is missing or holds no landing file ("
             ~ from_scratch | map(attribute='path') | map('replace', var('landing_root') ~ '/', '') | join(', ')

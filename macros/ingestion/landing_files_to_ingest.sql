@@ -17,7 +17,7 @@
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {% set query %}
         select file
-        from glob({{ privacy_literal(contract.path) }})
+        from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed
         {% if is_incremental() %}
             where {{ landing_file_is_new(contract, 'file') }}
         {% endif %}
@@ -38,7 +38,7 @@
     {% endif %}
     {% set sizes_query %}
         select filename, size
-        from read_blob([{% for file in readable %}{{ privacy_literal(file) }}{{ ', ' if not loop.last }}{% endfor %}])
+        from read_blob({{ duckdb__landing_file_list(readable) }})
         order by filename
     {% endset %}
     {% set sized = run_query(sizes_query) %}

@@ -1,31 +1,21 @@
 {#-
     The files under the landing root that no contract's glob matches (another case, another
     folder, a typo in the name): bronze never reads them. Files whose name starts with `_` or
-    `.` (the generator's `_manifest.json`, hidden files) are left out. Returns a list, or none
-    when the engine cannot list files from SQL.
+    `.` (the generator's `_manifest.json`, hidden files) are left out. Returns a list in name
+    order, or none when the engine cannot list files from SQL (landing_glob_files).
 -#}
 {% macro unmatched_landing_files(contracts) %}
-    {{ return(adapter.dispatch('unmatched_landing_files', 'customer360')(contracts)) }}
-{% endmacro %}
-
-{% macro default__unmatched_landing_files(contracts) %}
-    {{ return(none) }}
-{% endmacro %}
-
-{% macro duckdb__unmatched_landing_files(contracts) %}
-    {% set query %}
-        select file
-        from glob({{ privacy_literal(var('landing_root') ~ '/**') }})
-        where
-            not starts_with(parse_filename(file), '_')
-            and not starts_with(parse_filename(file), '.')
-            and file not in (
-                {%- for contract in contracts %}
-                select file from glob({{ privacy_literal(contract.path) }})
-                {{ 'union all' if not loop.last }}
-                {%- endfor %}
-            )
-        order by file
-    {% endset %}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {% set landed = landing_glob_files([var('landing_root') ~ '/**']) %}
+    {% if landed is none %}
+        {{ return(none) }}
+    {% endif %}
+    {% set matched = landing_glob_files(contracts | map(attribute='path') | list) %}
+    {% set unmatched = [] %}
+    {% for file in landed if file not in matched %}
+        {#- the file name as DuckDB's parse_filename reads it: after the last / or \ -#}
+        {% if not (file | replace('\\', '/')).split('/')[-1].startswith(('_', '.')) %}
+            {% do unmatched.append(file) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(unmatched) }}
 {% endmacro %}

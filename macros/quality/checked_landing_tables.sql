@@ -1,7 +1,8 @@
 {#-
     The landing tables that pass through a base_* view with data-quality rules: the landing
     table's name, its base view, its staging model and the staging key. The one list that
-    dq_quarantine, dq_record_accounting and the quarantine-completeness test loop over.
+    dq_quarantine, dq_record_counts, dq_record_accounting and the quarantine-completeness
+    test loop over.
 -#}
 {% macro checked_landing_tables() %}
     {{ return([

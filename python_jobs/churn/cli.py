@@ -14,12 +14,14 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
+from python_jobs import terminal
 from python_jobs.churn.config import ChurnJobError, ChurnSettings
 
 app = typer.Typer(
+    cls=terminal.PasteableGroup,
+    rich_markup_mode=None,
     help="Churn model: train, register and promote; show the champion.",
     no_args_is_help=True,
     add_completion=False,
@@ -71,14 +73,16 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except ChurnJobError as exc:
-        Console(stderr=True).print(f"[bold red]Error:[/bold red] {exc}", highlight=False)
+        terminal.console(stderr=True).print(
+            f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False
+        )
         raise typer.Exit(code=2) from None
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
-        Console(stderr=True).print(
-            f"[bold red]Error:[/bold red] invalid churn settings ({problems}). "
+        terminal.console(stderr=True).print(
+            f"[bold red]Error:[/bold red] invalid churn settings ({escape(problems)}). "
             "Fix the environment variables or options and run again.",
             highlight=False,
         )
@@ -115,14 +119,16 @@ def train(
             "(default: C360_CHURN_PROMOTION_MARGIN, else 0.005).",
         ),
     ] = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show the training's progress bar.")
+    ] = True,
 ) -> None:
     """Train on churn_features, log to MLflow, register as @challenger, promote if better by
     more than the promotion margin."""
     from python_jobs.churn.registry import register_and_promote
     from python_jobs.churn.train import print_training_summary, train_churn_model
 
-    console = Console()
+    console = terminal.console()
     with _user_errors():
         settings = ChurnSettings.from_env(
             engine=engine,
@@ -149,7 +155,7 @@ def champion(
     """Show the current champion: version, metrics of its run, promotion decision tags."""
     from python_jobs.churn.registry import champion_info
 
-    console = Console()
+    console = terminal.console()
     with _user_errors():
         settings = ChurnSettings.from_env(
             tracking_uri=tracking_uri, registry_uri=registry_uri, model_name=model_name
@@ -159,21 +165,21 @@ def champion(
         f"[bold]{info.model_name}[/bold] @champion = version [bold]{info.version}[/bold] "
         f"(run {info.run_id}, aliases: {', '.join(info.aliases) or 'champion'})"
     )
-    metrics = Table(title="Metrics of the champion's training run")
-    metrics.add_column("metric")
-    metrics.add_column("value", justify="right")
-    for key, value in sorted(info.metrics.items()):
-        metrics.add_row(key, f"{value:.4f}")
-    console.print(metrics)
-    tags = Table(title="Promotion decision")
-    tags.add_column("tag")
-    tags.add_column("value")
-    for key, value in sorted(info.tags.items()):
-        if key.startswith("promotion."):
-            tags.add_row(key, value)
-    console.print(tags)
+    terminal.print_rows(
+        console,
+        ("metric", "value"),
+        [(key, f"{value:.4f}") for key, value in sorted(info.metrics.items())],
+        title="Metrics of the champion's training run",
+        right=(1,),
+    )
+    terminal.print_rows(
+        console,
+        ("tag", "value"),
+        [(key, value) for key, value in sorted(info.tags.items()) if key.startswith("promotion.")],
+        title="Promotion decision",
+    )
     if info.description:
-        console.print(info.description, highlight=False)
+        console.print(info.description, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

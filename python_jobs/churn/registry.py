@@ -98,7 +98,7 @@ class PromotionDecision:
         head = (
             f"[bold green]v{self.version} is the new champion[/bold green]"
             if self.promoted
-            else f"[bold yellow]v{self.version} not promoted[/bold yellow]"
+            else f"[bold yellow]v{self.version} is not promoted to champion[/bold yellow]"
         )
         return f"{head} of {self.model_name}: {self.reason}."
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +39,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -70,6 +72,7 @@ from python_jobs.churn.data import (
     load_churn_features,
     model_input,
 )
+from python_jobs.terminal import print_rows
 
 PRIMARY_METRIC = "roc_auc"
 IMPORTANCE_MAX_ROWS = 1000
@@ -79,6 +82,16 @@ IMPORTANCE_REPEATS = 3
 # of a class, one row moves the evaluation's ROC AUC by more than 0.1.
 MIN_TRAIN_ROWS = 200
 MIN_CLASS_ROWS = 10
+# the classifier's settings logged as run params (prefixed clf_)
+LOGGED_CLASSIFIER_PARAMS = (
+    "learning_rate",
+    "max_iter",
+    "max_leaf_nodes",
+    "min_samples_leaf",
+    "l2_regularization",
+    "early_stopping",
+    "random_state",
+)
 
 
 class LeakageError(RuntimeError):
@@ -483,6 +496,130 @@ def _pip_requirements() -> list[str]:
     return [f"{n}=={importlib.metadata.version(n)}" for n in names]
 
 
+@contextmanager
+def _progress(console: Console, show: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar of the training's 7 steps; yields the function that starts the next."""
+    columns = [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=console, disable=not show) as progress:
+        task = progress.add_task("Loading churn_features", total=7)
+        yield lambda description: progress.update(task, advance=1, description=description)
+
+
+def _data_info(features: pd.DataFrame, split: TimeSplit, settings: ChurnSettings) -> dict:
+    """The rows and as-of dates trained and evaluated on, logged as MLflow params."""
+    as_of = pd.to_datetime(features[DATE_COLUMN])
+    return {
+        "features_rows": len(features),
+        "features_as_of_min": _day(as_of.min()),
+        "features_as_of_max": _day(as_of.max()),
+        "purge_days": settings.purge_days,
+        **split.describe(),
+    }
+
+
+def _run_tags(settings: ChurnSettings, max_as_of: str, split: TimeSplit) -> dict[str, Any]:
+    """The run's MLflow tags: the table and as-of dates it was trained on, and the job."""
+    return {
+        "data.table": settings.features_table,
+        "data.max_as_of_date": max_as_of,
+        "data.eval_as_of_date": _day(split.eval_date),
+        "data.engine": settings.engine,
+        "job": "python_jobs.churn.train",
+    }
+
+
+def _run_params(
+    pipeline: Pipeline, selection: FeatureSelection, settings: ChurnSettings, data_info: dict
+) -> dict[str, Any]:
+    """The run's MLflow params: the classifier's settings, the features, the data."""
+    classifier = pipeline.named_steps["classifier"].get_params()
+    return {
+        "model_family": "HistGradientBoostingClassifier",
+        **{f"clf_{k}": v for k, v in classifier.items() if k in LOGGED_CLASSIFIER_PARAMS},
+        "numeric_features": len(selection.numeric),
+        "categorical_features": len(selection.categorical),
+        "dropped_features": ",".join(selection.dropped) or "none",
+        "source_table": settings.features_table,
+        "engine": settings.engine,
+        **data_info,
+    }
+
+
+def _log_datasets(
+    settings: ChurnSettings,
+    max_as_of: str,
+    train: tuple[pd.DataFrame, np.ndarray],
+    evaluation: tuple[pd.DataFrame, np.ndarray],
+) -> Any:
+    """Log the training and evaluation rows as the run's inputs; returns the evaluation
+    dataset (the metrics are logged against it)."""
+    import mlflow
+
+    source = _warehouse_source(settings, max_as_of)
+    datasets = []
+    for (x, y), name, context in (
+        (train, "churn_features_train", "training"),
+        (evaluation, "churn_features_eval", "evaluation"),
+    ):
+        dataset = mlflow.data.from_pandas(
+            x.assign(**{LABEL_COLUMN: y.astype(bool)}),
+            source=source,
+            targets=LABEL_COLUMN,
+            name=name,
+        )
+        datasets.append((dataset, context))
+    for dataset, context in datasets:
+        mlflow.log_input(dataset, context=context)
+    return datasets[1][0]
+
+
+def _log_plots(
+    pipeline: Pipeline,
+    x_eval: pd.DataFrame,
+    y_eval: np.ndarray,
+    proba: np.ndarray,
+    metrics: dict[str, float],
+    random_state: int,
+) -> pd.DataFrame:
+    """Log the ROC and precision-recall curves and the permutation importance (plot and
+    CSV); returns the importance."""
+    import mlflow
+
+    mlflow.log_figure(roc_figure(y_eval, proba, metrics["roc_auc"]), "plots/roc_curve.png")
+    mlflow.log_figure(
+        pr_figure(y_eval, proba, metrics["pr_auc"]), "plots/precision_recall_curve.png"
+    )
+    importance = feature_importance(pipeline, x_eval, y_eval, random_state)
+    mlflow.log_figure(importance_figure(importance), "plots/feature_importance.png")
+    mlflow.log_text(importance.to_csv(index=False), "feature_importance.csv")
+    return importance
+
+
+def _log_model(pipeline: Pipeline, x_eval: pd.DataFrame, split: TimeSplit) -> Any:
+    """Log the fitted pipeline as the run's model (predict_proba, with signature and
+    example); returns MLflow's model info."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    example = x_eval.head(5)
+    signature = infer_signature(example, pipeline.predict_proba(example))
+    return mlflow.sklearn.log_model(
+        pipeline,
+        name="model",
+        signature=signature,
+        input_example=example,
+        pyfunc_predict_fn="predict_proba",
+        serialization_format="cloudpickle",
+        pip_requirements=_pip_requirements(),
+        metadata={"features": list(FEATURES), "eval_as_of_date": _day(split.eval_date)},
+    )
+
+
 def train_churn_model(
     settings: ChurnSettings,
     features: pd.DataFrame | None = None,
@@ -492,24 +629,9 @@ def train_churn_model(
 ) -> TrainResult:
     """Load (unless ``features`` is given), split, fit, evaluate and log one MLflow run."""
     import mlflow
-    from mlflow.models import infer_signature
 
     console = console or Console()
-    columns = [
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-    ]
-    with (
-        limited_threads(settings.n_threads),
-        Progress(*columns, console=console, disable=not show_progress) as progress,
-    ):
-        task = progress.add_task("Loading churn_features", total=7)
-
-        def step(description: str) -> None:
-            progress.update(task, advance=1, description=description)
-
+    with limited_threads(settings.n_threads), _progress(console, show_progress) as step:
         if features is None:
             features = load_churn_features(settings)
         if features.empty:
@@ -519,74 +641,25 @@ def train_churn_model(
             )
         step("Splitting by as-of date")
         split = time_split(features, purge_days=settings.purge_days)
-        max_as_of = _day(pd.to_datetime(features[DATE_COLUMN]).max())
-        data_info = {
-            "features_rows": len(features),
-            "features_as_of_min": _day(pd.to_datetime(features[DATE_COLUMN]).min()),
-            "features_as_of_max": max_as_of,
-            "purge_days": settings.purge_days,
-            **split.describe(),
-        }
+        data_info = _data_info(features, split, settings)
+        max_as_of = data_info["features_as_of_max"]
         x_train, y_train = model_input(split.train), labels(split.train)
         x_eval, y_eval = model_input(split.eval), labels(split.eval)
         selection = select_features(x_train)
         if selection.dropped:
-            console.print(f"[yellow]Note:[/yellow] {selection.note()}", highlight=False)
+            console.print(
+                f"[yellow]Note:[/yellow] {selection.note()}", highlight=False, soft_wrap=True
+            )
 
         step("Opening the MLflow experiment")
         configure_mlflow(settings)
         experiment_id = ensure_experiment(settings)
         pipeline = build_pipeline(settings.random_state, selection.numeric, selection.categorical)
-        params = {
-            "model_family": "HistGradientBoostingClassifier",
-            **{
-                f"clf_{k}": v
-                for k, v in pipeline.named_steps["classifier"].get_params().items()
-                if k
-                in {
-                    "learning_rate",
-                    "max_iter",
-                    "max_leaf_nodes",
-                    "min_samples_leaf",
-                    "l2_regularization",
-                    "early_stopping",
-                    "random_state",
-                }
-            },
-            "numeric_features": len(selection.numeric),
-            "categorical_features": len(selection.categorical),
-            "dropped_features": ",".join(selection.dropped) or "none",
-            "source_table": settings.features_table,
-            "engine": settings.engine,
-            **data_info,
-        }
         run_name = f"churn-eval-{_day(split.eval_date)}"
         with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
-            mlflow.set_tags(
-                {
-                    "data.table": settings.features_table,
-                    "data.max_as_of_date": max_as_of,
-                    "data.eval_as_of_date": _day(split.eval_date),
-                    "data.engine": settings.engine,
-                    "job": "python_jobs.churn.train",
-                }
-            )
-            mlflow.log_params(params)
-            source = _warehouse_source(settings, max_as_of)
-            train_ds = mlflow.data.from_pandas(
-                x_train.assign(**{LABEL_COLUMN: y_train.astype(bool)}),
-                source=source,
-                targets=LABEL_COLUMN,
-                name="churn_features_train",
-            )
-            eval_ds = mlflow.data.from_pandas(
-                x_eval.assign(**{LABEL_COLUMN: y_eval.astype(bool)}),
-                source=source,
-                targets=LABEL_COLUMN,
-                name="churn_features_eval",
-            )
-            mlflow.log_input(train_ds, context="training")
-            mlflow.log_input(eval_ds, context="evaluation")
+            mlflow.set_tags(_run_tags(settings, max_as_of, split))
+            mlflow.log_params(_run_params(pipeline, selection, settings, data_info))
+            eval_ds = _log_datasets(settings, max_as_of, (x_train, y_train), (x_eval, y_eval))
 
             step(f"Fitting on {len(x_train):,} rows")
             pipeline.fit(x_train, y_train)
@@ -598,27 +671,10 @@ def train_churn_model(
             train_auc = float(roc_auc_score(y_train, pipeline.predict_proba(x_train)[:, 1]))
 
             step("Plotting curves and permutation importance")
-            mlflow.log_figure(roc_figure(y_eval, proba, metrics["roc_auc"]), "plots/roc_curve.png")
-            mlflow.log_figure(
-                pr_figure(y_eval, proba, metrics["pr_auc"]), "plots/precision_recall_curve.png"
-            )
-            importance = feature_importance(pipeline, x_eval, y_eval, settings.random_state)
-            mlflow.log_figure(importance_figure(importance), "plots/feature_importance.png")
-            mlflow.log_text(importance.to_csv(index=False), "feature_importance.csv")
+            importance = _log_plots(pipeline, x_eval, y_eval, proba, metrics, settings.random_state)
 
             step("Logging the model")
-            example = x_eval.head(5)
-            signature = infer_signature(example, pipeline.predict_proba(example))
-            model_info = mlflow.sklearn.log_model(
-                pipeline,
-                name="model",
-                signature=signature,
-                input_example=example,
-                pyfunc_predict_fn="predict_proba",
-                serialization_format="cloudpickle",
-                pip_requirements=_pip_requirements(),
-                metadata={"features": list(FEATURES), "eval_as_of_date": _day(split.eval_date)},
-            )
+            model_info = _log_model(pipeline, x_eval, split)
             mlflow.log_metrics(metrics, model_id=model_info.model_id, dataset=eval_ds)
             mlflow.log_metric("train_roc_auc", train_auc)
             step("Done")
@@ -643,21 +699,21 @@ def print_training_summary(
     console: Console,
     decision: Any | None = None,
 ) -> None:
-    """Run id, metrics, the registry decision and how to open the MLflow UI."""
-    table = Table(title=f"Churn model, evaluated on {_day(result.split.eval_date)}")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in result.metrics.items():
-        table.add_row(name, f"{value:.4f}")
+    """Run id, metrics, the registry decision and how to open the MLflow UI (each line whole,
+    to paste)."""
     info = result.data_info
-    table.add_row(
-        "train rows / as-of dates", f"{info['train_rows']:,} / {info['train_as_of_dates']}"
-    )
-    table.add_row("eval rows", f"{info['eval_rows']:,}")
-    console.print(table)
+    rows = [(name, f"{value:.4f}") for name, value in result.metrics.items()]
+    rows += [
+        ("train rows / as-of dates", f"{info['train_rows']:,} / {info['train_as_of_dates']}"),
+        ("eval rows", f"{info['eval_rows']:,}"),
+    ]
+    title = f"Churn model, evaluated on {_day(result.split.eval_date)}"
+    print_rows(console, ("metric", "value"), rows, title=title, right=(1,))
     console.print(
-        f"MLflow run id: [bold]{result.run_id}[/bold] (experiment {settings.experiment_name})"
+        f"MLflow run id: [bold]{result.run_id}[/bold] "
+        f"(experiment {escape(settings.experiment_name or '')})",
+        soft_wrap=True,
     )
     if decision is not None:
-        console.print(decision.summary())
-    console.print(f"Open the UI: [bold]{ui_command(settings)}[/bold]")
+        console.print(decision.summary(), soft_wrap=True)
+    console.print(f"Open the UI: [bold]{escape(ui_command(settings))}[/bold]", soft_wrap=True)

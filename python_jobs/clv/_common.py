@@ -158,18 +158,7 @@ def maximise_log_likelihood(
     order = np.argsort(values, kind="stable")[: max(1, n_best_starts)]
 
     bounds = [(lo, hi)] * len(names)
-    best: optimize.OptimizeResult | None = None
-    for i in order:
-        res = optimize.minimize(
-            neg_mean_ll_and_grad,
-            thetas[i],
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"maxiter": maxiter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20},
-        )
-        if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
-            best = res
+    best = _best_lbfgsb_fit(neg_mean_ll_and_grad, [thetas[i] for i in order], bounds, maxiter)
     if best is None:
         return OptimumResult(
             params=np.exp(thetas[order[0]]),
@@ -177,8 +166,61 @@ def maximise_log_likelihood(
             converged=False,
             message="the log-likelihood is not finite at any starting point; check the input",
         )
+    theta, value, grad = _polish(
+        neg_mean_ll_and_grad, np.asarray(best.x, dtype=float), bounds, maxiter
+    )
+    problems = _convergence_problems(neg_mean_ll_and_grad, names, theta, value, grad, best)
+    grad_max = float(np.max(np.abs(grad)))
+    if not problems:
+        message = f"converged: gradient {grad_max:.1e} after {best.nit} iterations"
+    else:
+        message = (
+            "did not converge: "
+            + "; ".join(problems)
+            + ". The data may not identify the parameters (too few customers or repeat "
+            "purchases); the estimates must not be used."
+        )
+    return OptimumResult(
+        params=np.exp(theta),
+        mean_log_likelihood=float(-value),
+        converged=not problems,
+        message=message,
+    )
 
-    theta = np.asarray(best.x, dtype=float)
+
+def _best_lbfgsb_fit(
+    neg_mean_ll_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    thetas: Sequence[np.ndarray],
+    bounds: list[tuple[float, float]],
+    maxiter: int,
+) -> optimize.OptimizeResult | None:
+    """L-BFGS-B from each of ``thetas``: the end point with the lowest finite value (the
+    first of equals), or None when no run ends at a finite value."""
+    best: optimize.OptimizeResult | None = None
+    for theta in thetas:
+        res = optimize.minimize(
+            neg_mean_ll_and_grad,
+            theta,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": maxiter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20},
+        )
+        if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
+            best = res
+    return best
+
+
+def _polish(
+    neg_mean_ll_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    theta: np.ndarray,
+    bounds: list[tuple[float, float]],
+    maxiter: int,
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """From an L-BFGS-B end point whose gradient is not small yet: a restart of L-BFGS-B,
+    then a Nelder-Mead polish (unless a parameter is on an edge); each is kept only when it
+    is no worse. Returns the end point, its value and its gradient."""
+    lo, hi = _LOG_BOUNDS
     value, grad = neg_mean_ll_and_grad(theta)
     if not (np.max(np.abs(grad)) < GRADIENT_TOL):
         # L-BFGS-B can stop on a line-search failure in a flat valley: restart it from there,
@@ -206,8 +248,21 @@ def maximise_log_likelihood(
         cand_value, cand_grad = neg_mean_ll_and_grad(cand)
         if np.isfinite(cand_value) and cand_value <= value:
             theta, value, grad = cand, cand_value, cand_grad
+    return theta, value, grad
 
-    params = np.exp(theta)
+
+def _convergence_problems(
+    neg_mean_ll_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    names: Sequence[str],
+    theta: np.ndarray,
+    value: float,
+    grad: np.ndarray,
+    best: optimize.OptimizeResult,
+) -> list[str]:
+    """Why the end point is not a trustworthy maximum, one sentence part each; none when it
+    has a finite value, a small gradient, no parameter on an edge and a negative definite
+    Hessian."""
+    lo, hi = _LOG_BOUNDS
     on_lower = [n for n, th in zip(names, theta, strict=True) if th <= lo + _EDGE_TOL]
     on_upper = [n for n, th in zip(names, theta, strict=True) if th >= hi - _EDGE_TOL]
     grad_max = float(np.max(np.abs(grad)))
@@ -235,19 +290,4 @@ def maximise_log_likelihood(
                 f"Hessian eigenvalue {curvature:.1e}), so the data do not identify every "
                 "parameter"
             )
-    converged = not problems
-    if converged:
-        message = f"converged: gradient {grad_max:.1e} after {best.nit} iterations"
-    else:
-        message = (
-            "did not converge: "
-            + "; ".join(problems)
-            + ". The data may not identify the parameters (too few customers or repeat "
-            "purchases); the estimates must not be used."
-        )
-    return OptimumResult(
-        params=params,
-        mean_log_likelihood=float(-value),
-        converged=converged,
-        message=message,
-    )
+    return problems

@@ -225,7 +225,23 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
     fitted_at = fitted_at or dt.datetime.now(dt.UTC)
     if fitted_at.tzinfo is None:
         fitted_at = fitted_at.replace(tzinfo=dt.UTC)
+    counts, bg_row = _fit_bgnbd(frame)
+    spend, gg_row = _fit_gamma_gamma(frame, n_customers)
+    row = {
+        "fit_id": _fit_id(end_date, time_unit, counts, spend),
+        "fitted_at": fitted_at.astimezone(dt.UTC),
+        "observation_end_date": end_date,
+        "time_unit": time_unit,
+        "n_customers": n_customers,
+        **bg_row,
+        **gg_row,
+    }
+    return _arrow_backed(pa.Table.from_pylist([row], schema=FITS_SCHEMA))
 
+
+def _fit_bgnbd(frame: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """BG/NBD on the distinct (frequency, recency, t) of the summary, with their counts:
+    the sorted aggregates and the fit's columns of FITS_SCHEMA (and n_repeat_customers)."""
     counts = _collect(
         frame.group_by("frequency", "recency", "t").agg(nw.len().alias("n_rows"))
     ).to_pandas()
@@ -244,14 +260,28 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
     n_repeat = int(counts.loc[counts["frequency"] > 0, "n_rows"].sum())
     if not bg_fit.converged:
         logger.warning("BG/NBD fit %s", bg_fit.message)
+    return counts, {
+        "n_repeat_customers": n_repeat,
+        "bgnbd_r": bg_fit.params.r,
+        "bgnbd_alpha": bg_fit.params.alpha,
+        "bgnbd_a": bg_fit.params.a,
+        "bgnbd_b": bg_fit.params.b,
+        "bgnbd_log_likelihood": bg_fit.log_likelihood,
+        "bgnbd_converged": bg_fit.converged,
+        "bgnbd_message": bg_fit.message,
+    }
 
+
+def _fit_gamma_gamma(frame: Any, n_customers: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Gamma-Gamma on the distinct (frequency, monetary_value) of the repeat customers with a
+    positive spend, with their counts: the sorted aggregates and the fit's columns of
+    FITS_SCHEMA (NULL, not converged, when there is no such customer)."""
     spend = _collect(
         frame.filter((nw.col("frequency") > 0) & (nw.col("monetary_value") > 0))
         .group_by("frequency", "monetary_value")
         .agg(nw.len().alias("n_rows"))
     ).to_pandas()
     spend = spend.sort_values(["frequency", "monetary_value"], kind="stable")
-    gg_row: dict[str, Any]
     try:
         if spend.empty:
             raise NoRepeatCustomersError("no repeat purchase with a positive monetary value")
@@ -270,7 +300,7 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
             "the mean monetary value of the repeat customers as expected spend.",
             message,
         )
-        gg_row = {
+        return spend, {
             "gg_n_customers": 0,
             "gg_p": None,
             "gg_q": None,
@@ -279,36 +309,17 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
             "gg_converged": False,
             "gg_message": message,
         }
-    else:
-        if not gg_fit.converged:
-            logger.warning("Gamma-Gamma fit %s", gg_fit.message)
-        gg_row = {
-            "gg_n_customers": gg_fit.n_customers,
-            "gg_p": gg_fit.params.p,
-            "gg_q": gg_fit.params.q,
-            "gg_gamma": gg_fit.params.gamma,
-            "gg_log_likelihood": gg_fit.log_likelihood,
-            "gg_converged": gg_fit.converged,
-            "gg_message": gg_fit.message,
-        }
-
-    row = {
-        "fit_id": _fit_id(end_date, time_unit, counts, spend),
-        "fitted_at": fitted_at.astimezone(dt.UTC),
-        "observation_end_date": end_date,
-        "time_unit": time_unit,
-        "n_customers": n_customers,
-        "n_repeat_customers": n_repeat,
-        "bgnbd_r": bg_fit.params.r,
-        "bgnbd_alpha": bg_fit.params.alpha,
-        "bgnbd_a": bg_fit.params.a,
-        "bgnbd_b": bg_fit.params.b,
-        "bgnbd_log_likelihood": bg_fit.log_likelihood,
-        "bgnbd_converged": bg_fit.converged,
-        "bgnbd_message": bg_fit.message,
-        **gg_row,
+    if not gg_fit.converged:
+        logger.warning("Gamma-Gamma fit %s", gg_fit.message)
+    return spend, {
+        "gg_n_customers": gg_fit.n_customers,
+        "gg_p": gg_fit.params.p,
+        "gg_q": gg_fit.params.q,
+        "gg_gamma": gg_fit.params.gamma,
+        "gg_log_likelihood": gg_fit.log_likelihood,
+        "gg_converged": gg_fit.converged,
+        "gg_message": gg_fit.message,
     }
-    return _arrow_backed(pa.Table.from_pylist([row], schema=FITS_SCHEMA))
 
 
 # --------------------------------------------------------------------------- scoring
@@ -370,7 +381,48 @@ def score_customers(
         return _empty(CLV_SCHEMA)
     fit = _latest_fit(fits)
     _, time_unit, end_date = _summary_header(frame)
+    gg_missing = _check_fit_is_usable(fit, time_unit, end_date)
+    customers = (
+        _collect(frame.select("customer_id", "frequency", "recency", "t", "monetary_value"))
+        .to_pandas()
+        .sort_values("customer_id", kind="stable")
+        .reset_index(drop=True)
+    )
+    if customers["customer_id"].isna().any():
+        raise InvalidInputError("customer_purchase_summary has a NULL customer_id.")
+    x = customers["frequency"].to_numpy(dtype=float)
+    tx = customers["recency"].to_numpy(dtype=float)
+    age = customers["t"].to_numpy(dtype=float)
 
+    bg_params = bgnbd.BgNbdParams(
+        r=fit["bgnbd_r"], alpha=fit["bgnbd_alpha"], a=fit["bgnbd_a"], b=fit["bgnbd_b"]
+    )
+    p_alive = bgnbd.probability_alive(bg_params, x, tx, age)
+    d_u = lifetime_value.per_period_discount_rate(rate, time_unit)
+    expected, discounted = lifetime_value.discounted_expected_purchases(
+        bg_params, x, tx, age, horizon_periods=horizon, period_discount_rate=d_u
+    )
+    spend = _expected_spend(fit, gg_missing, x, customers["monetary_value"].to_numpy(dtype=float))
+
+    n = x.size
+    columns = {
+        "customer_id": pa.array(customers["customer_id"].astype(str).to_numpy(), pa.string()),
+        "probability_alive": pa.array(p_alive, pa.float64(), from_pandas=True),
+        "expected_purchases": pa.array(expected, pa.float64(), from_pandas=True),
+        "expected_average_spend": pa.array(spend, pa.float64(), from_pandas=True),
+        "clv": pa.array(spend * discounted, pa.float64(), from_pandas=True),
+        "horizon_periods": pa.array(np.full(n, horizon, dtype=np.int64)),
+        "time_unit": pa.array([time_unit] * n, pa.string()),
+        "observation_end_date": pa.array([end_date] * n, pa.date32()),
+        "fit_id": pa.array([fit["fit_id"]] * n, pa.string()),
+    }
+    return _arrow_backed(pa.table(columns, schema=CLV_SCHEMA))
+
+
+def _check_fit_is_usable(fit: dict[str, Any], time_unit: str, end_date: dt.date) -> bool:
+    """Raise when the fit was made on another time unit or observation end date than the
+    summary, or did not converge; return whether it has no Gamma-Gamma fit (a missing fit
+    is usable: the spend falls back to the repeat customers' mean)."""
     if fit["time_unit"] != time_unit or _to_date(fit["observation_end_date"]) != end_date:
         raise InvalidInputError(
             f"The latest CLV fit {fit['fit_id']} was made on time unit {fit['time_unit']!r} "
@@ -389,59 +441,31 @@ def score_customers(
             f"Refusing to score customers: the Gamma-Gamma fit {fit['fit_id']} "
             f"{_not_converged_reason(fit['gg_message'])} Inspect clv_model_fits and refit."
         )
+    return gg_missing
 
-    customers = (
-        _collect(frame.select("customer_id", "frequency", "recency", "t", "monetary_value"))
-        .to_pandas()
-        .sort_values("customer_id", kind="stable")
-        .reset_index(drop=True)
-    )
-    if customers["customer_id"].isna().any():
-        raise InvalidInputError("customer_purchase_summary has a NULL customer_id.")
-    x = customers["frequency"].to_numpy(dtype=float)
-    tx = customers["recency"].to_numpy(dtype=float)
-    age = customers["t"].to_numpy(dtype=float)
-    m = customers["monetary_value"].to_numpy(dtype=float)
 
-    bg_params = bgnbd.BgNbdParams(
-        r=fit["bgnbd_r"], alpha=fit["bgnbd_alpha"], a=fit["bgnbd_a"], b=fit["bgnbd_b"]
-    )
-    p_alive = bgnbd.probability_alive(bg_params, x, tx, age)
-    d_u = lifetime_value.per_period_discount_rate(rate, time_unit)
-    expected, discounted = lifetime_value.discounted_expected_purchases(
-        bg_params, x, tx, age, horizon_periods=horizon, period_discount_rate=d_u
-    )
-    if gg_missing:
-        repeat = x > 0
-        fallback = float(np.mean(m[repeat])) if repeat.any() else np.nan
-        logger.warning(
-            "No Gamma-Gamma fit in %s (%s): expected_average_spend is the mean monetary value "
-            "of the %d customers with a repeat purchase (%s) for every customer.",
-            fit["fit_id"],
-            fit["gg_message"],
-            int(repeat.sum()),
-            "none: spend and clv are NULL" if np.isnan(fallback) else f"{fallback:.4g}",
-        )
-        spend = np.full(x.size, fallback)
-    else:
+def _expected_spend(
+    fit: dict[str, Any], gg_missing: bool, x: np.ndarray, m: np.ndarray
+) -> np.ndarray:
+    """Each customer's expected average spend: Gamma-Gamma's conditional expectation, or,
+    without a Gamma-Gamma fit, the mean monetary value of the repeat customers (NaN when
+    there is none) for every customer, with a warning."""
+    if not gg_missing:
         gg_params = gamma_gamma.GammaGammaParams(
             p=fit["gg_p"], q=fit["gg_q"], gamma=fit["gg_gamma"]
         )
-        spend = gamma_gamma.conditional_expected_average_spend(gg_params, x, m)
-
-    n = x.size
-    columns = {
-        "customer_id": pa.array(customers["customer_id"].astype(str).to_numpy(), pa.string()),
-        "probability_alive": pa.array(p_alive, pa.float64(), from_pandas=True),
-        "expected_purchases": pa.array(expected, pa.float64(), from_pandas=True),
-        "expected_average_spend": pa.array(spend, pa.float64(), from_pandas=True),
-        "clv": pa.array(spend * discounted, pa.float64(), from_pandas=True),
-        "horizon_periods": pa.array(np.full(n, horizon, dtype=np.int64)),
-        "time_unit": pa.array([time_unit] * n, pa.string()),
-        "observation_end_date": pa.array([end_date] * n, pa.date32()),
-        "fit_id": pa.array([fit["fit_id"]] * n, pa.string()),
-    }
-    return _arrow_backed(pa.table(columns, schema=CLV_SCHEMA))
+        return gamma_gamma.conditional_expected_average_spend(gg_params, x, m)
+    repeat = x > 0
+    fallback = float(np.mean(m[repeat])) if repeat.any() else np.nan
+    logger.warning(
+        "No Gamma-Gamma fit in %s (%s): expected_average_spend is the mean monetary value "
+        "of the %d customers with a repeat purchase (%s) for every customer.",
+        fit["fit_id"],
+        fit["gg_message"],
+        int(repeat.sum()),
+        "none: spend and clv are NULL" if np.isnan(fallback) else f"{fallback:.4g}",
+    )
+    return np.full(x.size, fallback)
 
 
 # --------------------------------------------------------------------------- output

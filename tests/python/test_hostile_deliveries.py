@@ -7,7 +7,9 @@ One build reads the sample and every hostile file together; each test checks its
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -240,6 +242,27 @@ def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> Non
     assert "match no landing contract and are not read" in output
     assert "ecommerce/orders/Orders_2026-07-08.csv" in output
     assert "web/events/late/events_2026-07-08.parquet" in output
+
+
+def test_make_runs_summary_lists_the_files_the_build_warned_about(hostile: dict) -> None:
+    workdir = hostile["workdir"]
+    landing = workdir / "landing"
+    done = subprocess.run(
+        [sys.executable, "-m", "python_jobs", "summary"],
+        cwd=REPO,
+        env={**dbt_env(workdir, "hostile"), "COLUMNS": "40"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = [line.strip() for line in done.stdout.splitlines() if line.startswith(f"  {landing}/")]
+    warned = re.search(r"(\d+) file\(s\) under the landing root", hostile["output"])
+    assert warned and len(listed) == int(warned.group(1))
+    assert listed == [
+        str(landing / "ecommerce/orders/Orders_2026-07-08.csv"),
+        str(landing / "web/events/late/events_2026-07-08.parquet"),
+    ]
+    assert all(f'"{path}"' in hostile["output"] for path in listed)
 
 
 def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:

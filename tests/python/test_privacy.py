@@ -14,7 +14,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, generate
+from test_pipeline import DBT, REPO, dbt, dbt_env, generate
+
+# the sample's last extract day: see the fixture `warehouse`
+AGED_END_DATE = "2024-06-30"
 
 pytestmark = pytest.mark.slow
 
@@ -163,7 +166,12 @@ def succeeded(done: subprocess.CompletedProcess) -> str:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("privacy")
-    generate(workdir, "--scale", "0.005", "--days", "150", "--seed", "7", "--end-date", END_DATE)
+    # Old enough that the records the retention tests back-date by RETENTION_DAYS + 5 days
+    # (fixture `aged`) were still made before that ingestion time, as real old records are:
+    # silver quarantines a record dated more than a day after its delivery.
+    generate(
+        workdir, "--scale", "0.005", "--days", "150", "--seed", "7", "--end-date", AGED_END_DATE
+    )
     # no data tests here: the build after the operations runs them all
     dbt(workdir, DB, "build", "--resource-type", "model", "seed", "snapshot")
     return workdir

@@ -25,13 +25,10 @@ totals as (
         'stg_ecommerce__orders' as layer,
         count(*) as orders_count,
         coalesce(sum(
-            case when order_status = 'cancelled' then 0 else order_total_reporting end
+            case when is_cancelled then 0 else order_total_reporting end
         ), 0) as gross_revenue_reporting,
         coalesce(sum(
-            case
-                when order_status in ('cancelled', 'returned') then 0
-                else order_total_reporting
-            end
+            case when is_completed_purchase then order_total_reporting else 0 end
         ), 0) as net_revenue_reporting
     from silver_orders
 

@@ -1,17 +1,20 @@
 -- Customer 360: one row per customer seen in any source (known to the CRM or not yet):
 -- current profile, orders and revenue, web engagement, support, RFM segment and lifecycle
 -- stage, all as of the observation end.
+-- Over 150 lines on purpose: a wide mart of 43 contracted columns, each cast once in final;
+-- the metrics themselves are short sums over the silver per-customer facts
+-- (int_customer_order_days, int_customer_session_days) and the current tickets.
 
 with customers as (
     select * from {{ ref('stg_crm__customers') }}
 ),
 
-orders as (
-    select * from {{ ref('fct_orders') }}
+order_days as (
+    select * from {{ ref('int_customer_order_days') }}
 ),
 
-sessions as (
-    select * from {{ ref('int_web_sessions') }}
+session_days as (
+    select * from {{ ref('int_customer_session_days') }}
 ),
 
 tickets as (
@@ -27,7 +30,7 @@ country_codes as (
 ),
 
 observation as (
-    select {{ observation_end_date() }} as end_date
+    select {{ observation_end_date('order_days') }} as end_date
 ),
 
 -- the seed maps every spelling of a country to its code: one region per code
@@ -41,10 +44,9 @@ country_regions as (
 customer_ids as (
     select customer_id from customers
     union distinct
-    select customer_id from orders
+    select customer_id from order_days
     union distinct
-    select customer_id from sessions
-    where customer_id is not null
+    select customer_id from session_days
     union distinct
     select customer_id from tickets
     where customer_id is not null
@@ -54,49 +56,34 @@ order_metrics as (
     select
         customer_id,
         min(order_date) as first_order_date,
-        max(case when {{ is_completed_purchase() }} then order_date end) as last_purchase_date,
-        count(*) as orders_count,
-        sum(case when {{ is_completed_purchase() }} then 1 else 0 end) as purchases_count,
-        sum(case when is_cancelled then 1 else 0 end) as cancelled_orders_count,
-        sum(case when is_returned then 1 else 0 end) as returned_orders_count,
-        sum(net_revenue_reporting) as lifetime_revenue_reporting
-    from orders
+        max(case when purchases_count > 0 then order_date end) as last_purchase_date,
+        sum(orders_count) as orders_count,
+        sum(purchases_count) as purchases_count,
+        sum(cancelled_orders_count) as cancelled_orders_count,
+        sum(returned_orders_count) as returned_orders_count,
+        sum(purchases_revenue_reporting) as lifetime_revenue_reporting
+    from order_days
     group by customer_id
-),
-
-first_sessions as (
-    select * from (
-        select
-            customer_id,
-            utm_source,
-            utm_medium,
-            referrer,
-            row_number() over (
-                partition by customer_id order by session_start_at, session_id
-            ) as session_rank
-        from sessions
-        where customer_id is not null
-    ) as ranked
-    where session_rank = 1
 ),
 
 web_metrics as (
     select
-        sessions.customer_id,
-        count(*) as sessions_count,
+        session_days.customer_id,
+        sum(session_days.sessions_count) as sessions_count,
         sum(case
             when
-                sessions.session_date
+                session_days.session_date
                 > {{ dbt.dateadd('day', -30, 'observation.end_date') }}
-                then 1
+                then session_days.sessions_count
             else 0
         end) as sessions_last_30d,
-        sum(sessions.page_views) as page_views,
-        max(sessions.session_end_at) as last_session_at
-    from sessions
+        sum(session_days.page_views) as page_views,
+        max(session_days.last_session_end_at) as last_session_at,
+        max(session_days.first_session_utm_source) as acquisition_source,
+        max(session_days.first_session_utm_medium) as acquisition_medium
+    from session_days
     cross join observation
-    where sessions.customer_id is not null
-    group by sessions.customer_id
+    group by session_days.customer_id
 ),
 
 support_metrics as (
@@ -143,8 +130,8 @@ joined as (
         coalesce(web_metrics.sessions_last_30d, 0) as sessions_last_30d,
         coalesce(web_metrics.page_views, 0) as page_views,
         web_metrics.last_session_at,
-        first_sessions.utm_source as acquisition_source,
-        first_sessions.utm_medium as acquisition_medium,
+        web_metrics.acquisition_source,
+        web_metrics.acquisition_medium,
         coalesce(support_metrics.tickets_count, 0) as tickets_count,
         coalesce(support_metrics.open_tickets_count, 0) as open_tickets_count,
         support_metrics.avg_satisfaction_score,
@@ -164,8 +151,6 @@ joined as (
         on customer_ids.customer_id = order_metrics.customer_id
     left join web_metrics
         on customer_ids.customer_id = web_metrics.customer_id
-    left join first_sessions
-        on customer_ids.customer_id = first_sessions.customer_id
     left join support_metrics
         on customer_ids.customer_id = support_metrics.customer_id
     left join rfm

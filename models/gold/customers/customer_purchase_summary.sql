@@ -16,7 +16,7 @@ with orders as (
 ),
 
 observation as (
-    select {{ observation_end_date() }} as end_date
+    select {{ observation_end_date('orders') }} as end_date
 ),
 
 purchases as (
@@ -27,7 +27,7 @@ purchases as (
     from orders
     cross join observation
     where
-        {{ is_completed_purchase('orders') }}
+        orders.is_completed_purchase
         and orders.order_date <= observation.end_date
 ),
 

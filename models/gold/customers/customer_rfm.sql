@@ -12,7 +12,7 @@ segments as (
 ),
 
 observation as (
-    select {{ observation_end_date() }} as end_date
+    select {{ observation_end_date('orders') }} as end_date
 ),
 
 purchases as (
@@ -20,7 +20,7 @@ purchases as (
     from orders
     cross join observation
     where
-        {{ is_completed_purchase('orders') }}
+        orders.is_completed_purchase
         and orders.order_date <= observation.end_date
 ),
 

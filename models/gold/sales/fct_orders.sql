@@ -3,12 +3,6 @@
 -- Order facts only (no customer attribute that can change later), so an incremental run
 -- gives the same rows as a full refresh. An incremental run rebuilds the orders that
 -- received a new version or new lines since the last run (the _ingested_at watermark).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='merge',
-    unique_key='order_id',
-    on_schema_change='append_new_columns',
-) }}
 {{ assert_reporting_currency_unchanged() }}
 
 with orders as (
@@ -19,23 +13,14 @@ order_items as (
     select * from {{ ref('stg_ecommerce__order_items') }}
 ),
 
--- the latest ingestion already in the table; a full refresh takes everything
-watermark as (
-    {%- if is_incremental() %}
-        select {{ last_ingested_at() }} as last_ingested_at
-    {%- else %}
-        select cast('1900-01-01 00:00:00' as timestamp) as last_ingested_at
-    {%- endif %}
-),
-
--- orders with a new version, or with new lines, since the last run
+-- orders with a new version, or with new lines, since the last run (all on a full refresh)
 batch_orders as (
     select orders.* from orders
     where
-        orders._ingested_at > (select watermark.last_ingested_at from watermark)
+        orders._ingested_at > {{ incremental_watermark() }}
         or orders.order_id in (
             select order_items.order_id from order_items
-            where order_items._ingested_at > (select watermark.last_ingested_at from watermark)
+            where order_items._ingested_at > {{ incremental_watermark() }}
         )
 ),
 
@@ -84,17 +69,14 @@ order_facts as (
         ) as items_amount_reporting,
         cast(
             case
-                when batch_orders.order_status in ('cancelled', 'returned') then 0
-                else batch_orders.order_total_reporting
+                when batch_orders.is_completed_purchase then batch_orders.order_total_reporting
+                else 0
             end as decimal(18, 2)
         ) as net_revenue_reporting,
-        case
-            when batch_orders.channel in ('web', 'app', 'marketplace')
-                then batch_orders.channel
-            else 'unknown'
-        end as channel,
-        batch_orders.order_status = 'cancelled' as is_cancelled,
-        batch_orders.order_status = 'returned' as is_returned,
+        batch_orders.channel,
+        batch_orders.is_cancelled,
+        batch_orders.is_returned,
+        batch_orders.is_completed_purchase,
         greatest(
             batch_orders._ingested_at,
             coalesce(order_item_totals.last_item_ingested_at, batch_orders._ingested_at)
@@ -129,6 +111,7 @@ final as (
         -- booleans
         is_cancelled,
         is_returned,
+        is_completed_purchase,
 
         -- dates and timestamps
         order_date,

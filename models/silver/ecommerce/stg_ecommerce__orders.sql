@@ -19,7 +19,12 @@ staged as (
 
         -- strings
         order_status,
-        channel,
+        -- the sales channel gold reports: unknown when the export had none, or one silver
+        -- let through with the warning channel_is_known
+        case
+            when channel in ('web', 'app', 'marketplace') then channel
+            else 'unknown'
+        end as channel,
         currency_code,
         reporting_currency,
         coupon_code,
@@ -32,7 +37,10 @@ staged as (
         shipping_amount_reporting,
 
         -- booleans
-        order_status in ('cancelled', 'returned') as is_cancelled_or_returned,
+        order_status = 'cancelled' as is_cancelled,
+        order_status = 'returned' as is_returned,
+        -- the one definition of a completed purchase: neither cancelled nor returned
+        order_status not in ('cancelled', 'returned') as is_completed_purchase,
 
         -- dates and timestamps
         cast(ordered_at as date) as order_date,

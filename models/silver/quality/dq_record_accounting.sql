@@ -1,151 +1,150 @@
--- Where every bronze record went, counted per landing table. Each count is found on its own:
---   loaded        the rows of the staging model (one per key: its current version);
---   quarantined   the records in dq_quarantine;
---   duplicate     accepted records identical to another accepted record of the same key
---                 (same raw record, compared by its hash): accepted records minus the
---                 distinct (key, raw record) versions;
---   superseded    the other distinct versions of each accepted key (older versions,
---                 change-feed pre-images): distinct versions minus distinct keys;
---   unaccounted   accepted keys minus staging rows: keys that were lost (or, if negative,
---                 staging rows that no accepted record explains);
---   double counted  records both loaded and quarantined.
--- The reconciliation test asserts that the first four add up to the bronze records and
--- that nothing is unaccounted or double counted.
---
--- Incremental: a run adds what the records ingested since the last count (_max_ingested_at)
--- bring: their accepted records, and the versions and keys not seen before (looked up among
--- the earlier records of the same keys only). Everything is counted again from scratch
--- (record_accounting_watermarks) on a full refresh, after a privacy operation changed bronze,
--- or when the records counted last time are no longer all in bronze.
+-- Where every bronze record went, one row per checked landing table (checked_landing_tables):
+-- the counts of dq_record_counts, and the duplicate, superseded and unaccounted records
+-- found from three running totals of the accepted (not quarantined) records.
+-- Invariants (tests/reconciliation/assert_every_bronze_record_is_accounted_for.sql):
+--   * every bronze record is loaded, quarantined, a duplicate or superseded:
+--     bronze_records = loaded + quarantined + duplicate + superseded records;
+--   * 0 unaccounted records and 0 double counted records.
+-- Incremental: only the running totals (accepted_records, distinct_versions, distinct_keys)
+-- need the whole bronze history. A run adds what the accepted records ingested since the
+-- table's watermark (_max_ingested_at) bring, looking up the earlier versions of their keys
+-- only. Counting from scratch is the same addition, from zero and from 1900-01-01: on the
+-- first run, a full refresh, or when record_accounting_watermarks finds the stored totals
+-- out of date (it logs why).
 {{ config(materialized='incremental', unique_key='source_table') }}
 
-{#- each landing table's watermark, written as a literal so that the bronze scans skip the
-    row groups ingested before it; none: count everything -#}
+{#- per landing table, the latest ingestion time already counted, as text (literals let the
+    bronze scans skip older row groups); none: count from scratch -#}
 {%- set watermarks = record_accounting_watermarks(this) if is_incremental() else none %}
-{%- set recount = watermarks is none %}
 
-with quarantine as (
-    select * from {{ ref('dq_quarantine') }}
-),
-
-{% for table in checked_landing_tables() %}
-    {%- set name = table.base_model %}
-    {%- set key = table.key %}
-
-    {%- if recount %}
-        -- every accepted record: its distinct (key, raw record) versions and their records
-        {{ name }}_versions as (
-            select
-                {{ key }} as record_key,
-                count(*) as records
-            from {{ ref(name) }}
-            where not _is_quarantined
-            group by {{ key }}, _raw_record_hash
-        ),
-
-        {{ name }}_state as (
-            select
-                cast(coalesce(sum(records), 0) as bigint) as accepted_records,
-                count(*) as distinct_versions,
-                count(distinct record_key) as distinct_keys
-            from {{ name }}_versions
-        ),
-    {%- else %}
-        {%- set watermark = "cast('" ~ watermarks[table.source_table] ~ "' as timestamp)" %}
-        {{ name }}_previous as (
-            select * from {{ this }}
-            where source_table = '{{ table.source_table }}'
-        ),
-
-        -- the accepted records ingested since the last count
-        {{ name }}_new as (
-            select
-                {{ key }} as record_key,
-                _raw_record_hash
-            from {{ ref(name) }}
-            where
-                not _is_quarantined
-                and _ingested_at > {{ watermark }}
-        ),
-
-        -- the versions already counted of the keys that have new records
-        {{ name }}_seen as (
-            select distinct
-                {{ key }} as record_key,
-                _raw_record_hash
-            from {{ ref(name) }}
-            where
-                not _is_quarantined
-                and _ingested_at <= {{ watermark }}
-                and {{ key }} in (select added.record_key from {{ name }}_new as added)
-        ),
-
-        {{ name }}_new_versions as (
-            select distinct
-                added.record_key,
-                added._raw_record_hash
-            from {{ name }}_new as added
-            where not exists (
-                select seen.record_key from {{ name }}_seen as seen
-                where
-                    seen.record_key = added.record_key
-                    and seen._raw_record_hash = added._raw_record_hash
-            )
-        ),
-
-        {{ name }}_state as (
-            select
-                previous.accepted_records
-                + (select count(*) as n from {{ name }}_new) as accepted_records,
-                previous.distinct_versions
-                + (select count(*) as n from {{ name }}_new_versions) as distinct_versions,
-                previous.distinct_keys + (
-                    select count(distinct new_versions.record_key) as n
-                    from {{ name }}_new_versions as new_versions
-                    where not exists (
-                        select seen.record_key from {{ name }}_seen as seen
-                        where seen.record_key = new_versions.record_key
-                    )
-                ) as distinct_keys
-            from {{ name }}_previous as previous
-        ),
-    {%- endif %}
-
-    {{ name }}_counts as (
+-- the accepted records ingested after their table's watermark
+with new_records as (
+    {%- for table in checked_landing_tables() %}
+        {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
         select
             '{{ table.source_table }}' as source_table,
-            (select count(*) as n from {{ ref(name) }}) as bronze_records,
-            (select count(*) as n from {{ ref(table.staging_model) }}) as loaded_records,
-            (
-                select count(*) as n from quarantine
-                where quarantine.source_table = '{{ table.source_table }}'
-            ) as quarantined_records,
-            totals.accepted_records - totals.distinct_versions as duplicate_records,
-            totals.distinct_versions - totals.distinct_keys as superseded_records,
-            totals.distinct_keys
-            - (select count(*) as n from {{ ref(table.staging_model) }}) as unaccounted_records,
-            (
-                select count(*) as n
-                from {{ ref(table.staging_model) }} as loaded
-                inner join quarantine
-                    on loaded._record_id = quarantine.record_id
-            ) as double_counted_records,
-            totals.accepted_records,
-            totals.distinct_versions,
-            totals.distinct_keys,
-            (
-                select coalesce(max(base._ingested_at), cast('1900-01-01' as timestamp)) as latest
-                from {{ ref(name) }} as base
-            ) as _max_ingested_at
-        from {{ name }}_state as totals
-    ),
-{% endfor %}
-
-final as (
-    {%- for table in checked_landing_tables() %}
-        select * from {{ table.base_model }}_counts
+            {{ table.key }} as record_key,
+            _raw_record_hash
+        from {{ ref(table.base_model) }}
+        where
+            not _is_quarantined
+            and _ingested_at > cast('{{ watermark }}' as timestamp)
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+-- the versions counted before, of the keys that have new records
+seen_versions as (
+    {%- for table in checked_landing_tables() %}
+        {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
+        select distinct
+            '{{ table.source_table }}' as source_table,
+            {{ table.key }} as record_key,
+            _raw_record_hash
+        from {{ ref(table.base_model) }}
+        where
+            not _is_quarantined
+            and _ingested_at <= cast('{{ watermark }}' as timestamp)
+            and {{ table.key }} in (
+                select added.record_key from new_records as added
+                where added.source_table = '{{ table.source_table }}'
+            )
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+seen_keys as (
+    select distinct
+        source_table,
+        record_key
+    from seen_versions
+),
+
+new_versions as (
+    select
+        source_table,
+        record_key,
+        _raw_record_hash,
+        count(*) as records
+    from new_records
+    group by source_table, record_key, _raw_record_hash
+),
+
+-- what the new records add: their records, and their versions and keys not counted before
+added_totals as (
+    select
+        new_versions.source_table,
+        sum(new_versions.records) as accepted_records,
+        count(*) - count(seen_versions.record_key) as distinct_versions,
+        count(distinct case when seen_keys.record_key is null then new_versions.record_key end)
+            as distinct_keys
+    from new_versions
+    left join seen_versions
+        on
+            new_versions.source_table = seen_versions.source_table
+            and new_versions.record_key = seen_versions.record_key
+            and new_versions._raw_record_hash = seen_versions._raw_record_hash
+    left join seen_keys
+        on
+            new_versions.source_table = seen_keys.source_table
+            and new_versions.record_key = seen_keys.record_key
+    group by new_versions.source_table
+),
+
+-- the running totals: those counted before (none when counting from scratch), plus what
+-- the new records add
+total_parts as (
+    select * from added_totals
+    {%- if watermarks is not none %}
+        union all
+        select
+            source_table,
+            accepted_records,
+            distinct_versions,
+            distinct_keys
+        from {{ this }}
+    {%- endif %}
+),
+
+running_totals as (
+    select
+        source_table,
+        sum(accepted_records) as accepted_records,
+        sum(distinct_versions) as distinct_versions,
+        sum(distinct_keys) as distinct_keys
+    from total_parts
+    group by source_table
+),
+
+counted as (
+    select
+        counts.*,
+        cast(coalesce(totals.accepted_records, 0) as bigint) as accepted_records,
+        cast(coalesce(totals.distinct_versions, 0) as bigint) as distinct_versions,
+        cast(coalesce(totals.distinct_keys, 0) as bigint) as distinct_keys
+    from {{ ref('dq_record_counts') }} as counts
+    left join running_totals as totals
+        on counts.source_table = totals.source_table
+),
+
+final as (
+    select
+        source_table,
+        bronze_records,
+        loaded_records,
+        quarantined_records,
+        -- accepted records identical to another of the same key (same raw record hash)
+        accepted_records - distinct_versions as duplicate_records,
+        -- the other versions of each accepted key (older versions, change-feed pre-images)
+        distinct_versions - distinct_keys as superseded_records,
+        -- accepted keys missing from staging (negative: staging rows nothing explains)
+        distinct_keys - loaded_records as unaccounted_records,
+        double_counted_records,
+        accepted_records,
+        distinct_versions,
+        distinct_keys,
+        _max_ingested_at
+    from counted
 )
 
 select * from final

@@ -32,14 +32,14 @@ staged as (
         commit_version,
 
         -- booleans
-        change_type = 'delete' as is_deleted,
-        ticket_status in ('new', 'open', 'pending') and change_type != 'delete' as is_open,
+        is_deleted,
+        is_open,
 
         -- timestamps
         created_at,
         updated_at,
         committed_at,
-        case when change_type = 'delete' then committed_at end as deleted_at,
+        case when is_deleted then committed_at end as deleted_at,
 
         -- lineage
         _dq_warnings,

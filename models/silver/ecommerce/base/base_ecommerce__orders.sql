@@ -13,10 +13,6 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
-fx_rate_periods as (
-    {{ fx_rate_periods('fx_rates') }}
-),
-
 renamed as (
     select
         -- ids
@@ -51,34 +47,22 @@ renamed as (
     from source
 ),
 
--- the rates in force on the order date (the latest valid_from on or before it) of the order's
--- currency and of the reporting currency, both to EUR, the seed's base: their quotient
--- converts the order's amounts into the reporting currency
-rated as (
+-- a currency the shop uses is one of the currencies seed
+with_currency_check as (
     select
         renamed.*,
-        currencies.currency_code is not null as is_currency_known,
-        {{ reporting_currency() }} as reporting_currency,
-        cast(
-            order_rates.rate_to_eur / reporting_rates.rate_to_eur as decimal(18, 10)
-        ) as fx_rate_to_reporting,
-        case
-            when order_rates.currency_code is not null and order_rates.rate_to_eur is null
-                then order_rates.currency_code
-            when reporting_rates.currency_code is not null and reporting_rates.rate_to_eur is null
-                then reporting_rates.currency_code
-        end as fx_currency_without_rate
+        currencies.currency_code is not null as is_currency_known
     from renamed
     left join currencies
         on renamed.currency_code = currencies.currency_code
-    left join fx_rate_periods as order_rates
-        on
-            renamed.currency_code = order_rates.currency_code
-            and {{ fx_period_contains('order_rates', 'cast(renamed.ordered_at as date)') }}
-    left join fx_rate_periods as reporting_rates
-        on
-            reporting_rates.currency_code = {{ reporting_currency() }}
-            and {{ fx_period_contains('reporting_rates', 'cast(renamed.ordered_at as date)') }}
+),
+
+-- the rate of the order's currency to the reporting currency on the order date
+rated as (
+    {{ with_fx_rate_to_reporting(
+        'with_currency_check', 'fx_rates', 'currency_code',
+        'cast(with_currency_check.ordered_at as date)'
+    ) }}
 ),
 
 converted as (

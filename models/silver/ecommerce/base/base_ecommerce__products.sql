@@ -8,10 +8,6 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
-fx_rate_periods as (
-    {{ fx_rate_periods('fx_rates') }}
-),
-
 renamed as (
     select
         -- ids
@@ -48,24 +44,17 @@ renamed as (
 
 -- the list price in the reporting currency at the rates in force on the day the version was
 -- written (updated_at): the price as it stood then (see fx_rate_periods)
+rated as (
+    {{ with_fx_rate_to_reporting(
+        'renamed', 'fx_rates', 'currency_code', 'cast(renamed.updated_at as date)'
+    ) }}
+),
+
 converted as (
     select
-        renamed.*,
-        {{ reporting_currency() }} as reporting_currency,
-        cast(
-            renamed.list_price
-            * cast(product_rates.rate_to_eur / reporting_rates.rate_to_eur as decimal(18, 10))
-            as decimal(18, 2)
-        ) as list_price_reporting
-    from renamed
-    left join fx_rate_periods as product_rates
-        on
-            renamed.currency_code = product_rates.currency_code
-            and {{ fx_period_contains('product_rates', 'cast(renamed.updated_at as date)') }}
-    left join fx_rate_periods as reporting_rates
-        on
-            reporting_rates.currency_code = {{ reporting_currency() }}
-            and {{ fx_period_contains('reporting_rates', 'cast(renamed.updated_at as date)') }}
+        *,
+        cast(list_price * fx_rate_to_reporting as decimal(18, 2)) as list_price_reporting
+    from rated
 ),
 
 checked as (

@@ -36,6 +36,15 @@ renamed as (
     from source
 ),
 
+-- the ticket's state after the change: the one definition of an open ticket
+flagged as (
+    select
+        *,
+        change_type = 'delete' as is_deleted,
+        ticket_status in ('new', 'open', 'pending') and change_type != 'delete' as is_open
+    from renamed
+),
+
 checked as (
     select
         *,
@@ -53,12 +62,12 @@ checked as (
                 ~ ' and (created_at is null or ' ~ timestamp_is_plausible('created_at') ~ ')',
              'reason': implausible_timestamp_reason('_commit_timestamp or created_at')},
             {'name': 'ticket_status_is_known', 'severity': 'drop',
-             'expect': "change_type = 'delete' or ticket_status in ('new', 'open', 'pending', 'solved', 'closed')",
+             'expect': "is_deleted or ticket_status in ('new', 'open', 'pending', 'solved', 'closed')",
              'reason': 'status is missing or not one of new, open, pending, solved, closed: whether the ticket is open cannot be told'},
             {'name': 'satisfaction_score_in_range', 'severity': 'warn',
              'expect': 'satisfaction_score is null or satisfaction_score between 1 and 5'},
         ]) }}
-    from renamed
+    from flagged
 )
 
 select * from checked

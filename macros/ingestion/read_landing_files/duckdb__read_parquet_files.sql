@@ -1,0 +1,73 @@
+{#-
+    DuckDB, Parquet: columns matched by name (duckdb__tabular_records), in the contract types.
+    Files are read together in groups of the same schema: read together, files whose column
+    types differ would be cast to one type, which fails (BIGINT and TIMESTAMP).
+-#}
+{% macro duckdb__read_parquet_files(contract, files) %}
+    {%- for group_files in duckdb__parquet_schema_groups(files) %}
+        {%- set reader -%}
+            read_parquet({{ duckdb__landing_file_list(group_files) }}, union_by_name = true, filename = true, file_row_number = true)
+        {%- endset -%}
+        {%- set described = run_query('describe select * from ' ~ reader) -%}
+        {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+{% endmacro %}
+
+
+{#-
+    The Parquet files grouped by schema (the names and types of their leaf columns, from their
+    footers), in file name order: a list of lists of files.
+-#}
+{% macro duckdb__parquet_schema_groups(files) %}
+    {%- set schemas -%}
+        select
+            file_name,
+            string_agg(concat_ws(' ', name, type, converted_type, cast(logical_type as varchar)), ', '
+                order by name) as signature
+        from parquet_schema({{ duckdb__landing_file_list(files) }})
+        where coalesce(num_children, 0) = 0
+        group by file_name
+        order by file_name
+    {%- endset -%}
+    {%- set groups = {} -%}
+    {%- for file_name, signature in run_query(schemas).rows -%}
+        {%- do groups.setdefault(signature, []).append(file_name) -%}
+    {%- endfor -%}
+    {{ return(groups.values() | list) }}
+{% endmacro %}
+
+
+{#-
+    The contract columns of a Parquet read that are `present` and typed (not strings): their
+    values are cast with try_cast, a value the type cannot hold being rescued.
+-#}
+{% macro duckdb__parquet_typed_columns(contract, present) %}
+    {%- set typed = [] -%}
+    {%- for name, data_type in contract.columns.items()
+        if name in present and (bronze_column_type(contract, data_type) | trim | lower) not in ['string', 'varchar'] -%}
+        {%- do typed.append(name) -%}
+    {%- endfor -%}
+    {{ return(typed) }}
+{% endmacro %}
+
+
+{#-
+    The _rescued_data of a Parquet record: the `extra` columns (not in the contract) and the
+    values of the `typed` columns that their contract type cannot hold (a string `yesterday`
+    or an int64 for a timestamp, `five` for an integer), as text, in a JSON object without
+    null values; null when that object is empty.
+-#}
+{% macro duckdb__parquet_rescued_data(contract, extra, typed) -%}
+        nullif(cast(json_merge_patch('{}', json_object(
+            {%- for name in extra %}
+            {{ privacy_literal(name) }}, {{ quote_landing_name(name) }},
+            {%- endfor %}
+            {%- for name in typed %}
+            {{ privacy_literal(name) }}, case
+                when try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null
+                    then cast({{ quote_landing_name(name) }} as varchar)
+            end{{ ',' if not loop.last }}
+            {%- endfor %}
+        )) as varchar), '{}')
+{%- endmacro %}

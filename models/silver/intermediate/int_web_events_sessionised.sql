@@ -1,0 +1,150 @@
+-- Web events, each with its session: a run of one visitor's (anonymous_id's) events with no
+-- gap of session_timeout_minutes or more. int_web_sessions sums the sessions up.
+-- Invariants (a full refresh gives the same rows: tests/python/test_pipeline.py):
+--   * one row per event of stg_web__events, in its current version (key event_id);
+--   * a visitor's sessions are numbered 1, 2, ... in time order with no gap, each starting
+--     at its one event with is_session_start.
+-- Incremental, merged on event_id. An event staged since the last run (new, late or
+-- corrected) can change its visitor's sessions only from the first one that ends less than
+-- a timeout before it: the sessions before are kept, and every later event of the visitor
+-- is sessionised again and numbered after them. The earlier versions of a corrected event
+-- touch their visitor and time too, so the event leaves its old session; its row (keyed by
+-- event_id) moves with it, and no stale row is left, even for a visitor left with no event.
+-- depends_on: {{ ref('base_web__events') }}
+-- (A stored event is rewritten only when its record or its session changed: dbt_project.yml.)
+{{ config(materialized='incremental', unique_key='event_id') }}
+
+{%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
+
+-- only the columns a session needs: the windows below sort every event of a visitor
+with events as (
+    select
+        event_id,
+        anonymous_id,
+        customer_id,
+        event_type,
+        page_url,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        referrer,
+        device_type,
+        event_at,
+        _ingested_at,
+        _record_id
+    from {{ ref('stg_web__events') }}
+),
+
+{%- if is_incremental() %}
+
+    -- the visitors of every version (base_web__events) of the events staged since the last
+    -- run (where each event is now, and where it was before a correction), each with the
+    -- time before which their stored sessions cannot change: a timeout before the earliest
+    touched_visitors as (
+        select
+            anonymous_id,
+            min({{ dbt.dateadd('second', -timeout_seconds, 'event_at') }}) as keep_before
+        from {{ ref('base_web__events') }}
+        where
+            anonymous_id is not null
+            and event_at is not null
+            and event_id in (
+                select staged.event_id from {{ ref('stg_web__events') }} as staged
+                where staged._ingested_at > {{ last_ingested_at() }}
+            )
+        group by anonymous_id
+    ),
+
+    stored_sessions as (
+        select
+            stored_events.anonymous_id,
+            stored_events.session_number,
+            max(stored_events.event_at) as session_end_at
+        from {{ this }} as stored_events
+        inner join touched_visitors
+            on stored_events.anonymous_id = touched_visitors.anonymous_id
+        group by stored_events.anonymous_id, stored_events.session_number
+    ),
+
+    -- each touched visitor's events are sessionised again after the kept sessions
+    resume_points as (
+        select
+            touched_visitors.anonymous_id,
+            max(stored_sessions.session_end_at) as kept_until,
+            count(stored_sessions.session_number) as kept_sessions_count
+        from touched_visitors
+        left join stored_sessions
+            on
+                touched_visitors.anonymous_id = stored_sessions.anonymous_id
+                and touched_visitors.keep_before > stored_sessions.session_end_at
+        group by touched_visitors.anonymous_id
+    ),
+
+    events_to_sessionise as (
+        select
+            events.*,
+            resume_points.kept_sessions_count
+        from events
+        inner join resume_points
+            on events.anonymous_id = resume_points.anonymous_id
+        where
+            resume_points.kept_until is null
+            or events.event_at > resume_points.kept_until
+    ),
+{%- else %}
+
+events_to_sessionise as (
+    select
+        *,
+        0 as kept_sessions_count
+    from events
+),
+{%- endif %}
+
+with_previous as (
+    select
+        *,
+        lag(event_at) over (
+            partition by anonymous_id order by event_at, event_id
+        ) as previous_event_at
+    from events_to_sessionise
+),
+
+session_starts as (
+    select
+        *,
+        previous_event_at is null
+        or {{ dbt.datediff('previous_event_at', 'event_at', 'second') }}
+        >= {{ timeout_seconds }} as is_session_start
+    from with_previous
+),
+
+final as (
+    select
+        -- the event
+        event_id,
+        anonymous_id,
+        customer_id,
+        event_type,
+        page_url,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        referrer,
+        device_type,
+        event_at,
+        _ingested_at,
+        _record_id,
+
+        -- its session: the kept sessions, then one more at each start (bigint: DuckDB's
+        -- sum() is a 128-bit integer, several times slower to read back)
+        cast(kept_sessions_count + sum(case when is_session_start then 1 else 0 end) over (
+            partition by anonymous_id
+            order by event_at, event_id
+            rows between unbounded preceding and current row
+        ) as {{ dbt.type_bigint() }}) as session_number,
+        is_session_start
+    from session_starts
+)
+
+select * from final

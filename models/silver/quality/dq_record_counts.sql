@@ -1,0 +1,39 @@
+-- The counts of each checked landing table (checked_landing_tables) that are cheap to take
+-- again every run: its records in bronze, loaded into staging (one per key: its current
+-- version) and in quarantine, and the records both loaded and quarantined (must be 0).
+-- dq_record_accounting sets them beside the running totals it keeps.
+{{ config(materialized='view', tblproperties={}) }}
+
+with quarantine as (
+    select * from {{ ref('dq_quarantine') }}
+),
+
+landing_table_counts as (
+    {%- for table in checked_landing_tables() %}
+        select
+            '{{ table.source_table }}' as source_table,
+            (select count(*) as n from {{ ref(table.base_model) }}) as bronze_records,
+            (select count(*) as n from {{ ref(table.staging_model) }}) as loaded_records,
+            (
+                select count(*) as n from quarantine
+                where quarantine.source_table = '{{ table.source_table }}'
+            ) as quarantined_records,
+            (
+                select count(*) as n
+                from {{ ref(table.staging_model) }} as loaded
+                inner join quarantine
+                    on loaded._record_id = quarantine.record_id
+            ) as double_counted_records,
+            (
+                select coalesce(max(base._ingested_at), cast('1900-01-01' as timestamp)) as latest
+                from {{ ref(table.base_model) }} as base
+            ) as _max_ingested_at
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+final as (
+    select * from landing_table_counts
+)
+
+select * from final
