@@ -121,7 +121,7 @@ def _print_landing_data(manifest: Any, out: Path) -> None:
         f"schema drift from {manifest.schema_drift.date}"
     )
     truth_file = (out / manifest.identity.truth_file).resolve()
-    Console().print(f"identity truth: {truth_file} ({manifest.identity.truth_rows:,} records)")
+    stdout.print(f"identity truth: {truth_file} ({manifest.identity.truth_rows:,} records)")
 
 
 # The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show the champion.
