@@ -1,4 +1,5 @@
--- Customer 360: one row per customer seen in any source (known to the CRM or not yet):
+-- Customer 360: one row per customer (a person resolved across the sources by
+-- int_customer_identities) seen in any source, known to the CRM or not:
 -- current profile, orders and revenue, web engagement, support, RFM segment and lifecycle
 -- stage, all as of the observation end.
 -- Over 150 lines on purpose: a wide mart of 43 contracted columns, each cast once in final;
@@ -6,7 +7,7 @@
 -- (int_customer_order_days, int_customer_session_days) and the current tickets.
 
 with customers as (
-    select * from {{ ref('stg_crm__customers') }}
+    select * from {{ ref('int_customer_profiles') }}
 ),
 
 order_days as (
@@ -17,8 +18,21 @@ session_days as (
     select * from {{ ref('int_customer_session_days') }}
 ),
 
+ticket_customers as (
+    select
+        source_id as ticket_id,
+        customer_id
+    from {{ ref('int_customer_identities') }}
+    where node_type = 'ticket'
+),
+
 tickets as (
-    select * from {{ ref('stg_support__tickets') }}
+    select
+        stg_support__tickets.*,
+        ticket_customers.customer_id
+    from {{ ref('stg_support__tickets') }}
+    inner join ticket_customers
+        on stg_support__tickets.ticket_id = ticket_customers.ticket_id
 ),
 
 rfm as (

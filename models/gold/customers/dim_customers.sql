@@ -1,17 +1,28 @@
--- Customer dimension with history (SCD2, from the snapshot snp_crm__customers): one row per
--- version of a customer, valid from valid_from (inclusive) to valid_to (exclusive; the far
--- future while current). As-of join: `on f.customer_id = d.customer_id
--- and f.event_at >= d.valid_from and f.event_at < d.valid_to`.
+-- CRM contact dimension with history (SCD2, from the snapshot snp_crm__customers): one row
+-- per version of a CRM contact, valid from valid_from (inclusive) to valid_to (exclusive; the
+-- far future while current), with the customer the contact belongs to (a customer entered
+-- twice in the CRM has two contacts). As-of join: `on f.customer_id = d.customer_id
+-- and f.event_at >= d.valid_from and f.event_at < d.valid_to`, where a customer with several
+-- contacts has a version of each in force.
 
 with snapshot as (
     select * from {{ ref('snp_crm__customers') }}
+),
+
+contact_customers as (
+    select
+        source_id as crm_id,
+        customer_id
+    from {{ ref('int_customer_identities') }}
+    where node_type = 'crm'
 ),
 
 final as (
     select
         -- ids
         cast(dbt_scd_id as {{ dbt.type_string() }}) as customer_version_id,
-        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(contact_customers.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(snapshot.crm_id as {{ dbt.type_string() }}) as crm_id,
 
         -- strings
         cast(first_name as {{ dbt.type_string() }}) as first_name,
@@ -37,6 +48,8 @@ final as (
         cast(coalesce(dbt_valid_to, cast('9999-12-31 00:00:00' as timestamp)) as timestamp)
             as valid_to
     from snapshot
+    left join contact_customers
+        on snapshot.crm_id = contact_customers.crm_id
 )
 
 select * from final

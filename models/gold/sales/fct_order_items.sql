@@ -2,7 +2,8 @@
 -- (converted with the order's rate). Only lines whose order is in stg_ecommerce__orders: the
 -- lines of a quarantined (or not yet received) order stay out until a valid version of the
 -- order arrives. An incremental run rebuilds the new
--- lines and every line of the orders that received a new version since the last run.
+-- lines and every line of the orders that received a new version or another customer
+-- (identity resolution) since the last run.
 {{ assert_reporting_currency_unchanged() }}
 
 with order_items as (
@@ -13,6 +14,14 @@ orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
+order_customers as (
+    select
+        source_id as order_id,
+        customer_id
+    from {{ ref('int_customer_identities') }}
+    where node_type = 'order'
+),
+
 -- the batch: new lines, and the lines of orders with a new version (a status change), since
 -- the last run (all on a full refresh); the inner join leaves out the lines whose order is
 -- not in silver
@@ -20,7 +29,7 @@ order_item_facts as (
     select
         order_items.order_item_id,
         order_items.order_id,
-        orders.customer_id,
+        order_customers.customer_id,
         order_items.product_id,
         orders.order_status,
         orders.currency_code,
@@ -39,9 +48,12 @@ order_item_facts as (
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id
+    inner join order_customers
+        on order_items.order_id = order_customers.order_id
     where
         order_items._ingested_at > {{ incremental_watermark() }}
         or orders._ingested_at > {{ incremental_watermark() }}
+        or order_items.order_id in ({{ orders_with_changed_customer('order_customers') }})
 ),
 
 final as (

@@ -2,7 +2,8 @@
 -- reporting currency (var reporting_currency, named in the reporting_currency column).
 -- Order facts only (no customer attribute that can change later), so an incremental run
 -- gives the same rows as a full refresh. An incremental run rebuilds the orders that
--- received a new version or new lines since the last run (the _ingested_at watermark).
+-- received a new version or new lines since the last run (the _ingested_at watermark), and
+-- those whose customer changed (identity resolution merged or split customers).
 {{ assert_reporting_currency_unchanged() }}
 
 with orders as (
@@ -13,15 +14,30 @@ order_items as (
     select * from {{ ref('stg_ecommerce__order_items') }}
 ),
 
--- orders with a new version, or with new lines, since the last run (all on a full refresh)
+order_customers as (
+    select
+        source_id as order_id,
+        customer_id
+    from {{ ref('int_customer_identities') }}
+    where node_type = 'order'
+),
+
+-- orders with a new version, with new lines, or with another customer since the last run
+-- (all on a full refresh)
 batch_orders as (
-    select orders.* from orders
+    select
+        orders.*,
+        order_customers.customer_id
+    from orders
+    inner join order_customers
+        on orders.order_id = order_customers.order_id
     where
         orders._ingested_at > {{ incremental_watermark() }}
         or orders.order_id in (
             select order_items.order_id from order_items
             where order_items._ingested_at > {{ incremental_watermark() }}
         )
+        or orders.order_id in ({{ orders_with_changed_customer('order_customers') }})
 ),
 
 -- all the lines of those orders, each converted with its order's rate and rounded

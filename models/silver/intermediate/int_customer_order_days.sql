@@ -7,6 +7,20 @@ with orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
+identities as (
+    select * from {{ ref('int_customer_identities') }}
+    where node_type = 'order'
+),
+
+customer_orders as (
+    select
+        identities.customer_id,
+        orders.*
+    from orders
+    inner join identities
+        on orders.order_id = identities.source_id
+),
+
 order_days as (
     select
         customer_id,
@@ -19,7 +33,7 @@ order_days as (
         sum(
             case when is_completed_purchase then order_total_reporting else 0 end
         ) as purchases_revenue_reporting
-    from orders
+    from customer_orders
     group by customer_id, order_date
 ),
 

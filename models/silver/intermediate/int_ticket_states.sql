@@ -17,17 +17,25 @@ with ticket_changes as (
         and change_type != 'update_preimage'
 ),
 
+identities as (
+    select * from {{ ref('int_customer_identities') }}
+    where node_type = 'ticket'
+),
+
 dated as (
     select
-        *,
-        cast(committed_at as date) as valid_from_date,
+        ticket_changes.*,
+        identities.customer_id,
+        cast(ticket_changes.committed_at as date) as valid_from_date,
         -- the changes that beat this one are the ones after it in this order
-        min(cast(committed_at as date)) over (
-            partition by ticket_id
-            order by commit_version asc, _record_id desc
+        min(cast(ticket_changes.committed_at as date)) over (
+            partition by ticket_changes.ticket_id
+            order by ticket_changes.commit_version asc, ticket_changes._record_id desc
             rows between 1 following and unbounded following
         ) as valid_to_date
     from ticket_changes
+    left join identities
+        on ticket_changes.ticket_id = identities.source_id
 ),
 
 final as (

@@ -21,7 +21,7 @@ with events as (
     select
         event_id,
         anonymous_id,
-        customer_id,
+        shop_account_id,
         event_type,
         page_url,
         utm_source,
@@ -124,7 +124,7 @@ final as (
         -- the event
         event_id,
         anonymous_id,
-        customer_id,
+        shop_account_id,
         event_type,
         page_url,
         utm_source,

@@ -3,8 +3,10 @@
 -- Invariants:
 --   * every event of stg_web__events is in exactly one session
 --     (tests/quality/assert_every_web_event_is_in_one_session.sql);
---   * a session belongs to the customer logged in during it, else (stitching) to the one
---     its browser logged in as most recently (int_visitor_identities).
+--   * a session belongs to the customer of the shop account logged in during it, else
+--     (stitching) to its browser's customer (int_customer_identities: a browser that logged
+--     in as one account is that account's customer's; a browser that never logged in is no
+--     customer's).
 -- A table, rebuilt every run from the sessionised events: a visitor's sessions always
 -- match their events and current identity, whatever changed (a late or corrected event,
 -- a new login), with nothing to delete or stitch again by hand.
@@ -15,15 +17,21 @@ with sessionised_events as (
     select * from {{ ref('int_web_events_sessionised') }}
 ),
 
-identities as (
-    select * from {{ ref('int_visitor_identities') }}
+account_identities as (
+    select * from {{ ref('int_customer_identities') }}
+    where node_type = 'account'
+),
+
+browser_identities as (
+    select * from {{ ref('int_customer_identities') }}
+    where node_type = 'browser' and is_identified
 ),
 
 sessions as (
     select
         anonymous_id,
         session_number,
-        max(customer_id) as logged_in_customer_id,
+        max(shop_account_id) as logged_in_shop_account_id,
         max(case when is_session_start then utm_source end) as utm_source,
         max(case when is_session_start then utm_medium end) as utm_medium,
         max(case when is_session_start then utm_campaign end) as utm_campaign,
@@ -48,7 +56,8 @@ final as (
         {{ generate_surrogate_key(['sessions.anonymous_id', 'sessions.session_start_at']) }}
             as session_id,
         sessions.anonymous_id,
-        coalesce(sessions.logged_in_customer_id, identities.customer_id) as customer_id,
+        coalesce(account_identities.customer_id, browser_identities.customer_id) as customer_id,
+        sessions.logged_in_shop_account_id,
 
         -- strings
         sessions.utm_source,
@@ -70,8 +79,8 @@ final as (
 
         -- booleans
         sessions.has_purchase,
-        sessions.logged_in_customer_id is null
-        and identities.customer_id is not null as is_stitched,
+        sessions.logged_in_shop_account_id is null
+        and browser_identities.customer_id is not null as is_stitched,
 
         -- dates and timestamps
         cast(sessions.session_start_at as date) as session_date,
@@ -81,8 +90,10 @@ final as (
         -- lineage
         sessions._max_ingested_at
     from sessions
-    left join identities
-        on sessions.anonymous_id = identities.anonymous_id
+    left join account_identities
+        on sessions.logged_in_shop_account_id = account_identities.source_id
+    left join browser_identities
+        on sessions.anonymous_id = browser_identities.source_id
 )
 
 select * from final

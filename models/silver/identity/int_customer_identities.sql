@@ -1,0 +1,83 @@
+-- Every source id with the customer it belongs to: one row per node of the identity graph.
+-- A customer is a connected component of the deterministic links (int_identity_edges) and the
+-- accepted probabilistic ones (int_identity_match_pairs).
+--
+-- The customer id is stable. A component's anchor is its node delivered first (ties: the
+-- smallest node key), and customer_id is a hash of the anchor's key. A record that joins a
+-- customer is delivered later, so it does not change the anchor or the id. When components
+-- merge, the merged customer keeps the id of the earliest anchor; when one splits (a record
+-- forgotten or corrected), the part holding the anchor keeps the id and each other part
+-- takes its own anchor's. The id is a function of the data alone: an incremental run and a
+-- full refresh give every node the same customer_id.
+
+with nodes as (
+    select * from {{ ref('int_identity_nodes') }}
+),
+
+rule_components as (
+    select * from {{ ref('int_identity_rule_components') }}
+),
+
+rule_edges as (
+    select node_key_a, node_key_b from {{ ref('int_identity_edges') }}
+),
+
+accepted_pairs as (
+    select
+        node_key_l as node_key_a,
+        node_key_r as node_key_b
+    from {{ ref('int_identity_match_pairs') }}
+    where is_accepted
+),
+
+edges as (
+    select * from rule_edges
+    union all
+    select * from accepted_pairs
+),
+
+components as (
+    {{ connected_components('nodes', 'edges', var('identity_label_rounds')) }}
+),
+
+anchored as (
+    select
+        nodes.node_key,
+        nodes.node_type,
+        nodes.source_id,
+        nodes.first_delivered_date,
+        components.component_key,
+        rule_components.rule_component_key,
+        first_value(nodes.node_key) over (
+            partition by components.component_key
+            order by nodes.first_delivered_date, nodes.node_key
+        ) as anchor_node_key,
+        max(case when nodes.node_type != 'browser' then 1 else 0 end) over (
+            partition by components.component_key
+        ) = 1 as is_identified
+    from nodes
+    inner join components
+        on nodes.node_key = components.node_key
+    inner join rule_components
+        on nodes.node_key = rule_components.node_key
+),
+
+final as (
+    select
+        -- ids
+        node_key,
+        {{ generate_surrogate_key(['anchor_node_key']) }} as customer_id,
+        node_type,
+        source_id,
+        anchor_node_key,
+        rule_component_key,
+
+        -- booleans
+        is_identified,
+
+        -- dates
+        first_delivered_date
+    from anchored
+)
+
+select * from final

@@ -1,0 +1,135 @@
+-- The deterministic links between source ids (nodes of int_identity_nodes), one row per
+-- linked pair and kind:
+--   crosswalk  CRM contact - shop account, from the CRM's account links
+--   account    order - the shop account it was placed with
+--   login      browser - the shop account it logged in as (a browser that logged in as
+--              several accounts is a shared device and links none of them)
+--   email      every node carrying the same normalised email
+--   phone      every node carrying the same national phone number
+-- Nodes sharing an email or a phone are linked as a star to the smallest node key of the
+-- group, not pairwise: the same components, with as many edges as nodes. Household emails
+-- and phones (int_identity_shared_contact_points) link nothing.
+
+with crm_versions as (
+    select * from {{ ref('base_crm__customers') }}
+    where not _is_quarantined
+),
+
+orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+tickets as (
+    select * from {{ ref('stg_support__tickets') }}
+),
+
+web_events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+account_links as (
+    select * from {{ ref('stg_crm__account_links') }}
+),
+
+shared_contact_points as (
+    select * from {{ ref('int_identity_shared_contact_points') }}
+),
+
+-- every email and phone a node carries (a CRM contact: in any of its versions)
+contact_points as (
+    select concat('crm:', crm_id) as node_key, 'email' as point_type, email_normalised as point_value
+    from crm_versions
+    union all
+    select concat('crm:', crm_id) as node_key, 'phone' as point_type, phone_national_number as point_value
+    from crm_versions
+    union all
+    select concat('order:', order_id) as node_key, 'email' as point_type, email_normalised as point_value
+    from orders
+    union all
+    select concat('order:', order_id) as node_key, 'phone' as point_type, phone_national_number as point_value
+    from orders
+    union all
+    select concat('ticket:', ticket_id) as node_key, 'email' as point_type, email_normalised as point_value
+    from tickets
+    union all
+    select concat('ticket:', ticket_id) as node_key, 'phone' as point_type, phone_national_number as point_value
+    from tickets
+),
+
+linking_points as (
+    select distinct
+        contact_points.node_key,
+        contact_points.point_type,
+        contact_points.point_value
+    from contact_points
+    left join shared_contact_points
+        on
+            contact_points.point_type = shared_contact_points.point_type
+            and contact_points.point_value = shared_contact_points.point_value
+    where
+        contact_points.point_value is not null
+        and shared_contact_points.point_value is null
+),
+
+contact_point_edges as (
+    select
+        node_key as node_key_a,
+        min(node_key) over (partition by point_type, point_value) as node_key_b,
+        point_type as edge_type
+    from linking_points
+),
+
+logins as (
+    select distinct
+        anonymous_id,
+        shop_account_id
+    from web_events
+    where shop_account_id is not null
+),
+
+single_account_browsers as (
+    select anonymous_id
+    from logins
+    group by anonymous_id
+    having count(*) = 1
+),
+
+id_edges as (
+    select
+        concat('crm:', crm_id) as node_key_a,
+        concat('account:', shop_account_id) as node_key_b,
+        'crosswalk' as edge_type
+    from account_links
+    union all
+    select
+        concat('order:', order_id) as node_key_a,
+        concat('account:', shop_account_id) as node_key_b,
+        'account' as edge_type
+    from orders
+    where shop_account_id is not null
+    union all
+    select
+        concat('browser:', logins.anonymous_id) as node_key_a,
+        concat('account:', logins.shop_account_id) as node_key_b,
+        'login' as edge_type
+    from logins
+    inner join single_account_browsers
+        on logins.anonymous_id = single_account_browsers.anonymous_id
+),
+
+final as (
+    select distinct
+        node_key_a,
+        node_key_b,
+        edge_type
+    from contact_point_edges
+    where node_key_a != node_key_b
+    union all
+    select
+        node_key_a,
+        node_key_b,
+        edge_type
+    from id_edges
+)
+
+select * from final

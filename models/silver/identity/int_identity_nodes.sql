@@ -1,0 +1,158 @@
+-- One row per source id that can identify a customer (a node of the identity graph): CRM
+-- contacts, shop accounts, orders (so that guest orders are nodes), support tickets and
+-- browsers. Each with the day it was first delivered, which decides the anchor of its
+-- customer (int_customer_identities), and the current attributes the probabilistic links
+-- compare (int_identity_match_pairs).
+
+with crm_versions as (
+    select * from {{ ref('base_crm__customers') }}
+    where not _is_quarantined
+),
+
+order_versions as (
+    select * from {{ ref('base_ecommerce__orders') }}
+    where not _is_quarantined
+),
+
+ticket_changes as (
+    select * from {{ ref('base_support__ticket_changes') }}
+    where not _is_quarantined
+),
+
+account_links as (
+    select * from {{ ref('stg_crm__account_links') }}
+),
+
+web_events as (
+    select * from {{ ref('stg_web__events') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_crm__customers') }}
+),
+
+orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+tickets as (
+    select * from {{ ref('stg_support__tickets') }}
+),
+
+-- every record naming a source id, with the day its file was delivered
+sightings as (
+    select 'crm' as node_type, crm_id as source_id, _record_id, _ingested_at
+    from crm_versions
+    union all
+    select 'order' as node_type, order_id as source_id, _record_id, _ingested_at
+    from order_versions
+    union all
+    select 'account' as node_type, shop_account_id as source_id, _record_id, _ingested_at
+    from order_versions
+    where shop_account_id is not null
+    union all
+    select 'ticket' as node_type, ticket_id as source_id, _record_id, _ingested_at
+    from ticket_changes
+    union all
+    select 'crm' as node_type, crm_id as source_id, _record_id, _ingested_at
+    from account_links
+    union all
+    select 'account' as node_type, shop_account_id as source_id, _record_id, _ingested_at
+    from account_links
+),
+
+-- web events are many: one sighting per browser and per logged-in account and file
+web_sightings as (
+    select
+        'browser' as node_type,
+        anonymous_id as source_id,
+        min(_record_id) as _record_id,
+        min(_ingested_at) as _ingested_at
+    from web_events
+    group by anonymous_id
+    union all
+    select
+        'account' as node_type,
+        shop_account_id as source_id,
+        min(_record_id) as _record_id,
+        min(_ingested_at) as _ingested_at
+    from web_events
+    where shop_account_id is not null
+    group by shop_account_id
+),
+
+first_deliveries as (
+    select
+        node_type,
+        source_id,
+        min({{ landing_delivery_date() }}) as first_delivered_date
+    from (
+        select * from sightings
+        union all
+        select * from web_sightings
+    ) as all_sightings
+    group by node_type, source_id
+),
+
+-- the current attributes of the records that carry a name or a contact point
+attributes as (
+    select
+        'crm' as node_type,
+        crm_id as source_id,
+        first_name,
+        last_name,
+        city,
+        country_code,
+        email_normalised,
+        phone_national_number
+    from contacts
+    union all
+    select
+        'order' as node_type,
+        order_id as source_id,
+        null as first_name,
+        null as last_name,
+        null as city,
+        null as country_code,
+        email_normalised,
+        phone_national_number
+    from orders
+    union all
+    select
+        'ticket' as node_type,
+        ticket_id as source_id,
+        null as first_name,
+        null as last_name,
+        null as city,
+        null as country_code,
+        email_normalised,
+        phone_national_number
+    from tickets
+),
+
+final as (
+    select
+        -- ids
+        concat(first_deliveries.node_type, ':', first_deliveries.source_id) as node_key,
+        first_deliveries.node_type,
+        first_deliveries.source_id,
+
+        -- strings
+        cast(attributes.first_name as {{ dbt.type_string() }}) as first_name,
+        cast(attributes.last_name as {{ dbt.type_string() }}) as last_name,
+        cast(attributes.city as {{ dbt.type_string() }}) as city,
+        cast(attributes.country_code as {{ dbt.type_string() }}) as country_code,
+        cast(attributes.email_normalised as {{ dbt.type_string() }}) as email_normalised,
+        cast(attributes.phone_national_number as {{ dbt.type_string() }})
+            as phone_national_number,
+
+        -- dates
+        first_deliveries.first_delivered_date
+    from first_deliveries
+    left join attributes
+        on
+            first_deliveries.node_type = attributes.node_type
+            and first_deliveries.source_id = attributes.source_id
+)
+
+select * from final
