@@ -202,7 +202,7 @@ def test_family_persons_merged_are_counted() -> None:
     assert measure(connection(lookalike, predicted_rows(PERSONS))).family_persons == 0
 
 
-def test_duplicated_keys_and_missing_columns_are_refused_in_a_sentence() -> None:
+def test_duplicated_keys_empty_truth_and_missing_columns_are_refused_in_a_sentence() -> None:
     truth = truth_rows(PERSONS)
     with pytest.raises(QualityError, match=r"The truth file has 1 duplicated keys"):
         measure(connection([*truth, truth[0]], predicted_rows(PERSONS)))
@@ -211,6 +211,8 @@ def test_duplicated_keys_and_missing_columns_are_refused_in_a_sentence() -> None
         measure(connection(truth, [*predicted, predicted[0]]))
     with pytest.raises(QualityError, match=r"1 rows of int_customer_identities have no"):
         measure(connection(truth, [*predicted_rows(PERSONS)[1:], ("crm", "a", None, "R")]))
+    with pytest.raises(QualityError, match=r"The truth file has no records\."):
+        measure(connection([], predicted_rows(PERSONS)))
     con = connection(truth, predicted_rows(PERSONS))
     con.execute("alter table truth drop column planted")
     with pytest.raises(QualityError, match=r"The truth file has no column planted\."):
