@@ -1,6 +1,6 @@
 """Benchmark: generate a chosen scale, run the full build and a day-2 incremental, print
-landing records/s per layer, wall time and peak memory, and dbt's fixed cost (the same
-commands on an empty landing folder: every node, zero rows)."""
+landing records/s per layer, wall time and peak memory, the identity linking throughput, and
+dbt's fixed cost (the same commands on an empty landing folder: every node, zero rows)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import psutil
 from rich.console import Console
 from rich.markup import escape
 
+from python_jobs.identity.quality import linked_records, linking_throughput
 from python_jobs.terminal import print_rows
 from python_jobs.warehouse import REPO_ROOT
 
@@ -187,6 +188,15 @@ def _step_env(workdir: Path, db: str | None = None, landing: Path | None = None)
     return env
 
 
+def _identity_linking(workdir: Path) -> dict | None:
+    """Source records linked per second of the identity models' time in the full build (its
+    run_results and warehouse); None when the build made no int_customer_identities."""
+    records = linked_records(workdir / "full_build.duckdb")
+    if records is None:
+        return None
+    return linking_throughput(workdir / "run_results_full_build.json", records)
+
+
 def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
     """Run every step and return the figures (also written to workdir/bench.json)."""
     dbt = str(Path(sys.executable).parent / "dbt")
@@ -244,6 +254,7 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "steps": {k: asdict(v) for k, v in steps.items()},
         "engine_floor": floor,
         **_rates(records, steps),
+        "identity_linking": _identity_linking(workdir),
         "slowest_nodes": {
             key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run")
         },
@@ -323,6 +334,21 @@ def print_figures(figures: dict, console: Console) -> None:
         if ratio is not None
         else "n/a"
     )
+    if "identity_linking" in figures:
+        console.print(_identity_linking_line(figures["identity_linking"]))
     for key, nodes in figures.get("slowest_nodes", {}).items():
         listed = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in nodes)
         console.print(f"slowest nodes of {key}: {listed}")
+
+
+def _identity_linking_line(linking: dict | None) -> str:
+    """The identity models' throughput in the full build, in one line."""
+    if not linking:
+        return "identity linking: the full build made no silver.int_customer_identities"
+    models = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in linking["models"].items())
+    rate = linking["records_per_second"]
+    return (
+        f"identity linking: {linking['records_linked']:,} source records linked in "
+        f"{linking['seconds']:.1f} s of identity model time ({models})"
+        + (f" = {rate:,.0f} records/s" if rate else "")
+    )

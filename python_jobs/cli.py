@@ -208,6 +208,46 @@ def bench(
     console.print(f"Figures written to {workdir / 'bench.json'}")
 
 
+@app.command(name="identity-quality")
+def identity_quality(
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            help="The identity truth file (parquet).",
+            show_default="the landing manifest's identity.truth_file",
+        ),
+    ] = None,
+    landing: Annotated[
+        Path | None,
+        typer.Option(
+            help="Landing root whose _manifest.json names the truth file.",
+            show_default="C360_LANDING_ROOT, else data/landing",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Measure identity resolution against the generator's truth file: pairwise and B-cubed
+    precision, recall and F1 of the rules alone and of rules + Splink (the warehouse's
+    silver.int_customer_identities), families merged, persons split."""
+    import json
+
+    from python_jobs.identity import quality
+    from python_jobs.warehouse import duckdb_path, landing_root
+
+    try:
+        truth_file = truth or quality.default_truth_file(landing or landing_root())
+        result = quality.measure_warehouse(truth_file, duckdb_path())
+    except quality.QualityError as exc:
+        terminal.console(stderr=True).print(
+            f"Error: {exc}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps({"truth_file": str(truth_file), **result.as_dict()}, indent=2))
+    else:
+        quality.print_quality(result, terminal.console(), truth_file)
+
+
 @app.command(name="dbt-state")
 def dbt_state(
     bundle_json: Annotated[
