@@ -29,7 +29,34 @@ profiles as (
 ),
 
 final as (
-    select * from profiles
+    select
+        -- ids
+        customer_id,
+        crm_id,
+
+        -- strings
+        first_name,
+        last_name,
+        email,
+        phone,
+        country_code,
+        country_name,
+        city,
+        tier,
+        preferred_language,
+
+        -- numerics
+        crm_contacts_count,
+
+        -- booleans
+        is_email_valid,
+        has_marketing_consent,
+        is_deleted,
+
+        -- timestamps
+        signup_at,
+        updated_at
+    from profiles
 )
 
 select * from final
