@@ -3,7 +3,8 @@
     from scratch (first build, or --full-refresh) and the landing root holds no file for any
     of their contracts: a missing or empty landing root (or one set to the wrong folder) would
     otherwise build green with every table empty. Incremental runs with no new file are not
-    checked. --vars '{allow_empty_landing: true}' builds on an empty landing root on purpose
+    checked, nor are optional tables (meta.optional_table), which may have no file.
+    --vars '{allow_empty_landing: true}' builds on an empty landing root on purpose
     (the fixed-cost measurement of python_jobs/bench.py). Engines that cannot list files from
     SQL (Spark, Databricks) are not checked here; their readers fail on a missing path.
     On every run that builds bronze, it also warns about the files under the landing root that
@@ -23,7 +24,8 @@
         {% if node.unique_id in selected_resources %}
             {% do selected.append(contract) %}
             {% set relation = adapter.get_relation(node.database, node.schema, node.alias) %}
-            {% if relation is none or flags.FULL_REFRESH %}
+            {#- an optional table (meta.optional_table) may have no file: no sign of a wrong root -#}
+            {% if (relation is none or flags.FULL_REFRESH) and not contract.optional %}
                 {% do from_scratch.append(contract) %}
             {% endif %}
         {% endif %}

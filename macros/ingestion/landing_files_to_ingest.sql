@@ -56,8 +56,34 @@
 
 {#-
     Spark SQL cannot list a folder: read_landing_files reads the glob and keeps the files
-    this model has not ingested (landing_file_is_new on the file path column).
+    this model has not ingested (landing_file_is_new on the file path column). Spark's readers
+    fail on a glob that matches no file, so an optional table (contract.optional) whose glob
+    matches none has no file to read (spark__landing_files_exist), and its model builds empty.
 -#}
 {% macro spark__landing_files_to_ingest(contract) %}
+    {% if contract.optional and not spark__landing_files_exist(contract) %}
+        {{ return([]) }}
+    {% endif %}
     {{ return([contract.path]) }}
+{% endmacro %}
+
+{#-
+    Spark: whether the contract's glob matches a file, asked without reading it: the binary
+    file listing of the folder above the contract's folder (its parent, recursively; the
+    landing root itself for a top-level folder), its paths matched against the contract's
+    folder and file-name glob. That parent must exist (for crm/account_links: crm/, which
+    crm.customers needs anyway).
+-#}
+{% macro spark__landing_files_exist(contract) %}
+    {%- set parent = contract.directory.split('/')[:-1] | join('/') -%}
+    {%- set file_glob = contract.path.split('/') | last -%}
+    {#- the folder and glob as a LIKE pattern: `!` escapes the wildcards of LIKE -#}
+    {%- set pattern = (contract.directory ~ '/' ~ file_glob) | replace('!', '!!')
+        | replace('%', '!%') | replace('_', '!_') | replace('*', '%') | replace('?', '_') -%}
+    {%- set listed = var('landing_root') ~ ('/' ~ parent if parent else '') ~ '/*' -%}
+    {%- set query -%}
+        select count(*) from binaryFile.{{ quote_landing_name(listed) }}
+        where path like {{ privacy_literal('%/' ~ pattern) }} escape '!'
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {% endmacro %}

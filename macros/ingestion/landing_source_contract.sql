@@ -1,7 +1,9 @@
 {#-
     The landing contract of one source table, read from its yml: where its files are (`path`,
     the glob under the landing root; `directory`, the folder of its files relative to the
-    landing root), their format, and the contract columns in order (name → data_type).
+    landing root), their format, the contract columns in order (name → data_type), and
+    whether the table is optional as a whole (meta.optional_table: a landing root may have
+    none of its files, and its bronze model then builds empty on every engine).
     The folder part of meta.landing_path must be literal (a wildcard only in the file name):
     bronze identifies a file by that folder and its file name (landing_source_path).
 -#}
@@ -28,5 +30,6 @@
         'directory': directory,
         'format': meta['format'],
         'columns': columns,
+        'optional': meta.get('optional_table', false),
     }) }}
 {% endmacro %}

@@ -7,7 +7,9 @@
 {% macro checked_landing_tables() %}
     {{ return([
         {'source_table': 'crm.customers', 'base_model': 'base_crm__customers',
-         'staging_model': 'stg_crm__customers', 'key': 'customer_id'},
+         'staging_model': 'stg_crm__customers', 'key': 'crm_id'},
+        {'source_table': 'crm.account_links', 'base_model': 'base_crm__account_links',
+         'staging_model': 'stg_crm__account_links', 'key': 'account_link_id'},
         {'source_table': 'ecommerce.orders', 'base_model': 'base_ecommerce__orders',
          'staging_model': 'stg_ecommerce__orders', 'key': 'order_id'},
         {'source_table': 'ecommerce.order_items', 'base_model': 'base_ecommerce__order_items',

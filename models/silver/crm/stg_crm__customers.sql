@@ -1,5 +1,5 @@
--- The current version of every CRM customer (deleted ones flagged), merged incrementally.
-{{ config(unique_key='customer_id') }}
+-- The current version of every CRM contact (deleted ones flagged), merged incrementally.
+{{ config(unique_key='crm_id') }}
 
 with new_records as (
     select * from {{ ref('base_crm__customers') }}
@@ -13,13 +13,16 @@ with new_records as (
 staged as (
     select
         -- ids
-        customer_id,
+        crm_id,
 
         -- strings
         first_name,
         last_name,
         email,
+        email_normalised,
         phone,
+        phone_e164,
+        phone_national_number,
         country_code,
         country_name,
         city,
@@ -45,11 +48,11 @@ staged as (
 ),
 
 candidates as (
-    {{ union_current_versions('staged', 'customer_id') }}
+    {{ union_current_versions('staged', 'crm_id') }}
 ),
 
 latest as (
-    {{ latest_version_per_key('candidates', 'customer_id', 'updated_at desc') }}
+    {{ latest_version_per_key('candidates', 'crm_id', 'updated_at desc') }}
 ),
 
 final as (

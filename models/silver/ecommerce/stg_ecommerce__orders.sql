@@ -15,7 +15,8 @@ staged as (
     select
         -- ids
         order_id,
-        customer_id,
+        -- null: a guest checkout
+        shop_account_id,
 
         -- strings
         order_status,
@@ -28,6 +29,11 @@ staged as (
         currency_code,
         reporting_currency,
         coupon_code,
+        email,
+        email_normalised,
+        phone,
+        phone_e164,
+        phone_national_number,
 
         -- numerics
         order_total,

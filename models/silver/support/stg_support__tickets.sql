@@ -18,7 +18,13 @@ staged as (
     select
         -- ids
         ticket_id,
-        customer_id,
+
+        -- the requester's contact points
+        requester_email,
+        email_normalised,
+        requester_phone,
+        phone_e164,
+        phone_national_number,
 
         -- strings
         category,

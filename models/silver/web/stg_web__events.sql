@@ -15,7 +15,7 @@ staged as (
         -- ids
         event_id,
         anonymous_id,
-        customer_id,
+        shop_account_id,
         product_id,
         order_id,
 

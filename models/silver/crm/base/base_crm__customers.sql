@@ -1,4 +1,4 @@
--- Every bronze CRM record, typed and standardised, with its data-quality verdict.
+-- Every bronze CRM contact record, typed and standardised, with its data-quality verdict.
 -- A view: stg_crm__customers and dq_quarantine read the new records from it.
 {%- set known_tiers = ['bronze', 'silver', 'gold', 'platinum'] %}
 
@@ -10,15 +10,20 @@ country_codes as (
     select * from {{ ref('country_codes') }}
 ),
 
+country_dial_codes as (
+    select * from {{ ref('country_dial_codes') }}
+),
+
 renamed as (
     select
         -- ids
-        trim(source.customer_id) as customer_id,
+        nullif(trim(source.crm_id), '') as crm_id,
 
         -- strings
         trim(source.first_name) as first_name,
         trim(source.last_name) as last_name,
         lower(trim(source.email)) as email,
+        {{ normalised_email('source.email') }} as email_normalised,
         trim(source.phone) as phone,
         trim(source.country) as country_raw,
         country_codes.country_code,
@@ -45,7 +50,7 @@ renamed as (
         -- lineage
         source._is_malformed,
         source._rescued_data,
-        {{ raw_record(['source.customer_id', 'source.first_name', 'source.last_name',
+        {{ raw_record(['source.crm_id', 'source.first_name', 'source.last_name',
             'source.email', 'source.phone', 'source.country', 'source.city', 'source.tier',
             'source.marketing_consent', 'source.signup_at', 'source.updated_at',
             'source.is_deleted', 'source.preferred_language']) }},
@@ -57,14 +62,18 @@ renamed as (
         on lower(trim(source.country)) = country_codes.country_alias
 ),
 
+with_phone_numbers as (
+    {{ with_phone_numbers('renamed', 'phone', 'country_dial_codes', 'country_code') | indent(4) }}
+),
+
 checked as (
     select
         *,
         {{ dq_expectations([
             {'name': 'record_is_parseable', 'severity': 'drop',
              'expect': 'not _is_malformed', 'reason': 'the line is not a JSON object'},
-            {'name': 'customer_id_present', 'severity': 'drop',
-             'expect': 'customer_id is not null', 'reason': 'customer_id is missing'},
+            {'name': 'crm_id_present', 'severity': 'drop',
+             'expect': 'crm_id is not null', 'reason': 'crm_id is missing'},
             {'name': 'updated_at_valid', 'severity': 'drop',
              'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
             {'name': 'timestamps_plausible', 'severity': 'drop',
@@ -79,7 +88,7 @@ checked as (
             {'name': 'signup_at_is_plausible', 'severity': 'warn',
              'expect': 'signup_at is null or ' ~ timestamp_is_plausible('signup_at')},
         ]) }}
-    from renamed
+    from with_phone_numbers
 )
 
 select * from checked

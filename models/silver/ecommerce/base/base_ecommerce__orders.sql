@@ -13,17 +13,25 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
+country_dial_codes as (
+    select * from {{ ref('country_dial_codes') }}
+),
+
 renamed as (
     select
         -- ids
         trim(source.order_id) as order_id,
-        trim(source.customer_id) as customer_id,
+        -- null: a guest checkout
+        nullif(trim(source.shop_account_id), '') as shop_account_id,
 
         -- strings
         lower(trim({{ landing_value('ecommerce.orders', 'order_status') }})) as order_status,
         lower(trim(source.channel)) as channel,
         upper(trim(source.currency)) as currency_code,
         nullif(trim(source.coupon_code), '') as coupon_code,
+        nullif(trim(source.email), '') as email,
+        {{ normalised_email('source.email') }} as email_normalised,
+        nullif(trim(source.phone), '') as phone,
 
         -- numerics
         {{ dbt.safe_cast('source.order_total', 'decimal(18, 2)') }} as order_total,
@@ -37,24 +45,28 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.order_id', 'source.customer_id', 'source.order_status',
+        {{ raw_record(['source.order_id', 'source.shop_account_id', 'source.order_status',
             'source.channel', 'source.currency', 'source.order_total',
             'source.shipping_amount', 'source.ordered_at', 'source.updated_at',
-            'source.coupon_code']) }},
+            'source.email', 'source.phone', 'source.coupon_code']) }},
         source._record_id,
         source._source_file,
         source._ingested_at
     from source
 ),
 
+with_phone_numbers as (
+    {{ with_phone_numbers('renamed', 'phone', 'country_dial_codes') | indent(4) }}
+),
+
 -- a currency the shop uses is one of the currencies seed
 with_currency_check as (
     select
-        renamed.*,
+        with_phone_numbers.*,
         currencies.currency_code is not null as is_currency_known
-    from renamed
+    from with_phone_numbers
     left join currencies
-        on renamed.currency_code = currencies.currency_code
+        on with_phone_numbers.currency_code = currencies.currency_code
 ),
 
 -- the rate of the order's currency to the reporting currency on the order date
@@ -80,8 +92,9 @@ checked as (
         {{ dq_expectations([
             {'name': 'order_id_present', 'severity': 'drop',
              'expect': 'order_id is not null', 'reason': 'order_id is missing'},
-            {'name': 'customer_id_present', 'severity': 'drop',
-             'expect': 'customer_id is not null', 'reason': 'customer_id is missing'},
+            {'name': 'order_has_buyer', 'severity': 'drop',
+             'expect': 'shop_account_id is not null or email is not null',
+             'reason': 'neither shop_account_id nor email: nobody can be credited with the order'},
             {'name': 'order_total_is_decimal', 'severity': 'drop',
              'expect': 'order_total is not null and shipping_amount is not null',
              'reason': 'order_total is missing or not a decimal number, or shipping_amount is not one'},

@@ -4,11 +4,19 @@ with source as (
     select * from {{ ref('brz_support__ticket_changes') }}
 ),
 
+country_dial_codes as (
+    select * from {{ ref('country_dial_codes') }}
+),
+
 renamed as (
     select
         -- ids
         source.ticket_id,
-        source.customer_id,
+
+        -- the requester's contact points
+        nullif(trim(source.requester_email), '') as requester_email,
+        {{ normalised_email('source.requester_email') }} as email_normalised,
+        nullif(trim(source.requester_phone), '') as requester_phone,
 
         -- strings
         lower(source.category) as category,
@@ -28,12 +36,16 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.ticket_id', 'source.customer_id', 'source.status',
+        {{ raw_record(['source.ticket_id', 'source.requester_email', 'source.requester_phone', 'source.status',
             'source._change_type', 'source._commit_version', 'source._commit_timestamp']) }},
         source._record_id,
         source._source_file,
         source._ingested_at
     from source
+),
+
+with_phone_numbers as (
+    {{ with_phone_numbers('renamed', 'requester_phone', 'country_dial_codes') | indent(4) }}
 ),
 
 -- the ticket's state after the change: the one definition of an open ticket
@@ -42,7 +54,7 @@ flagged as (
         *,
         change_type = 'delete' as is_deleted,
         ticket_status in ('new', 'open', 'pending') and change_type != 'delete' as is_open
-    from renamed
+    from with_phone_numbers
 ),
 
 checked as (
@@ -64,6 +76,8 @@ checked as (
             {'name': 'ticket_status_is_known', 'severity': 'drop',
              'expect': "is_deleted or ticket_status in ('new', 'open', 'pending', 'solved', 'closed')",
              'reason': 'status is missing or not one of new, open, pending, solved, closed: whether the ticket is open cannot be told'},
+            {'name': 'ticket_has_requester', 'severity': 'warn',
+             'expect': 'is_deleted or requester_email is not null or requester_phone is not null'},
             {'name': 'satisfaction_score_in_range', 'severity': 'warn',
              'expect': 'satisfaction_score is null or satisfaction_score between 1 and 5'},
         ]) }}

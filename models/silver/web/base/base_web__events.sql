@@ -9,7 +9,8 @@ renamed as (
         -- ids
         source.event_id,
         source.anonymous_id,
-        nullif(trim(source.customer_id), '') as customer_id,
+        -- null: not logged in
+        nullif(trim(source.shop_account_id), '') as shop_account_id,
         source.product_id,
         source.order_id,
 
@@ -27,7 +28,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.event_id', 'source.anonymous_id', 'source.customer_id',
+        {{ raw_record(['source.event_id', 'source.anonymous_id', 'source.shop_account_id',
             'source.event_type', 'source.event_at', 'source.page_url']) }},
         source._record_id,
         source._source_file,

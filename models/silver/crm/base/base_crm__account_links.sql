@@ -1,0 +1,44 @@
+-- Every bronze crosswalk record (CRM contact -> shop account), typed, with its data-quality
+-- verdict. A view: stg_crm__account_links and dq_quarantine read the new records from it.
+
+with source as (
+    select * from {{ ref('brz_crm__account_links') }}
+),
+
+renamed as (
+    select
+        -- ids
+        nullif(trim(source.crm_id), '') as crm_id,
+        nullif(trim(source.shop_account_id), '') as shop_account_id,
+        concat(trim(source.crm_id), '-', trim(source.shop_account_id)) as account_link_id,
+
+        -- timestamps
+        {{ dbt.safe_cast('source.linked_at', 'timestamp') }} as linked_at,
+
+        -- lineage
+        source._is_malformed,
+        source._rescued_data,
+        {{ raw_record(['source.crm_id', 'source.shop_account_id', 'source.linked_at']) }},
+        source._record_id,
+        source._source_file,
+        source._ingested_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ dq_expectations([
+            {'name': 'record_is_parseable', 'severity': 'drop',
+             'expect': 'not _is_malformed', 'reason': 'the row could not be parsed'},
+            {'name': 'crm_id_present', 'severity': 'drop',
+             'expect': 'crm_id is not null', 'reason': 'crm_id is missing'},
+            {'name': 'shop_account_id_present', 'severity': 'drop',
+             'expect': 'shop_account_id is not null', 'reason': 'shop_account_id is missing'},
+            {'name': 'linked_at_is_plausible', 'severity': 'warn',
+             'expect': 'linked_at is null or ' ~ timestamp_is_plausible('linked_at')},
+        ]) }}
+    from renamed
+)
+
+select * from checked
