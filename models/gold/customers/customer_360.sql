@@ -26,13 +26,17 @@ ticket_customers as (
     where node_type = 'ticket'
 ),
 
+current_tickets as (
+    select * from {{ ref('stg_support__tickets') }}
+),
+
 tickets as (
     select
-        stg_support__tickets.*,
+        current_tickets.*,
         ticket_customers.customer_id
-    from {{ ref('stg_support__tickets') }}
+    from current_tickets
     inner join ticket_customers
-        on stg_support__tickets.ticket_id = ticket_customers.ticket_id
+        on current_tickets.ticket_id = ticket_customers.ticket_id
 ),
 
 rfm as (

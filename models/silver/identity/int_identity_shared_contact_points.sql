@@ -1,14 +1,26 @@
--- Emails and phones that a household shares: carried by two CRM contacts who are not one
--- person written twice. Two contacts are two people when their first names differ by more
--- than a typo (Levenshtein distance above 2), or differ at all while their other contact
--- point (the phone of an email, the email of a phone) is known on both and differs. A
--- duplicate contact with a typo in the name and the same or no phone is not. No email or
--- phone edge goes through a shared point (int_identity_edges): a wrong merge costs more than
--- a missed one.
+-- Emails and phones that a household shares: points that reach two CRM contacts who are not
+-- one person written twice. A contact reaches the points it carries itself (in any version),
+-- and the emails of the orders and tickets that carry its phone: a family member whose CRM
+-- record has no email still reaches the family's address through an order placed with it
+-- and their own phone. Two contacts are two people when their first names differ by more than
+-- a typo (Levenshtein distance above 2), or, for an email, differ at all while their phones
+-- (over all their versions) are known on both and have none in common. A phone is not
+-- judged by the emails (a person has several addresses, not several mobiles in the CRM). A
+-- duplicate contact with a typo in the name and the same or no phone is not two people. No
+-- email or phone edge goes through a shared point (int_identity_edges): a wrong merge costs
+-- more than a missed one.
 
 with crm_versions as (
     select * from {{ ref('base_crm__customers') }}
     where not _is_quarantined
+),
+
+orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+tickets as (
+    select * from {{ ref('stg_support__tickets') }}
 ),
 
 contact_points as (
@@ -31,23 +43,116 @@ contact_points as (
     where phone_national_number is not null
 ),
 
-two_people as (
+-- the points of orders and tickets, which carry no name
+record_points as (
+    select concat('order:', order_id) as record_id, 'email' as point_type, email_normalised as point_value
+    from orders
+    where email_normalised is not null
+    union all
+    select concat('order:', order_id) as record_id, 'phone' as point_type, phone_national_number as point_value
+    from orders
+    where phone_national_number is not null
+    union all
+    select concat('ticket:', ticket_id) as record_id, 'email' as point_type, email_normalised as point_value
+    from tickets
+    where email_normalised is not null
+    union all
+    select concat('ticket:', ticket_id) as record_id, 'phone' as point_type, phone_national_number as point_value
+    from tickets
+    where phone_national_number is not null
+),
+
+-- the points each contact reaches: its own, and the emails of the orders and tickets that
+-- carry its phone
+reached_points as (
     select
+        crm_id,
+        point_type,
+        point_value,
+        first_name
+    from contact_points
+    union
+    select
+        contact_points.crm_id,
+        other_record_points.point_type,
+        other_record_points.point_value,
+        contact_points.first_name
+    from contact_points
+    inner join record_points
+        on
+            contact_points.point_type = record_points.point_type
+            and contact_points.point_value = record_points.point_value
+    inner join record_points as other_record_points
+        on record_points.record_id = other_record_points.record_id
+    where
+        record_points.point_type = 'phone'
+        and other_record_points.point_type = 'email'
+),
+
+-- pairs of contacts with different first names reaching one point
+name_pairs as (
+    select distinct
         one.point_type,
         one.point_value,
         one.crm_id as crm_id_a,
-        other.crm_id as crm_id_b
-    from contact_points as one
-    inner join contact_points as other
+        other.crm_id as crm_id_b,
+        levenshtein(one.first_name, other.first_name) as name_distance
+    from reached_points as one
+    inner join reached_points as other
         on
             one.point_type = other.point_type
             and one.point_value = other.point_value
             and one.crm_id < other.crm_id
+    where one.first_name != other.first_name
+),
+
+-- the other contact points of each contact, in any of its versions
+other_points as (
+    select distinct
+        crm_id,
+        point_type,
+        other_point
+    from contact_points
+    where other_point is not null
+),
+
+pair_other_points as (
+    select
+        name_pairs.point_type,
+        name_pairs.point_value,
+        name_pairs.crm_id_a,
+        name_pairs.crm_id_b,
+        name_pairs.name_distance,
+        count(distinct points_a.other_point) as other_points_a,
+        count(distinct points_b.other_point) as other_points_b,
+        count(distinct case
+            when points_a.other_point = points_b.other_point then points_a.other_point
+        end) as common_other_points
+    from name_pairs
+    left join other_points as points_a
+        on
+            name_pairs.crm_id_a = points_a.crm_id
+            and name_pairs.point_type = points_a.point_type
+    left join other_points as points_b
+        on
+            name_pairs.crm_id_b = points_b.crm_id
+            and name_pairs.point_type = points_b.point_type
+    group by
+        name_pairs.point_type,
+        name_pairs.point_value,
+        name_pairs.crm_id_a,
+        name_pairs.crm_id_b,
+        name_pairs.name_distance
+),
+
+two_people as (
+    select *
+    from pair_other_points
     where
-        one.first_name != other.first_name
-        and (
-            levenshtein(one.first_name, other.first_name) > 2
-            or one.other_point != other.other_point
+        name_distance > 2
+        or (
+            point_type = 'email'
+            and other_points_a > 0 and other_points_b > 0 and common_other_points = 0
         )
 ),
 
