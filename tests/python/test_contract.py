@@ -23,12 +23,14 @@ DBT = str(Path(sys.executable).parent / "dbt")
 SOURCES_YMLS = sorted(REPO.glob("models/bronze/*/_*__sources.yml"))
 CONTRACT_DOC = REPO / "docs" / "landing_contract.md"
 
-# The minimal exports: the required columns only, each table as a shop could export it
+# The minimal exports: the required columns only, each table as a shop could export it, and
+# for orders the buyer (an order needs shop_account_id or email: rule order_has_buyer)
+ORDER_BUYER = "shop_account_id"
 MINIMAL_COLUMNS = {
-    "orders": ["order_id", "customer_id", "currency", "order_total", "ordered_at"],
+    "orders": ["order_id", ORDER_BUYER, "currency", "order_total", "ordered_at"],
     "order_items": ["order_id", "line_number", "quantity", "unit_price"],
     "products": ["product_id", "updated_at"],
-    "customers": ["customer_id", "updated_at"],
+    "customers": ["crm_id", "updated_at"],
 }
 
 
@@ -55,7 +57,7 @@ def required_columns(table: str) -> list[str]:
 # --------------------------------------------------------------------------------------
 def test_every_contract_column_says_whether_it_is_required() -> None:
     tables = contract_tables()
-    assert len(tables) == 6
+    assert len(tables) == 7
     for table, columns in tables.items():
         for column in columns:
             meta = column_meta(column)
@@ -78,8 +80,10 @@ def test_the_minimal_exports_hold_exactly_the_required_columns() -> None:
         "products": "ecommerce.products",
         "customers": "crm.customers",
     }
+    buyer = {"orders": [ORDER_BUYER]}
     for entity, table in entity_table.items():
-        assert sorted(MINIMAL_COLUMNS[entity]) == sorted(required_columns(table)), table
+        expected = required_columns(table) + buyer.get(entity, [])
+        assert sorted(MINIMAL_COLUMNS[entity]) == sorted(expected), table
 
 
 def test_the_contract_doc_lists_required_columns_and_defaults() -> None:
@@ -214,7 +218,7 @@ def minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
         landing / "ecommerce" / "orders",
         MINIMAL_COLUMNS["orders"],
         lambda r: (
-            bool(r["customer_id"])
+            bool(r[ORDER_BUYER])
             and r["currency"] in currencies
             and is_decimal(r["order_total"])
             and bool(r["ordered_at"])
@@ -237,7 +241,7 @@ def minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     minimal_json_export(
         landing / "crm" / "customers",
         MINIMAL_COLUMNS["customers"],
-        lambda r: bool(r.get("customer_id")) and not r.get("is_deleted"),
+        lambda r: bool(r.get("crm_id")) and not r.get("is_deleted"),
     )
     dbt(workdir)
     return workdir

@@ -45,42 +45,8 @@ def generate(out: Path, *extra: str) -> dict:
     return json.loads((out / "_manifest.json").read_text())
 
 
-# The identity-resolution contract (docs/identity_resolution.md): the generator writes
-# source-native ids before the dbt sources adopt them (a later session of issue 13). The
-# contract the generator must match is the dbt sources' with exactly these changes: a
-# column replaced by the listed ones (new columns are strings), and the crosswalk table.
-# When the sources yml adopts the identity contract, delete these two constants.
-IDENTITY_COLUMN_CHANGES = {
-    "customers": {"customer_id": ["crm_id"]},
-    "orders": {"customer_id": ["shop_account_id"], "updated_at": ["updated_at", "email", "phone"]},
-    "events": {"customer_id": ["shop_account_id"]},
-    "ticket_changes": {"customer_id": ["requester_email", "requester_phone"]},
-}
-IDENTITY_NEW_TABLES = {
-    "account_links": {
-        "source": "crm",
-        "landing_path": "crm/account_links/account_links_*.csv",
-        "format": "csv",
-        "columns": ["crm_id", "shop_account_id", "linked_at"],
-        "types": ["string", "string", "timestamp"],
-    }
-}
-
-
-def _with_identity_changes(name: str, table: dict) -> dict:
-    """A dbt source table as the identity contract changes it."""
-    changes = IDENTITY_COLUMN_CHANGES.get(name, {})
-    columns, types = [], []
-    for column, data_type in zip(table["columns"], table["types"], strict=True):
-        for new in changes.get(column, [column]):
-            columns.append(new)
-            types.append(data_type if new == column else "string")
-    return {**table, "columns": columns, "types": types}
-
-
 def contract() -> dict[str, dict]:
-    """Table name -> landing path, format, columns and types from the dbt sources, with
-    the identity contract's changes."""
+    """Table name -> landing path, format, columns and types from the dbt sources."""
     tables = {}
     for path in sorted((REPO / "models" / "bronze").glob("*/_*__sources.yml")):
         for source in yaml.safe_load(path.read_text())["sources"]:
@@ -93,8 +59,7 @@ def contract() -> dict[str, dict]:
                     "columns": [c["name"] for c in table["columns"]],
                     "types": [c["data_type"] for c in table["columns"]],
                 }
-    tables = {name: _with_identity_changes(name, table) for name, table in tables.items()}
-    return {**tables, **IDENTITY_NEW_TABLES}
+    return tables
 
 
 def file_day(path: str | Path) -> dt.date:

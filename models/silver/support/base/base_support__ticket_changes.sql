@@ -36,8 +36,9 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.ticket_id', 'source.requester_email', 'source.requester_phone', 'source.status',
-            'source._change_type', 'source._commit_version', 'source._commit_timestamp']) }},
+        {{ raw_record(['source.ticket_id', 'source.requester_email', 'source.requester_phone',
+            'source.status', 'source._change_type', 'source._commit_version',
+            'source._commit_timestamp']) }},
         source._record_id,
         source._source_file,
         source._ingested_at
