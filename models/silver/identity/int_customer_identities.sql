@@ -4,11 +4,17 @@
 --
 -- The customer id is stable. A component's anchor is its node delivered first (ties: the
 -- smallest node key), and customer_id is a hash of the anchor's key. A record that joins a
--- customer is delivered later, so it does not change the anchor or the id. When components
+-- customer is delivered later, so it does not change the anchor or the id. A browser anchors
+-- only a visitor who is nothing but browsers: when it logs in, it joins the customer of the
+-- account, whose id stays. When components
 -- merge, the merged customer keeps the id of the earliest anchor; when one splits (a record
 -- forgotten or corrected), the part holding the anchor keeps the id and each other part
 -- takes its own anchor's. The id is a function of the data alone: an incremental run and a
 -- full refresh give every node the same customer_id.
+-- Incremental: a run finds again only the customers that hold a node whose links, first
+-- delivery or rule component changed (macro components_to_relabel); the others keep their
+-- stored rows.
+{{ config(materialized='incremental', unique_key='node_key') }}
 
 with nodes as (
     select * from {{ ref('int_identity_nodes') }}
@@ -19,13 +25,18 @@ rule_components as (
 ),
 
 rule_edges as (
-    select node_key_a, node_key_b from {{ ref('int_identity_edges') }}
+    select
+        node_key_a,
+        node_key_b,
+        edge_type
+    from {{ ref('int_identity_edges') }}
 ),
 
 accepted_pairs as (
     select
         node_key_l as node_key_a,
-        node_key_r as node_key_b
+        node_key_r as node_key_b,
+        'probabilistic' as edge_type
     from {{ ref('int_identity_match_pairs') }}
     where is_accepted
 ),
@@ -36,8 +47,48 @@ edges as (
     select * from accepted_pairs
 ),
 
+signatures as (
+    select
+        signatures.node_key,
+        signatures.edge_count,
+        signatures.edge_signature,
+        nodes.first_delivered_date,
+        rule_components.rule_component_key
+    from ({{ edge_signatures('nodes', 'edges') }}) as signatures
+    inner join nodes
+        on signatures.node_key = nodes.node_key
+    inner join rule_components
+        on signatures.node_key = rule_components.node_key
+),
+
+{% if is_incremental() %}
+relabelled_nodes as (
+    {{ components_to_relabel('signatures', this, 'component_key',
+        ['edge_count', 'edge_signature', 'first_delivered_date', 'rule_component_key']) }}
+),
+{% else %}
+relabelled_nodes as (
+    select node_key from nodes
+),
+{% endif %}
+
+batch_nodes as (
+    select nodes.*
+    from nodes
+    inner join relabelled_nodes
+        on nodes.node_key = relabelled_nodes.node_key
+),
+
+-- closed over the batch: both ends of a link of a relabelled node are relabelled
+batch_edges as (
+    select edges.*
+    from edges
+    inner join relabelled_nodes
+        on edges.node_key_a = relabelled_nodes.node_key
+),
+
 components as (
-    {{ connected_components('nodes', 'edges', var('identity_label_rounds')) }}
+    {{ connected_components('batch_nodes', 'batch_edges', var('identity_label_rounds')) }}
 ),
 
 anchored as (
@@ -46,20 +97,27 @@ anchored as (
         nodes.node_type,
         nodes.source_id,
         nodes.first_delivered_date,
+        signatures.edge_count,
+        signatures.edge_signature,
         components.component_key,
         rule_components.rule_component_key,
         first_value(nodes.node_key) over (
             partition by components.component_key
-            order by nodes.first_delivered_date, nodes.node_key
+            order by
+                case when nodes.node_type = 'browser' then 1 else 0 end,
+                nodes.first_delivered_date,
+                nodes.node_key
         ) as anchor_node_key,
         max(case when nodes.node_type != 'browser' then 1 else 0 end) over (
             partition by components.component_key
         ) = 1 as is_identified
-    from nodes
+    from batch_nodes as nodes
     inner join components
         on nodes.node_key = components.node_key
     inner join rule_components
         on nodes.node_key = rule_components.node_key
+    inner join signatures
+        on nodes.node_key = signatures.node_key
 ),
 
 final as (
@@ -70,10 +128,15 @@ final as (
         node_type,
         source_id,
         anchor_node_key,
+        component_key,
         rule_component_key,
 
         -- booleans
         is_identified,
+
+        -- numerics
+        edge_count,
+        edge_signature,
 
         -- dates
         first_delivered_date

@@ -1,7 +1,11 @@
 -- The customers the deterministic links alone find: connected components of
--- int_identity_edges over int_identity_nodes (macro connected_components). A component is
--- named by its smallest node key. The probabilistic links (int_identity_match_pairs) score
--- only pairs of records in different components; int_customer_identities joins both.
+-- int_identity_edges over int_identity_nodes (macro connected_components), each named by its
+-- smallest node key. The probabilistic links (int_identity_match_pairs) score only pairs of
+-- records in different components; int_customer_identities joins both.
+-- Incremental: a run finds again only the components that hold a node whose links changed
+-- (macro components_to_relabel); the others keep their stored rows. The component of a node
+-- is the same as a full refresh's.
+{{ config(materialized='incremental', unique_key='node_key') }}
 
 with nodes as (
     select node_key from {{ ref('int_identity_nodes') }}
@@ -11,15 +15,49 @@ edges as (
     select * from {{ ref('int_identity_edges') }}
 ),
 
+signatures as (
+    {{ edge_signatures('nodes', 'edges') }}
+),
+
+{% if is_incremental() %}
+relabelled_nodes as (
+    {{ components_to_relabel('signatures', this, 'rule_component_key',
+        ['edge_count', 'edge_signature']) }}
+),
+{% else %}
+relabelled_nodes as (
+    select node_key from nodes
+),
+{% endif %}
+
+batch_nodes as (
+    select nodes.node_key
+    from nodes
+    inner join relabelled_nodes
+        on nodes.node_key = relabelled_nodes.node_key
+),
+
+-- closed over the batch: both ends of a link of a relabelled node are relabelled
+batch_edges as (
+    select edges.*
+    from edges
+    inner join relabelled_nodes
+        on edges.node_key_a = relabelled_nodes.node_key
+),
+
 components as (
-    {{ connected_components('nodes', 'edges', var('identity_label_rounds')) }}
+    {{ connected_components('batch_nodes', 'batch_edges', var('identity_label_rounds')) }}
 ),
 
 final as (
     select
-        node_key,
-        component_key as rule_component_key
+        components.node_key,
+        components.component_key as rule_component_key,
+        signatures.edge_count,
+        signatures.edge_signature
     from components
+    inner join signatures
+        on components.node_key = signatures.node_key
 )
 
 select * from final

@@ -1,0 +1,40 @@
+{#-
+    Every node with a signature of its links: how many (`edge_count`) and an order-independent
+    64-bit hash of them (`edge_signature`: the XOR of a hash of each neighbour and kind of
+    link; 0 for a node without links). The hash is the first 60 bits of the md5 of
+    `<neighbour>|<kind>` (macro md5_bigint), the same number on every engine. A node whose
+    signature differs from the one stored at the last run gained or lost a link, so its
+    component must be found again (macro components_to_relabel).
+
+    `nodes`: a relation with `node_key`; `edges`: a relation with `node_key_a`, `node_key_b`,
+    `edge_type`. Returns a select of `node_key`, `edge_count`, `edge_signature`.
+-#}
+{% macro edge_signatures(nodes, edges) %}
+    select
+        nodes.node_key,
+        count(links.neighbour_key) as edge_count,
+        coalesce(
+            bit_xor({{ md5_bigint("concat(links.neighbour_key, '|', links.edge_type)") }}), 0
+        ) as edge_signature
+    from {{ nodes }} as nodes
+    left join (
+        select node_key_a as node_key, node_key_b as neighbour_key, edge_type from {{ edges }}
+        union all
+        select node_key_b as node_key, node_key_a as neighbour_key, edge_type from {{ edges }}
+    ) as links
+        on nodes.node_key = links.node_key
+    group by nodes.node_key
+{% endmacro %}
+
+{#- The first 60 bits of the md5 of a string expression, as a bigint (the same on every engine). -#}
+{% macro md5_bigint(expression) %}
+    {{ return(adapter.dispatch('md5_bigint', 'customer360')(expression)) }}
+{% endmacro %}
+
+{% macro duckdb__md5_bigint(expression) -%}
+    cast(concat('0x', substr(md5({{ expression }}), 1, 15)) as bigint)
+{%- endmacro %}
+
+{% macro spark__md5_bigint(expression) -%}
+    cast(conv(substr(md5({{ expression }}), 1, 15), 16, 10) as bigint)
+{%- endmacro %}
