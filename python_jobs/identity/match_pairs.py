@@ -45,6 +45,7 @@ __all__ = [
     "RECORD_COLUMNS",
     "SCORED_NODE_TYPES",
     "IdentityMatchError",
+    "identity_records",
     "parse_threshold",
     "score_match_pairs",
     "to_engine_frame",
@@ -164,6 +165,16 @@ def _lazy(native: Any) -> nw.LazyFrame:
             f"DataFrame; got {type(native).__name__}."
         ) from exc
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+
+
+def identity_records(nodes: Any, components: Any) -> Any:
+    """The records of :func:`score_match_pairs`: int_identity_nodes with the
+    rule_component_key of int_identity_rule_components (native frames of one engine), as a
+    native frame of that engine."""
+    joined = _lazy(nodes).join(
+        _lazy(components).select("node_key", "rule_component_key"), on="node_key", how="inner"
+    )
+    return nw.to_native(joined)
 
 
 def _text(name: str, *, lower: bool = False) -> nw.Expr:
