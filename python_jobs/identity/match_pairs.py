@@ -239,9 +239,18 @@ def _db_api(session: Any) -> Any:
 
         # Outside Databricks (which writes Delta tables) Splink breaks Spark lineage with
         # parquet files in the checkpoint directory; without one, persisting is the way.
-        checkpoint = getattr(session, "sparkContext", None)
-        has_dir = checkpoint is not None and checkpoint.getCheckpointDir() is not None
-        return SparkAPI(spark_session=session, break_lineage_method=None if has_dir else "persist")
+        context = getattr(session, "sparkContext", None)
+        has_dir = context is not None and context.getCheckpointDir() is not None
+        api = SparkAPI(spark_session=session, break_lineage_method=None if has_dir else "persist")
+        try:
+            session.sql("select jaro_winkler('a', 'b')").collect()
+        except Exception as exc:
+            raise IdentityMatchError(
+                "Splink's similarity functions (jaro_winkler) are not available on this "
+                "SparkSession: start it with the jar of "
+                "splink.backends.spark.similarity_jar_location() in spark.jars."
+            ) from exc
+        return api
     from splink import DuckDBAPI
 
     return DuckDBAPI(connection=session)
