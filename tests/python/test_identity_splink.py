@@ -257,8 +257,14 @@ def test_family_pairs_are_never_accepted(duckdb_pairs: pa.Table, truth: dict) ->
 
 
 def test_the_same_records_give_the_same_pairs(duckdb_pairs: pa.Table, records: pa.Table) -> None:
+    """The pairs and their acceptance are the same; the scores agree to 1e-6 (the engine's
+    parallel sums in the EM steps may add in another order: about 1e-10 apart)."""
     again, _ = _duckdb_pairs(records)
-    assert again.equals(duckdb_pairs)
+    columns = ["node_key_l", "node_key_r", "is_accepted"]
+    assert again.select(columns).equals(duckdb_pairs.select(columns))
+    for column in ("match_weight", "match_probability"):
+        first, second = duckdb_pairs.column(column).to_pylist(), again.column(column).to_pylist()
+        assert max(abs(a - b) for a, b in zip(first, second, strict=True)) < 1e-6
 
 
 def test_too_few_records_give_no_pairs_and_a_warning(
