@@ -1,1 +1,2 @@
-"""Identity resolution: who is who across the sources (docs/identity_resolution.md)."""
+"""Identity resolution in Python: the probabilistic links (Splink) the deterministic rules
+leave apart, and the quality of the result against a truth file (docs/identity_resolution.md)."""

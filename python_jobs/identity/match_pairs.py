@@ -1,0 +1,394 @@
+"""Probabilistic links between identity records (Splink): the model of int_identity_match_pairs.
+
+The dbt Python model ``int_identity_match_pairs`` (models/silver/intermediate/) is a thin
+wrapper around :func:`score_match_pairs`. It takes the *native* frame of the records (a DuckDB
+relation on dbt-duckdb, a PySpark DataFrame on dbt-databricks; pandas and pyarrow work too)
+and the session of the engine, and runs Splink where the records are: ``DuckDBAPI`` on the
+DuckDB connection, ``SparkAPI`` on the SparkSession. Only the scored pairs come back to
+Python, as an Arrow table of :data:`PAIRS_SCHEMA`; :func:`to_engine_frame` hands it back to
+the engine.
+
+Records: one per identity node (the columns of :data:`RECORD_COLUMNS`: int_identity_nodes
+joined to int_identity_rule_components). Only the node types of :data:`SCORED_NODE_TYPES`
+carry attributes and are scored.
+
+The model (docs/identity_resolution.md, item 4):
+
+* comparisons: first and last name (Jaro-Winkler levels), city, country, the email's local
+  part, the phone's national number (exact, then its last 7 digits);
+* blocking: last name + city, email local part, the phone's last 7 digits; a pair within
+  one rule component (the deterministic rules linked it already) is never scored;
+* training without labels: the prior from deterministic rules, u by random sampling with a
+  fixed seed, m by expectation maximisation on two blocking rules. The same records give the
+  same pairs and scores;
+* acceptance: ``match_probability >= threshold``, except the household rule: two CRM
+  contacts with different first names (Levenshtein distance > 2) and different known phones
+  are never accepted (a family sharing an address and a surname is two people).
+
+When Splink cannot train (too few records, no pair to learn from), the result is empty and
+a warning says why; no traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+import narwhals as nw
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "PAIRS_SCHEMA",
+    "RECORD_COLUMNS",
+    "SCORED_NODE_TYPES",
+    "IdentityMatchError",
+    "identity_records",
+    "parse_threshold",
+    "score_match_pairs",
+    "to_engine_frame",
+]
+
+logger = logging.getLogger(__name__)
+
+RECORD_COLUMNS = (
+    "node_key",
+    "node_type",
+    "first_name",
+    "last_name",
+    "city",
+    "country_code",
+    "email_normalised",
+    "phone_national_number",
+    "rule_component_key",
+)
+
+SCORED_NODE_TYPES = ("crm", "order", "ticket")
+
+PAIRS_SCHEMA = pa.schema(
+    [
+        pa.field("node_key_l", pa.string(), nullable=False),
+        pa.field("node_key_r", pa.string(), nullable=False),
+        pa.field("match_weight", pa.float64(), nullable=False),
+        pa.field("match_probability", pa.float64(), nullable=False),
+        pa.field("is_accepted", pa.bool_(), nullable=False),
+    ]
+)
+
+SEED = 42
+# Pairs sampled to estimate u (the chance of each comparison level among non-matches).
+U_MAX_PAIRS = 2e6
+# Below this many records Splink's estimates mean nothing: no pairs, with a warning.
+MIN_RECORDS = 10
+# The prior (probability that two random records match) comes from these deterministic rules,
+# assumed to find this share of the true matches.
+PRIOR_RULES_RECALL = 0.7
+# The household rule: first names further apart than this are different people's.
+HOUSEHOLD_FIRST_NAME_DISTANCE = 2
+
+# A pair inside one rule component is linked already: never scored.
+_OTHER_COMPONENT = "l.rule_component_key <> r.rule_component_key"
+_BLOCKING_COLUMNS = (("last_name", "city"), ("email_local",), ("phone_last7",))
+# Expectation maximisation learns m on pairs that are mostly matches: the same first and last
+# name (trains city, country, email, phone), the same phone (trains the names, city, email).
+EM_BLOCKING_COLUMNS = (("email_normalised",), ("phone_national_number",))
+
+
+class IdentityMatchError(ValueError):
+    """The records or the settings cannot be scored; the message says why."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse_threshold(value: Any) -> float:
+    """The acceptance threshold as it arrives from dbt (a string once rendered)."""
+    try:
+        threshold = float(value)
+    except (TypeError, ValueError):
+        threshold = math.nan
+    if not 0.0 < threshold <= 1.0:
+        raise IdentityMatchError(
+            f"identity_match_threshold must be a probability in (0, 1]; got {value!r} "
+            "(set the dbt var identity_match_threshold)."
+        )
+    return threshold
+
+
+def _settings() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            cll.NullLevel("phone_national_number"),
+            cll.ExactMatchLevel("phone_national_number"),
+            cll.ExactMatchLevel("phone_last7"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="national number exact, its last 7 digits, else",
+    )
+    prediction_rules = [
+        " and ".join([*(f"l.{c} = r.{c}" for c in columns), _OTHER_COMPONENT])
+        for columns in _BLOCKING_COLUMNS
+    ]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="node_key",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("first_name", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("last_name", [0.92, 0.8]),
+            cl.ExactMatch("city"),
+            cl.ExactMatch("country_code"),
+            cl.ExactMatch("email_local"),
+            phone,
+        ],
+        blocking_rules_to_generate_predictions=prediction_rules,
+        additional_columns_to_retain=["node_type"],
+        retain_intermediate_calculation_columns=False,
+    ), block_on
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _lazy(native: Any) -> nw.LazyFrame:
+    try:
+        frame = nw.from_native(native)
+    except TypeError as exc:
+        raise IdentityMatchError(
+            "The identity records must be a DuckDB relation, a Spark, pandas or pyarrow "
+            f"DataFrame; got {type(native).__name__}."
+        ) from exc
+    return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+
+
+def identity_records(nodes: Any, components: Any) -> Any:
+    """The records of :func:`score_match_pairs`: int_identity_nodes with the
+    rule_component_key of int_identity_rule_components (native frames of one engine), as a
+    native frame of that engine."""
+    joined = _lazy(nodes).join(
+        _lazy(components).select("node_key", "rule_component_key"), on="node_key", how="inner"
+    )
+    return nw.to_native(joined)
+
+
+def _text(name: str, *, lower: bool = False) -> nw.Expr:
+    """A string column trimmed (lower-cased when asked), an empty value as null."""
+    value = nw.col(name).cast(nw.String()).str.strip_chars()
+    if lower:
+        value = value.str.to_lowercase()
+    return nw.when(value != "").then(value).alias(name)
+
+
+def _scored_records(records: Any) -> nw.LazyFrame:
+    """The records Splink scores: crm, order and ticket nodes with their comparison columns
+    (names and city lower-cased, the email's local part, the phone's last 7 digits)."""
+    frame = _lazy(records)
+    present = set(frame.collect_schema().names())
+    missing = [c for c in RECORD_COLUMNS if c not in present]
+    if missing:
+        raise IdentityMatchError(
+            f"The identity records lack the column(s) {', '.join(missing)}; they need "
+            f"{', '.join(RECORD_COLUMNS)}."
+        )
+    return (
+        frame.filter(nw.col("node_type").is_in(SCORED_NODE_TYPES))
+        .select(
+            nw.col("node_key").cast(nw.String()),
+            nw.col("node_type").cast(nw.String()),
+            nw.col("rule_component_key").cast(nw.String()),
+            _text("first_name", lower=True),
+            _text("last_name", lower=True),
+            _text("city", lower=True),
+            _text("country_code", lower=True),
+            _text("email_normalised"),
+            _text("phone_national_number"),
+        )
+        .with_columns(
+            nw.col("email_normalised").str.replace_all(r"@.*$", "").alias("email_local"),
+            nw.col("phone_national_number").str.slice(-7).alias("phone_last7"),
+        )
+        .with_columns(
+            nw.when(nw.col("email_local") != "").then(nw.col("email_local")).alias("email_local")
+        )
+        .sort("node_key")
+    )
+
+
+def _count(frame: nw.LazyFrame) -> int:
+    table = frame.select(nw.len().alias("n")).collect(backend="pyarrow").to_native()
+    return int(table.column("n")[0].as_py())
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _is_spark(session: Any) -> bool:
+    return type(session).__module__.startswith("pyspark")
+
+
+def _db_api(session: Any) -> Any:
+    """Splink's API on the engine the session belongs to."""
+    if _is_spark(session):
+        from splink import SparkAPI
+
+        # Outside Databricks (which writes Delta tables) Splink breaks Spark lineage with
+        # parquet files in the checkpoint directory; without one, persisting is the way.
+        context = getattr(session, "sparkContext", None)
+        has_dir = context is not None and context.getCheckpointDir() is not None
+        api = SparkAPI(spark_session=session, break_lineage_method=None if has_dir else "persist")
+        try:
+            session.sql("select jaro_winkler('a', 'b')").collect()
+        except Exception as exc:
+            raise IdentityMatchError(
+                "Splink's similarity functions (jaro_winkler) are not available on this "
+                "SparkSession: start it with the jar of "
+                "splink.backends.spark.similarity_jar_location() in spark.jars."
+            ) from exc
+        return api
+    from splink import DuckDBAPI
+
+    return DuckDBAPI(connection=session)
+
+
+def _native_for(records: nw.LazyFrame, session: Any) -> Any:
+    """The records in the form the session's Splink API registers: the engine's own frame
+    when it is that engine's, else an Arrow table."""
+    native = nw.to_native(records)
+    module = type(native).__module__
+    if (_is_spark(session) and module.startswith("pyspark")) or (
+        not _is_spark(session) and module.startswith("duckdb")
+    ):
+        return native
+    return records.collect(backend="pyarrow").to_native()
+
+
+def _empty(reason: str) -> pa.Table:
+    logger.warning("int_identity_match_pairs has no pairs: %s", reason)
+    return PAIRS_SCHEMA.empty_table()
+
+
+def score_match_pairs(
+    records: Any,
+    session: Any,
+    threshold: Any,
+    *,
+    seed: int = SEED,
+    u_max_pairs: float = U_MAX_PAIRS,
+) -> pa.Table:
+    """Score the pairs of records the rules left apart; one row per pair (PAIRS_SCHEMA),
+    node_key_l < node_key_r, sorted by the two keys.
+
+    ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
+    (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
+    a pair is accepted (the household rule aside).
+    """
+    from splink import Linker
+    from splink.internals.exceptions import SplinkException
+
+    threshold = parse_threshold(threshold)
+    scored = _scored_records(records)
+    n_records = _count(scored)
+    if n_records < MIN_RECORDS:
+        return _empty(
+            f"only {n_records} crm, order or ticket record(s), fewer than the {MIN_RECORDS} "
+            "the model needs to estimate anything."
+        )
+    started = time.monotonic()
+    logger.info("Splink: scoring %d identity records (crm, order, ticket)", n_records)
+    db_api = _db_api(session)
+    settings, block_on = _settings()
+    input_table = db_api.register(_native_for(scored, session))
+    linker = Linker(input_table, settings, log_level=None)
+    try:
+        try:
+            _train(linker, block_on, seed=seed, u_max_pairs=u_max_pairs)
+        except (SplinkException, ArithmeticError, ValueError) as exc:
+            return _empty(f"Splink could not train the model on {n_records} records ({exc}).")
+        logger.info("Splink: trained in %.1f s; predicting", time.monotonic() - started)
+        predictions = linker.inference.predict(warning_mode="never")
+        pairs = predictions.query_sql(_accepted_sql(threshold)).as_pyarrow_table()
+    finally:
+        linker.table_management.delete_tables_created_by_splink_from_db()
+        input_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    result = _pairs_table(pairs)
+    logger.info(
+        "Splink: %d pairs scored, %d accepted at match probability >= %s (%.1f s)",
+        result.num_rows,
+        sum(result.column("is_accepted").to_pylist()),
+        threshold,
+        time.monotonic() - started,
+    )
+    return result
+
+
+def _train(linker: Any, block_on: Any, *, seed: int, u_max_pairs: float) -> None:
+    """Unsupervised training: the prior from deterministic rules, u from random pairs (seeded),
+    m by expectation maximisation on pairs of equal names, then of equal phones."""
+    training = linker.training
+    logger.info("Splink: estimating the prior from deterministic rules")
+    training.estimate_probability_two_random_records_match(
+        [
+            block_on("first_name", "last_name", "city"),
+            block_on("email_local", "phone_national_number"),
+        ],
+        recall=PRIOR_RULES_RECALL,
+    )
+    logger.info("Splink: estimating u on up to %.0f random pairs (seed %d)", u_max_pairs, seed)
+    training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    for columns in EM_BLOCKING_COLUMNS:
+        logger.info("Splink: expectation maximisation on pairs blocked by %s", " + ".join(columns))
+        training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+
+
+def _accepted_sql(threshold: float) -> str:
+    """The scored pairs with is_accepted (the same SQL on DuckDB and Spark)."""
+    household = (
+        "node_type_l = 'crm' and node_type_r = 'crm'"
+        f" and levenshtein(first_name_l, first_name_r) > {HOUSEHOLD_FIRST_NAME_DISTANCE}"
+        " and phone_national_number_l <> phone_national_number_r"
+    )
+    return f"""
+        select
+            node_key_l,
+            node_key_r,
+            cast(match_weight as double) as match_weight,
+            cast(match_probability as double) as match_probability,
+            match_probability >= {threshold!r}
+                and not coalesce({household}, false) as is_accepted
+        from {{this}}
+    """
+
+
+def _pairs_table(pairs: pa.Table) -> pa.Table:
+    """The pairs with node_key_l < node_key_r, sorted, in PAIRS_SCHEMA."""
+    left, right = pairs.column("node_key_l"), pairs.column("node_key_r")
+    swap = pc.greater(left, right)
+    table = pa.table(
+        {
+            "node_key_l": pc.if_else(swap, right, left),
+            "node_key_r": pc.if_else(swap, left, right),
+            "match_weight": pairs.column("match_weight"),
+            "match_probability": pairs.column("match_probability"),
+            "is_accepted": pairs.column("is_accepted"),
+        }
+    )
+    return table.sort_by([("node_key_l", "ascending"), ("node_key_r", "ascending")]).cast(
+        PAIRS_SCHEMA
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def to_engine_frame(table: pa.Table, session: Any) -> Any:
+    """``table`` in the form the session's engine writes best: a Spark DataFrame for a
+    SparkSession, else (the DuckDB connection on dbt-duckdb) the Arrow table itself."""
+    if _is_spark(session):
+        return session.createDataFrame(table)
+    return table
