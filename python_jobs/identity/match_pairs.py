@@ -1,16 +1,20 @@
 """Probabilistic links between identity records (Splink): the model of int_identity_match_pairs.
 
-The dbt Python model ``int_identity_match_pairs`` (models/silver/intermediate/) is a thin
+The dbt Python model ``int_identity_match_pairs`` (models/silver/identity/) is a thin
 wrapper around :func:`score_match_pairs`. It takes the *native* frame of the records (a DuckDB
 relation on dbt-duckdb, a PySpark DataFrame on dbt-databricks; pandas and pyarrow work too)
-and the session of the engine, and runs Splink where the records are: ``DuckDBAPI`` on the
-DuckDB connection, ``SparkAPI`` on the SparkSession. Only the scored pairs come back to
-Python, as an Arrow table of :data:`PAIRS_SCHEMA`; :func:`to_engine_frame` hands it back to
-the engine.
+and the session of the engine, and runs Splink: on Spark where the records are
+(``SparkAPI`` on the SparkSession); on DuckDB in an in-memory database of its own
+(``DuckDBAPI``), fed the records as Arrow, so that Splink's working tables never touch the
+warehouse (dbt-duckdb hands a Python model a connection wrapper Splink does not accept). Only
+the scored pairs come back to Python, as an Arrow table of :data:`PAIRS_SCHEMA`;
+:func:`to_engine_frame` hands it back to the engine.
 
 Records: one per identity node (the columns of :data:`RECORD_COLUMNS`: int_identity_nodes
-joined to int_identity_rule_components). Only the node types of :data:`SCORED_NODE_TYPES`
-carry attributes and are scored.
+joined to int_identity_rule_components). Only CRM contacts (:data:`SCORED_NODE_TYPES`) are
+scored: they are the records with a name, and the duplicate contacts the rules cannot link
+(another address, no phone) are what Splink is for. Orders and tickets carry only an email
+and a phone, which the deterministic rules already compare exactly.
 
 The model (docs/identity_resolution.md, item 4):
 
@@ -21,9 +25,12 @@ The model (docs/identity_resolution.md, item 4):
 * training without labels: the prior from deterministic rules, u by random sampling with a
   fixed seed, m by expectation maximisation on two blocking rules. The same records give the
   same pairs and scores;
-* acceptance: ``match_probability >= threshold``, except the household rule: two CRM
-  contacts with different first names (Levenshtein distance > 2) and different known phones
-  are never accepted (a family sharing an address and a surname is two people).
+* acceptance: ``match_probability >= threshold`` unless something contradicts one person:
+  first or last names more than a typo apart; both phones known and different (a person's
+  contacts carry one mobile number: a duplicate has the same one, or none; a family sharing
+  an address and a surname has two); or a contact alike to contacts of several other
+  components (namesakes in one city: which one would it be?). Measured on the truth file
+  (docs/identity_resolution.md), these vetoes are what keep namesakes and families apart.
 
 When Splink cannot train (too few records, no pair to learn from), the result is empty and
 a warning says why; no traceback.
@@ -65,7 +72,7 @@ RECORD_COLUMNS = (
     "rule_component_key",
 )
 
-SCORED_NODE_TYPES = ("crm", "order", "ticket")
+SCORED_NODE_TYPES = ("crm",)
 
 PAIRS_SCHEMA = pa.schema(
     [
@@ -80,13 +87,16 @@ PAIRS_SCHEMA = pa.schema(
 SEED = 42
 # Pairs sampled to estimate u (the chance of each comparison level among non-matches).
 U_MAX_PAIRS = 2e6
+# Acceptance (_accepted_sql): names at most this many edits apart are one name with a typo;
+# a contact alike (at this probability) to contacts of several other rule components is
+# ambiguous, and none of its pairs is accepted.
+TYPO_DISTANCE = 2
+AMBIGUITY_PROBABILITY = 0.9
 # Below this many records Splink's estimates mean nothing: no pairs, with a warning.
 MIN_RECORDS = 10
 # The prior (probability that two random records match) comes from these deterministic rules,
 # assumed to find this share of the true matches.
 PRIOR_RULES_RECALL = 0.7
-# The household rule: first names further apart than this are different people's.
-HOUSEHOLD_FIRST_NAME_DISTANCE = 2
 
 # A pair inside one rule component is linked already: never scored.
 _OTHER_COMPONENT = "l.rule_component_key <> r.rule_component_key"
@@ -148,7 +158,7 @@ def _settings() -> Any:
             phone,
         ],
         blocking_rules_to_generate_predictions=prediction_rules,
-        additional_columns_to_retain=["node_type"],
+        additional_columns_to_retain=["node_type", "rule_component_key"],
         retain_intermediate_calculation_columns=False,
     ), block_on
 
@@ -186,7 +196,7 @@ def _text(name: str, *, lower: bool = False) -> nw.Expr:
 
 
 def _scored_records(records: Any) -> nw.LazyFrame:
-    """The records Splink scores: crm, order and ticket nodes with their comparison columns
+    """The records Splink scores: CRM contacts with their comparison columns
     (names and city lower-cased, the email's local part, the phone's last 7 digits)."""
     frame = _lazy(records)
     present = set(frame.collect_schema().names())
@@ -251,19 +261,17 @@ def _db_api(session: Any) -> Any:
                 "splink.backends.spark.similarity_jar_location() in spark.jars."
             ) from exc
         return api
+    import duckdb
     from splink import DuckDBAPI
 
-    return DuckDBAPI(connection=session)
+    return DuckDBAPI(connection=duckdb.connect())
 
 
 def _native_for(records: nw.LazyFrame, session: Any) -> Any:
     """The records in the form the session's Splink API registers: the engine's own frame
     when it is that engine's, else an Arrow table."""
     native = nw.to_native(records)
-    module = type(native).__module__
-    if (_is_spark(session) and module.startswith("pyspark")) or (
-        not _is_spark(session) and module.startswith("duckdb")
-    ):
+    if _is_spark(session) and type(native).__module__.startswith("pyspark"):
         return native
     return records.collect(backend="pyarrow").to_native()
 
@@ -286,7 +294,7 @@ def score_match_pairs(
 
     ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
     (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
-    a pair is accepted (the household rule aside).
+    a pair is accepted (unless both phones are known and differ).
     """
     from splink import Linker
     from splink.internals.exceptions import SplinkException
@@ -296,11 +304,11 @@ def score_match_pairs(
     n_records = _count(scored)
     if n_records < MIN_RECORDS:
         return _empty(
-            f"only {n_records} crm, order or ticket record(s), fewer than the {MIN_RECORDS} "
+            f"only {n_records} CRM contact record(s), fewer than the {MIN_RECORDS} "
             "the model needs to estimate anything."
         )
     started = time.monotonic()
-    logger.info("Splink: scoring %d identity records (crm, order, ticket)", n_records)
+    logger.info("Splink: scoring %d CRM contact records", n_records)
     db_api = _db_api(session)
     settings, block_on = _settings()
     input_table = db_api.register(_native_for(scored, session))
@@ -347,21 +355,47 @@ def _train(linker: Any, block_on: Any, *, seed: int, u_max_pairs: float) -> None
 
 
 def _accepted_sql(threshold: float) -> str:
-    """The scored pairs with is_accepted (the same SQL on DuckDB and Spark)."""
-    household = (
-        "node_type_l = 'crm' and node_type_r = 'crm'"
-        f" and levenshtein(first_name_l, first_name_r) > {HOUSEHOLD_FIRST_NAME_DISTANCE}"
-        " and phone_national_number_l <> phone_national_number_r"
+    """The scored pairs with is_accepted (the same SQL on DuckDB and Spark). A pair is
+    accepted at the threshold when nothing contradicts one person: the first names and the
+    last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
+    equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
+    more than one other rule component (two namesakes in one city, say)."""
+    different_phones = "phone_national_number_l <> phone_national_number_r"
+    typo = (
+        f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
+        f" and levenshtein(last_name_l, last_name_r) <= {TYPO_DISTANCE}"
     )
     return f"""
+        with candidates as (
+            select node_key_l as node_key, rule_component_key_r as other_component
+            from {{this}}
+            where match_probability >= {AMBIGUITY_PROBABILITY!r}
+            union all
+            select node_key_r as node_key, rule_component_key_l as other_component
+            from {{this}}
+            where match_probability >= {AMBIGUITY_PROBABILITY!r}
+        ),
+
+        ambiguous as (
+            select node_key
+            from candidates
+            group by node_key
+            having count(distinct other_component) > 1
+        )
+
         select
-            node_key_l,
-            node_key_r,
-            cast(match_weight as double) as match_weight,
-            cast(match_probability as double) as match_probability,
-            match_probability >= {threshold!r}
-                and not coalesce({household}, false) as is_accepted
-        from {{this}}
+            pairs.node_key_l,
+            pairs.node_key_r,
+            cast(pairs.match_weight as double) as match_weight,
+            cast(pairs.match_probability as double) as match_probability,
+            pairs.match_probability >= {threshold!r}
+                and coalesce({typo}, false)
+                and not coalesce({different_phones}, false)
+                and ambiguous_l.node_key is null
+                and ambiguous_r.node_key is null as is_accepted
+        from {{this}} as pairs
+        left join ambiguous as ambiguous_l on pairs.node_key_l = ambiguous_l.node_key
+        left join ambiguous as ambiguous_r on pairs.node_key_r = ambiguous_r.node_key
     """
 
 

@@ -2,11 +2,12 @@
 weight and probability and whether the pair is accepted as a probabilistic link.
 
 Records: int_identity_nodes with their rule component (int_identity_rule_components); only
-crm, order and ticket nodes carry the attributes compared, and a pair within one rule
+CRM contacts (the records with a name) are scored, and a pair within one rule
 component is never scored. The threshold comes from the dbt var identity_match_threshold,
-which _int_identity__models.yml copies into config.meta (dbt Python models cannot call
-var()). Portable between dbt-duckdb (Splink's DuckDBAPI on the model's connection) and
-dbt-databricks (SparkAPI on the SparkSession); the model is python_jobs.identity.match_pairs.
+which _identity__models.yml copies into config.meta (dbt Python models cannot call
+var()). Portable between dbt-duckdb (Splink's DuckDBAPI on an in-memory database fed the
+records as Arrow) and dbt-databricks (SparkAPI on the SparkSession); the model is
+python_jobs.identity.match_pairs.
 """
 
 from python_jobs.identity.match_pairs import identity_records, score_match_pairs, to_engine_frame
