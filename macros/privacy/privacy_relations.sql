@@ -1,16 +1,17 @@
 {#-
     The relations the privacy operations work on, found from the graph rather than a list:
     every enabled model, snapshot and seed that stores rows (not a view, not ephemeral) and
-    exists in the warehouse. Each comes with its columns sorted by the role they play
-    (var privacy.columns), matched case-insensitively on the relation's real columns:
-    customer_id, visitor_id, email, phone, personal, record_id, and `text` for every other
-    string column (where raw records and free text live).
+    exists in the warehouse. Each comes with its columns sorted by the role they play,
+    matched case-insensitively on the relation's real columns: `ids`, the id columns by kind
+    (var privacy.id_columns: customer_id, node, crm, account, browser, order, ticket), the
+    roles of var privacy.columns (email, phone, contact_point, personal, record_id), and
+    `text` for every other string column (where raw records and free text live).
 -#}
 {% macro privacy_relations() %}
     {% set settings = var('privacy') %}
     {% set found = [] %}
     {% set role_columns = [] %}
-    {% for names in settings.columns.values() %}
+    {% for names in settings.id_columns.values() | list + settings.columns.values() | list %}
         {% do role_columns.extend(names) %}
     {% endfor %}
     {% for node in graph.nodes.values()
@@ -28,6 +29,7 @@
                 'is_bronze': settings.bronze_tag in node.tags,
                 'is_raw_copy': settings.raw_copy_tag in node.tags,
                 'columns': [],
+                'ids': {},
                 'text': [],
             } %}
             {% for role in settings.columns %}
@@ -36,6 +38,9 @@
             {% for column in adapter.get_columns_in_relation(relation) %}
                 {% set name = column.name | lower %}
                 {% do entry.columns.append(name) %}
+                {% for kind, names in settings.id_columns.items() if name in names %}
+                    {% do entry.ids.setdefault(kind, []).append(name) %}
+                {% endfor %}
                 {% for role, names in settings.columns.items() if name in names %}
                     {% do entry[role].append(name) %}
                 {% endfor %}
@@ -43,7 +48,14 @@
                     {% do entry.text.append(name) %}
                 {% endif %}
             {% endfor %}
-            {% do entry.update({'is_identity': (entry.email + entry.phone + entry.personal) | length > 0}) %}
+            {% set identity_roles = [] %}
+            {% for role in settings.identity_roles if entry.ids.get(role) or entry.get(role) %}
+                {% do identity_roles.append(role) %}
+            {% endfor %}
+            {% do entry.update({
+                'contacts': entry.email + entry.phone + entry.contact_point,
+                'is_identity': identity_roles | length > 0,
+            }) %}
             {% do found.append(entry) %}
         {% endif %}
     {% endfor %}

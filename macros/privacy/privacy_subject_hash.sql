@@ -1,7 +1,7 @@
 {#-
-    The SQL expression hashing a customer id for the audit table: SHA-256 of a secret salt
-    (environment variable C360_PRIVACY_HASH_SALT) and the id. Customer ids are short (`C` +
-    7 digits): an unsalted hash could be reversed by hashing every possible id, so the salt
+    The SQL expression hashing the id a request was given for the audit table: SHA-256 of a
+    secret salt (environment variable C360_PRIVACY_HASH_SALT) and the id. CRM and account
+    ids are short (a letter + 7 digits): an unsalted hash could be reversed by hashing every possible id, so the salt
     is required and must stay out of the warehouse. With the salt, the hash of a given id
     can be recomputed to answer "was this customer's request carried out?".
 -#}

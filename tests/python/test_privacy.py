@@ -1,13 +1,16 @@
-"""Privacy operations end to end on DuckDB: build the small sample, forget a customer who has
-orders, web events and tickets, and prove that no table holds their id, email or phone any
-more, that every other row is unchanged, that the request is audited, that a second call
-changes nothing, that bad input is rejected, that the next `dbt build` stays green without
-bringing the customer back; then purge the expired bronze history (retention)."""
+"""Privacy operations end to end on DuckDB: build the small sample, forget a customer (a person
+with two CRM contacts, a shop account, orders, web events and tickets) by one of their CRM ids,
+and prove that no table holds any of their ids, emails or phones any more, that every other
+row is unchanged, that the request is audited, that a second call changes nothing, that bad
+input is rejected; forget two more customers by a shop account id and by the resolved
+customer id; then that the next `dbt build` stays green without bringing them back; then
+purge the expired bronze history (retention)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -24,32 +27,118 @@ pytestmark = pytest.mark.slow
 DB = "forget"
 SALT = "test-salt-not-a-secret"
 AUDIT = "privacy.privacy_requests"
-# web events of a customer's browsers, and a malformed CRM line quoting them, make the case
-# complete; bronze has them for some customers of the sample
+# SQL: a value is in a list given as a parameter
+IN = "in (select unnest(?::varchar[]))"
+# Customers (resolved by int_customer_identities) with at least `?` CRM contacts, a shop
+# account, orders and (with the flag) tickets and browsers, whose erasure empties no bronze
+# file (it would be refused while the file is in the landing zone). Those with a CRM contact
+# linked to their account (crm.account_links) and a malformed CRM line quoting them first.
 CANDIDATES_SQL = """
-with customers as (
-    select customer_id from silver.stg_crm__customers where not is_deleted
+with identities as (
+    select * from silver.int_customer_identities
 ),
 
-with_everything as (
-    select customer_id from customers
-    where
-        customer_id in (select customer_id from silver.stg_ecommerce__orders)
-        and customer_id in (select customer_id from silver.stg_web__events)
-        and customer_id in (select customer_id from silver.stg_support__tickets)
+customers as (
+    select
+        customer_id,
+        count(*) filter (where node_type = 'crm') as crm_contacts,
+        count(*) filter (where node_type = 'account') as accounts,
+        count(*) filter (where node_type = 'order') as orders,
+        count(*) filter (where node_type = 'ticket') as tickets,
+        count(*) filter (where node_type = 'browser') as browsers
+    from identities
+    group by customer_id
+),
+
+-- the customer of each CRM record and account link in bronze, by file
+file_rows as (
+    select records._source_file, contacts.customer_id
+    from bronze.brz_crm__customers as records
+    left join identities as contacts
+        on contacts.node_type = 'crm' and contacts.source_id = trim(records.crm_id)
+    union all
+    select links._source_file, coalesce(contacts.customer_id, accounts.customer_id)
+    from bronze.brz_crm__account_links as links
+    left join identities as contacts
+        on contacts.node_type = 'crm' and contacts.source_id = links.crm_id
+    left join identities as accounts
+        on accounts.node_type = 'account' and accounts.source_id = links.shop_account_id
+),
+
+file_emptiers as (
+    select min(customer_id) as customer_id
+    from file_rows
+    group by _source_file
+    having count(distinct customer_id) = 1 and count(customer_id) = count(*)
+),
+
+linked as (
+    select contacts.customer_id
+    from bronze.brz_crm__account_links as links
+    inner join identities as contacts
+        on contacts.node_type = 'crm' and contacts.source_id = links.crm_id
 ),
 
 malformed as (
-    select regexp_extract(_rescued_data, '"customer_id":"(C[0-9]{7})"', 1) as customer_id
-    from bronze.brz_crm__customers
-    where _is_malformed
+    select contacts.customer_id
+    from bronze.brz_crm__customers as records
+    inner join identities as contacts
+        on contacts.node_type = 'crm'
+        and contacts.source_id = regexp_extract(records._rescued_data, '"crm_id":"(C[0-9]{7})"', 1)
+    where records._is_malformed
 )
 
-select
-    customer_id,
-    customer_id in (select customer_id from malformed) as has_malformed_line
-from with_everything
-order by has_malformed_line desc, customer_id
+select customer_id
+from customers
+where
+    crm_contacts >= ?
+    and accounts >= 1
+    and orders >= 1
+    and (not ? or (tickets >= 1 and browsers >= 1))
+    and customer_id not in (select customer_id from file_emptiers)
+order by
+    customer_id in (select customer_id from linked) desc,
+    customer_id in (select customer_id from malformed) desc,
+    orders + tickets + browsers desc,
+    customer_id
+"""
+# every email and phone the customer's ids ever carried, as landed and normalised
+CONTACT_POINTS_SQL = """
+with ids as (
+    select node_type, source_id, node_key
+    from silver.int_customer_identities
+    where customer_id = $customer_id
+),
+
+points as (
+    select unnest([email, phone]) as point from bronze.brz_crm__customers
+    where trim(crm_id) in (select source_id from ids where node_type = 'crm')
+    union all
+    select unnest([email_normalised, phone_e164, phone_national_number])
+    from silver.stg_crm__customers
+    where crm_id in (select source_id from ids where node_type = 'crm')
+    union all
+    select unnest([email, phone]) from bronze.brz_ecommerce__orders
+    where order_id in (select source_id from ids where node_type = 'order')
+    union all
+    select unnest([email_normalised, phone_e164, phone_national_number])
+    from silver.stg_ecommerce__orders
+    where order_id in (select source_id from ids where node_type = 'order')
+    union all
+    select unnest([requester_email, requester_phone]) from bronze.brz_support__ticket_changes
+    where ticket_id in (select source_id from ids where node_type = 'ticket')
+    union all
+    select unnest([email_normalised, phone_e164, phone_national_number])
+    from silver.stg_support__tickets
+    where ticket_id in (select source_id from ids where node_type = 'ticket')
+    union all
+    select unnest([email_normalised, phone_national_number]) from silver.int_identity_nodes
+    where node_key in (select node_key from ids)
+)
+
+select distinct lower(trim(point)) from points
+where trim(point) <> ''
+order by 1
 """
 
 
@@ -124,38 +213,70 @@ def audit_rows(workdir: Path) -> list[tuple]:
         ).fetchall()
 
 
-def identifiers(workdir: Path, customer_id: str) -> dict[str, list[str]]:
-    """The customer's id, every email and phone they ever had, and their browsers."""
+def identifiers(workdir: Path, customer_id: str) -> dict:
+    """The customer's ids by kind (int_customer_identities), every email and phone those ids
+    ever carried; `identity`: what must vanish from every table (the customer id, CRM and
+    account ids, emails, phones), `visitors`: their browsers."""
     with connect(workdir) as con:
-        crm = con.execute(
-            "select distinct lower(trim(email)), lower(trim(phone)) from bronze.brz_crm__customers "
-            "where trim(customer_id) = ?",
+        nodes = con.execute(
+            "select node_type, source_id from silver.int_customer_identities "
+            "where customer_id = ? order by 1, 2",
             [customer_id],
         ).fetchall()
-        visitors = con.execute(
-            "select distinct anonymous_id from bronze.brz_web__events where customer_id = ?",
-            [customer_id],
-        ).fetchall()
-    emails = sorted({email for email, _ in crm if email})
-    phones = sorted({phone for _, phone in crm if phone})
+        points = [
+            p for (p,) in con.execute(CONTACT_POINTS_SQL, {"customer_id": customer_id}).fetchall()
+        ]
+    ids = {
+        kind: [s for t, s in nodes if t == kind]
+        for kind in ("crm", "account", "order", "ticket", "browser")
+    }
     return {
-        "identity": [customer_id.lower(), *emails, *phones],
-        "visitors": sorted(v.lower() for (v,) in visitors),
+        "customer_id": customer_id,
+        **ids,
+        "identity": [v.lower() for v in [customer_id, *ids["crm"], *ids["account"], *points]],
+        "visitors": [v.lower() for v in ids["browser"]],
     }
 
 
-def mentioned_by_others(workdir: Path, customer_id: str, needles: list[str]) -> bool:
-    """Whether a CRM record of another customer mentions one of the needles (a shared email)."""
+def mentioned_by_others(workdir: Path, found: dict) -> bool:
+    """Whether a record of another CRM contact, order or ticket mentions one of the
+    customer's identifiers (a shared email)."""
+    needles = found["identity"]
+    sources = [
+        ("bronze.brz_crm__customers", "crm_id", "email, phone", found["crm"]),
+        (
+            "bronze.brz_ecommerce__orders",
+            "order_id",
+            "shop_account_id, email, phone",
+            found["order"],
+        ),
+        (
+            "bronze.brz_support__ticket_changes",
+            "ticket_id",
+            "requester_email, requester_phone",
+            found["ticket"],
+        ),
+    ]
     with connect(workdir) as con:
-        return con.execute(
-            "select count(*) > 0 from bronze.brz_crm__customers "
-            "where customer_id is not null and trim(customer_id) <> ? and ("
-            + " or ".join(
-                "contains(lower(concat_ws(' ', email, phone, _rescued_data)), ?)" for _ in needles
+        for table, key, texts, own in sources:
+            mentions = " or ".join(
+                f"contains(lower(concat_ws(' ', {texts}, _rescued_data)), ?)" for _ in needles
             )
-            + ")",
-            [customer_id, *needles],
-        ).fetchone()[0]
+            query = (
+                f"select count(*) > 0 from {table} where {key} is not null "
+                f"and trim({key}) not in (select unnest(?::varchar[])) and ({mentions})"
+            )
+            if con.execute(query, [own, *needles]).fetchone()[0]:
+                return True
+    return False
+
+
+def candidates(workdir: Path, crm_contacts: int, with_everything: bool) -> list[dict]:
+    """Customers (see CANDIDATES_SQL) that no other record mentions, best first."""
+    with connect(workdir) as con:
+        found = con.execute(CANDIDATES_SQL, [crm_contacts, with_everything]).fetchall()
+    customers = (identifiers(workdir, customer_id) for (customer_id,) in found)
+    return [c for c in customers if not mentioned_by_others(workdir, c)]
 
 
 def succeeded(done: subprocess.CompletedProcess) -> str:
@@ -179,13 +300,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def customer(warehouse: Path) -> dict:
-    with connect(warehouse) as con:
-        candidates = con.execute(CANDIDATES_SQL).fetchall()
-    for customer_id, _ in candidates:
-        found = identifiers(warehouse, customer_id)
-        if not mentioned_by_others(warehouse, customer_id, found["identity"]):
-            return {"customer_id": customer_id, **found}
-    pytest.fail("no customer of the sample has orders, web events and tickets")
+    """A person with two CRM contacts (the generator plants duplicates), forgotten by the
+    id of one of them: the other is found by the identity resolution."""
+    found = candidates(warehouse, 2, True)
+    if not found:
+        pytest.fail(
+            "no customer of the sample has two CRM contacts, orders, web events and tickets"
+        )
+    return {**found[0], "given_id": found[0]["crm"][-1]}
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +317,7 @@ def forgotten(warehouse: Path, customer: dict) -> dict:
     before = rows(warehouse, needles, views=False)
     assert traces(warehouse, customer["identity"]), "the customer is in the warehouse to begin with"
     output = succeeded(
-        run_operation(warehouse, "forget_customer", {"customer_id": customer["customer_id"]})
+        run_operation(warehouse, "forget_customer", {"customer_id": customer["given_id"]})
     )
     return {"before": before, "after": rows(warehouse, needles, views=False), "output": output}
 
@@ -219,6 +341,79 @@ def test_the_customer_was_in_every_layer(customer: dict, forgotten: dict) -> Non
     assert {"bronze", "silver", "snapshots", "gold"} <= touched
 
 
+def test_every_linked_record_is_erased(warehouse: Path, customer: dict, forgotten: dict) -> None:
+    # both CRM contacts (every version), their account link, the identity graph: deleted
+    assert len(customer["crm"]) >= 2 and customer["account"] and customer["order"]
+    nodes = [
+        f"{kind}:{v}"
+        for kind in ("crm", "account", "order", "ticket", "browser")
+        for v in customer[kind]
+    ]
+    checks = {
+        "bronze.brz_crm__customers": (
+            f"trim(crm_id) {IN}",
+            [customer["crm"]],
+        ),
+        "snapshots.snp_crm__customers": (
+            f"crm_id {IN}",
+            [customer["crm"]],
+        ),
+        "silver.stg_crm__customers": (f"crm_id {IN}", [customer["crm"]]),
+        "silver.stg_crm__account_links": (
+            f"crm_id {IN} or shop_account_id {IN}",
+            [customer["crm"], customer["account"]],
+        ),
+        "bronze.brz_crm__account_links": (
+            f"crm_id {IN} or shop_account_id {IN}",
+            [customer["crm"], customer["account"]],
+        ),
+        "silver.int_identity_nodes": (f"node_key {IN}", [nodes]),
+        "silver.int_identity_edges": (
+            f"node_key_a {IN} or node_key_b {IN}",
+            [nodes, nodes],
+        ),
+        "silver.int_identity_match_pairs": (
+            f"node_key_l {IN} or node_key_r {IN}",
+            [nodes, nodes],
+        ),
+        "silver.int_identity_rule_components": (
+            f"node_key {IN}",
+            [nodes],
+        ),
+        "silver.int_customer_identities": ("customer_id = ?", [customer["customer_id"]]),
+        "silver.int_customer_profiles": ("customer_id = ?", [customer["customer_id"]]),
+        "gold.customer_360": ("customer_id = ?", [customer["customer_id"]]),
+        "silver.stg_web__events": (
+            f"anonymous_id {IN}",
+            [customer["browser"]],
+        ),
+        "silver.stg_ecommerce__orders": (
+            f"shop_account_id {IN}",
+            [customer["account"]],
+        ),
+    }
+    with connect(warehouse) as con:
+        for table, (condition, params) in checks.items():
+            assert (
+                con.execute(f"select count(*) from {table} where {condition}", params).fetchone()[0]
+                == 0
+            ), table
+        # the orders and tickets are kept, without contact details
+        orders = con.execute(
+            "select count(*), count(shop_account_id), count(email_normalised), count(phone), "
+            "count(*) filter (where email is not null and not starts_with(email, 'erased_')) "
+            f"from silver.stg_ecommerce__orders where order_id {IN}",
+            [customer["order"]],
+        ).fetchone()
+        assert orders[0] == len(customer["order"]) and orders[2:] == (0, 0, 0)
+        tickets = con.execute(
+            "select count(*), count(email_normalised), count(requester_phone) "
+            f"from silver.stg_support__tickets where ticket_id {IN}",
+            [customer["ticket"]],
+        ).fetchone()
+        assert tickets == (len(customer["ticket"]), 0, 0)
+
+
 def test_every_other_row_is_unchanged(forgotten: dict) -> None:
     for relation, before in forgotten["before"].items():
         after = Counter({h: n for (h, _), n in forgotten["after"][relation].items()})
@@ -234,9 +429,9 @@ def test_the_request_is_audited_without_the_id(
 ) -> None:
     audit = audit_rows(warehouse)
     assert len({row[0] for row in audit}) == 1  # one request
-    expected_hash = hashlib.sha256(f"{SALT}:{customer['customer_id']}".encode()).hexdigest()
+    expected_hash = hashlib.sha256(f"{SALT}:{customer['given_id']}".encode()).hexdigest()
     assert {row[2] for row in audit} == {expected_hash}
-    assert customer["customer_id"].lower() not in repr(audit).lower()
+    assert not [needle for needle in customer["identity"] if needle in repr(audit).lower()]
     changed = Counter()
     for _, _, _, _, name, action, count in audit:
         changed[(name.split(".", 1)[1], action)] += count
@@ -261,7 +456,7 @@ def test_a_second_call_changes_nothing_and_is_audited(
     needles = customer["identity"]
     before = rows(warehouse, needles)
     output = succeeded(
-        run_operation(warehouse, "forget_customer", {"customer_id": customer["customer_id"]})
+        run_operation(warehouse, "forget_customer", {"customer_id": customer["given_id"]})
     )
     assert "nothing to change" in output
     assert rows(warehouse, needles) == before
@@ -269,10 +464,61 @@ def test_a_second_call_changes_nothing_and_is_audited(
     assert last[1] == "forget_customer" and last[4:] == (None, "none", 0)
 
 
+@pytest.fixture(scope="module")
+def others(warehouse: Path, customer: dict, forgotten: dict) -> dict:
+    """Two more customers, forgotten by a shop account id and by the resolved customer id."""
+    found = [
+        c for c in candidates(warehouse, 1, False) if c["customer_id"] != customer["customer_id"]
+    ]
+    if len(found) < 2:
+        pytest.fail(
+            "the sample has no two more customers with a CRM contact, an account and orders"
+        )
+    by_account, by_customer_id = (
+        {**found[0], "given_id": found[0]["account"][0]},
+        {
+            **found[1],
+            "given_id": found[1]["customer_id"],
+        },
+    )
+    outputs = {}
+    for other in (by_account, by_customer_id):
+        assert traces(warehouse, other["identity"]), (
+            "the customer is in the warehouse to begin with"
+        )
+        outputs[other["given_id"]] = succeeded(
+            run_operation(warehouse, "forget_customer", {"customer_id": other["given_id"]})
+        )
+    return {"by_account": by_account, "by_customer_id": by_customer_id, "outputs": outputs}
+
+
+@pytest.mark.parametrize("kind", ["by_account", "by_customer_id"])
+def test_any_id_of_a_customer_forgets_all_of_them(warehouse: Path, others: dict, kind: str) -> None:
+    other = others[kind]
+    output = others["outputs"][other["given_id"]]
+    assert "nothing to change" not in output
+    assert re.search(rf"id is linked to .*\b{len(other['crm'])} crm\b", output)
+    assert not traces(warehouse, other["identity"] + other["visitors"])
+    # the CRM contacts went with the account or the customer id they are linked to
+    with connect(warehouse) as con:
+        assert not con.execute(
+            f"select count(*) from bronze.brz_crm__customers where trim(crm_id) {IN}",
+            [other["crm"]],
+        ).fetchone()[0]
+    expected_hash = hashlib.sha256(f"{SALT}:{other['given_id']}".encode()).hexdigest()
+    assert expected_hash in {row[2] for row in audit_rows(warehouse)}
+
+
 @pytest.mark.parametrize(
     "customer_id",
-    ["C1000001' or 1=1; drop table silver.stg_crm__customers; --", 1000001],
-    ids=["sql-injection", "not-a-string"],
+    [
+        "C1000001' or 1=1; drop table silver.stg_crm__customers; --",
+        1000001,
+        "C123",
+        "8DBDD61A81FBE239E8448EA724E3D634",
+        "O100000446",
+    ],
+    ids=["sql-injection", "not-a-string", "short-crm-id", "upper-case-hex", "an-order-id"],
 )
 def test_invalid_input_is_rejected_and_changes_nothing(
     warehouse: Path, forgotten: dict, customer_id: object
@@ -281,7 +527,10 @@ def test_invalid_input_is_rejected_and_changes_nothing(
     before = rows(warehouse, [])
     done = run_operation(warehouse, "forget_customer", {"customer_id": customer_id})
     assert done.returncode != 0
-    assert "customer_id must be a CRM customer id matching ^C[0-9]{7}$" in done.stdout
+    assert (
+        "customer_id must be an id of a customer, one of customer_id ^[0-9a-f]{32}$, "
+        "crm ^C[0-9]{7}$, account ^A[0-9]{7}$" in done.stdout
+    )
     assert "Nothing was changed" in done.stdout
     assert rows(warehouse, []) == before
     assert len(audit_rows(warehouse)) == audited
@@ -289,7 +538,7 @@ def test_invalid_input_is_rejected_and_changes_nothing(
 
 def test_the_salt_is_required(warehouse: Path, customer: dict, forgotten: dict) -> None:
     done = run_operation(
-        warehouse, "forget_customer", {"customer_id": customer["customer_id"]}, salt=None
+        warehouse, "forget_customer", {"customer_id": customer["given_id"]}, salt=None
     )
     assert done.returncode != 0
     assert "needs the environment variable C360_PRIVACY_HASH_SALT" in done.stdout
@@ -435,7 +684,7 @@ def test_retention_purges_exactly_the_expired_history(aged: dict, purged: dict) 
 
 # ---------------------------------------------------------------------------- next build
 @pytest.fixture(scope="module")
-def rebuilt(warehouse: Path, forgotten: dict, purged: dict) -> dict:
+def rebuilt(warehouse: Path, forgotten: dict, others: dict, purged: dict) -> dict:
     """`dbt build` after the erasure and the purge: incremental, with every data test."""
     with connect(warehouse) as con:
         raw_counts = {
@@ -469,9 +718,12 @@ def test_the_next_build_recounts_the_record_accounting(rebuilt: dict) -> None:
 
 
 def test_the_next_build_does_not_bring_the_customer_back(
-    warehouse: Path, customer: dict, rebuilt: dict
+    warehouse: Path, customer: dict, others: dict, rebuilt: dict
 ) -> None:
-    assert not traces(warehouse, customer["identity"] + customer["visitors"])
+    for forgotten_customer in (customer, others["by_account"], others["by_customer_id"]):
+        assert not traces(
+            warehouse, forgotten_customer["identity"] + forgotten_customer["visitors"]
+        ), forgotten_customer["given_id"]
 
 
 def test_the_next_build_ingests_no_purged_file_again(rebuilt: dict) -> None:
