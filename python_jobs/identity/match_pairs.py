@@ -91,7 +91,7 @@ U_MAX_PAIRS = 2e6
 # a contact alike (at this probability) to contacts of several other rule components is
 # ambiguous, and none of its pairs is accepted.
 TYPO_DISTANCE = 2
-AMBIGUITY_PROBABILITY = 0.9
+AMBIGUITY_PROBABILITY = 0.01
 # Below this many records Splink's estimates mean nothing: no pairs, with a warning.
 MIN_RECORDS = 10
 # The prior (probability that two random records match) comes from these deterministic rules,
