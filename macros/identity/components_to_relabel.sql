@@ -10,9 +10,12 @@
 
     `current`: a relation with `node_key` and the `compare_columns`; `stored`: the model's
     table (`this`), with `node_key`, `component_column` and the `compare_columns`.
-    Returns a select of `node_key`.
+    Returns a select of `node_key`: every current node on a first build or a full refresh.
 -#}
 {% macro components_to_relabel(current, stored, component_column, compare_columns) %}
+    {%- if not is_incremental() %}
+    select node_key from {{ current }}
+    {%- else %}
     {%- set differs -%}
         {%- for column in compare_columns -%}
             stored_nodes.{{ column }} != current_nodes.{{ column }}
@@ -40,4 +43,5 @@
         where {{ differs }}
     ) as changed_components
         on stored_members.{{ component_column }} = changed_components.stored_component
+    {%- endif %}
 {% endmacro %}

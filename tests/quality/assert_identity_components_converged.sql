@@ -19,17 +19,29 @@ accepted_pairs as (
 ),
 
 unconverged as (
-    select 'int_identity_rule_components' as model, edges.node_key_a, edges.node_key_b
+    select
+        'int_identity_rule_components' as model,
+        edges.node_key_a,
+        edges.node_key_b
     from edges
     inner join rule_components as a on edges.node_key_a = a.node_key
     inner join rule_components as b on edges.node_key_b = b.node_key
     where a.rule_component_key != b.rule_component_key
     union all
-    select 'int_customer_identities' as model, links.node_key_a, links.node_key_b
+    select
+        'int_customer_identities' as model,
+        links.node_key_a,
+        links.node_key_b
     from (
-        select node_key_a, node_key_b from edges
+        select
+            node_key_a,
+            node_key_b
+        from edges
         union all
-        select node_key_l, node_key_r from accepted_pairs
+        select
+            node_key_l,
+            node_key_r
+        from accepted_pairs
     ) as links
     inner join identities as a on links.node_key_a = a.node_key
     inner join identities as b on links.node_key_b = b.node_key

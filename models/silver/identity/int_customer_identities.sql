@@ -61,34 +61,14 @@ signatures as (
         on signatures.node_key = rule_components.node_key
 ),
 
-{% if is_incremental() %}
 relabelled_nodes as (
     {{ components_to_relabel('signatures', this, 'component_key',
         ['edge_count', 'edge_signature', 'first_delivered_date', 'rule_component_key']) }}
 ),
-{% else %}
-relabelled_nodes as (
-    select node_key from nodes
-),
-{% endif %}
-
-batch_nodes as (
-    select nodes.*
-    from nodes
-    inner join relabelled_nodes
-        on nodes.node_key = relabelled_nodes.node_key
-),
-
--- closed over the batch: both ends of a link of a relabelled node are relabelled
-batch_edges as (
-    select edges.*
-    from edges
-    inner join relabelled_nodes
-        on edges.node_key_a = relabelled_nodes.node_key
-),
 
 components as (
-    {{ connected_components('batch_nodes', 'batch_edges', var('identity_label_rounds')) }}
+    {{ connected_components('nodes', 'edges', var('identity_label_rounds'),
+        only='relabelled_nodes') }}
 ),
 
 anchored as (
@@ -111,7 +91,7 @@ anchored as (
         max(case when nodes.node_type != 'browser' then 1 else 0 end) over (
             partition by components.component_key
         ) = 1 as is_identified
-    from batch_nodes as nodes
+    from nodes
     inner join components
         on nodes.node_key = components.node_key
     inner join rule_components

@@ -37,22 +37,40 @@ shared_contact_points as (
 
 -- every email and phone a node carries (a CRM contact: in any of its versions)
 contact_points as (
-    select concat('crm:', crm_id) as node_key, 'email' as point_type, email_normalised as point_value
+    select
+        concat('crm:', crm_id) as node_key,
+        'email' as point_type,
+        email_normalised as point_value
     from crm_versions
     union all
-    select concat('crm:', crm_id) as node_key, 'phone' as point_type, phone_national_number as point_value
+    select
+        concat('crm:', crm_id) as node_key,
+        'phone' as point_type,
+        phone_national_number as point_value
     from crm_versions
     union all
-    select concat('order:', order_id) as node_key, 'email' as point_type, email_normalised as point_value
+    select
+        concat('order:', order_id) as node_key,
+        'email' as point_type,
+        email_normalised as point_value
     from orders
     union all
-    select concat('order:', order_id) as node_key, 'phone' as point_type, phone_national_number as point_value
+    select
+        concat('order:', order_id) as node_key,
+        'phone' as point_type,
+        phone_national_number as point_value
     from orders
     union all
-    select concat('ticket:', ticket_id) as node_key, 'email' as point_type, email_normalised as point_value
+    select
+        concat('ticket:', ticket_id) as node_key,
+        'email' as point_type,
+        email_normalised as point_value
     from tickets
     union all
-    select concat('ticket:', ticket_id) as node_key, 'phone' as point_type, phone_national_number as point_value
+    select
+        concat('ticket:', ticket_id) as node_key,
+        'phone' as point_type,
+        phone_national_number as point_value
     from tickets
 ),
 

@@ -41,23 +41,47 @@ tickets as (
 
 -- every record naming a source id, with the day its file was delivered
 sightings as (
-    select 'crm' as node_type, crm_id as source_id, _record_id, _ingested_at
+    select
+        'crm' as node_type,
+        crm_id as source_id,
+        _record_id,
+        _ingested_at
     from crm_versions
     union all
-    select 'order' as node_type, order_id as source_id, _record_id, _ingested_at
+    select
+        'order' as node_type,
+        order_id as source_id,
+        _record_id,
+        _ingested_at
     from order_versions
     union all
-    select 'account' as node_type, shop_account_id as source_id, _record_id, _ingested_at
+    select
+        'account' as node_type,
+        shop_account_id as source_id,
+        _record_id,
+        _ingested_at
     from order_versions
     where shop_account_id is not null
     union all
-    select 'ticket' as node_type, ticket_id as source_id, _record_id, _ingested_at
+    select
+        'ticket' as node_type,
+        ticket_id as source_id,
+        _record_id,
+        _ingested_at
     from ticket_changes
     union all
-    select 'crm' as node_type, crm_id as source_id, _record_id, _ingested_at
+    select
+        'crm' as node_type,
+        crm_id as source_id,
+        _record_id,
+        _ingested_at
     from account_links
     union all
-    select 'account' as node_type, shop_account_id as source_id, _record_id, _ingested_at
+    select
+        'account' as node_type,
+        shop_account_id as source_id,
+        _record_id,
+        _ingested_at
     from account_links
 ),
 

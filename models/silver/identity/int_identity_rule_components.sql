@@ -19,34 +19,14 @@ signatures as (
     {{ edge_signatures('nodes', 'edges') }}
 ),
 
-{% if is_incremental() %}
 relabelled_nodes as (
     {{ components_to_relabel('signatures', this, 'rule_component_key',
         ['edge_count', 'edge_signature']) }}
 ),
-{% else %}
-relabelled_nodes as (
-    select node_key from nodes
-),
-{% endif %}
-
-batch_nodes as (
-    select nodes.node_key
-    from nodes
-    inner join relabelled_nodes
-        on nodes.node_key = relabelled_nodes.node_key
-),
-
--- closed over the batch: both ends of a link of a relabelled node are relabelled
-batch_edges as (
-    select edges.*
-    from edges
-    inner join relabelled_nodes
-        on edges.node_key_a = relabelled_nodes.node_key
-),
 
 components as (
-    {{ connected_components('batch_nodes', 'batch_edges', var('identity_label_rounds')) }}
+    {{ connected_components('nodes', 'edges', var('identity_label_rounds'),
+        only='relabelled_nodes') }}
 ),
 
 final as (

@@ -45,19 +45,31 @@ contact_points as (
 
 -- the points of orders and tickets, which carry no name
 record_points as (
-    select concat('order:', order_id) as record_id, 'email' as point_type, email_normalised as point_value
+    select
+        concat('order:', order_id) as record_id,
+        'email' as point_type,
+        email_normalised as point_value
     from orders
     where email_normalised is not null
     union all
-    select concat('order:', order_id) as record_id, 'phone' as point_type, phone_national_number as point_value
+    select
+        concat('order:', order_id) as record_id,
+        'phone' as point_type,
+        phone_national_number as point_value
     from orders
     where phone_national_number is not null
     union all
-    select concat('ticket:', ticket_id) as record_id, 'email' as point_type, email_normalised as point_value
+    select
+        concat('ticket:', ticket_id) as record_id,
+        'email' as point_type,
+        email_normalised as point_value
     from tickets
     where email_normalised is not null
     union all
-    select concat('ticket:', ticket_id) as record_id, 'phone' as point_type, phone_national_number as point_value
+    select
+        concat('ticket:', ticket_id) as record_id,
+        'phone' as point_type,
+        phone_national_number as point_value
     from tickets
     where phone_national_number is not null
 ),
@@ -71,7 +83,7 @@ reached_points as (
         point_value,
         first_name
     from contact_points
-    union
+    union distinct
     select
         contact_points.crm_id,
         other_record_points.point_type,

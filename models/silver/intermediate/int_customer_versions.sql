@@ -28,7 +28,8 @@ retired_contacts as (
     from contacts
     inner join identities
         on contacts.crm_id = identities.source_id
-    where contacts.is_deleted
+    where
+        contacts.is_deleted
         and identities.customer_id in (
             select kept.customer_id
             from identities as kept
