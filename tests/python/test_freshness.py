@@ -17,7 +17,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
 # warn after 2 days, error after 7 for every source but the product catalog (warn after 7 days:
-# later catalog files carry only the products that changed)
+# later catalog files carry only the products that changed) and the optional CRM crosswalk
+# crm.account_links (warn after 7 days: links are exported when the CRM makes them)
 DAILY_SOURCES = [
     "crm.customers",
     "ecommerce.order_items",
@@ -74,7 +75,9 @@ def days_ago(days: int) -> dt.date:
 
 def test_fresh_landing_data_passes(tmp_path: Path) -> None:
     code, statuses = freshness(tmp_path, days_ago(1))
-    assert statuses == dict.fromkeys([*DAILY_SOURCES, "ecommerce.products"], "pass")
+    assert statuses == dict.fromkeys(
+        [*DAILY_SOURCES, "ecommerce.products", "crm.account_links"], "pass"
+    )
     assert code == 0
 
 
@@ -84,6 +87,7 @@ def test_landing_data_four_days_old_warns(tmp_path: Path) -> None:
         DAILY_SOURCES, "warn"
     )
     assert statuses["ecommerce.products"] in {"pass", "warn"}
+    assert statuses["crm.account_links"] == "pass"
     assert code == 0  # a warning does not stop a job
 
 
@@ -93,11 +97,16 @@ def test_landing_data_ten_days_old_is_an_error(tmp_path: Path) -> None:
         DAILY_SOURCES, "error"
     )
     assert statuses["ecommerce.products"] == "warn"
+    assert statuses["crm.account_links"] == "warn"
     assert code != 0
 
 
 def test_an_empty_landing_root_is_not_fresh(tmp_path: Path) -> None:
     code, statuses = freshness(tmp_path, None)
-    # no record: no time, as old as can be (the catalog has a warning threshold only)
-    assert statuses == {**dict.fromkeys(DAILY_SOURCES, "error"), "ecommerce.products": "warn"}
+    # no record: no time, as old as can be (the catalog and the crosswalk have a warning
+    # threshold only)
+    assert statuses == {
+        **dict.fromkeys(DAILY_SOURCES, "error"),
+        **dict.fromkeys(["ecommerce.products", "crm.account_links"], "warn"),
+    }
     assert code != 0

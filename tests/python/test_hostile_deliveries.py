@@ -213,7 +213,7 @@ def test_a_byte_order_mark_is_not_part_of_the_data(hostile: dict) -> None:
             " where _source_path = 'ecommerce/orders/orders_2026-07-06_bom.csv'"
         ).fetchone()
         customers = con.execute(
-            "select count(customer_id), count(*) filter (where _is_malformed)"
+            "select count(crm_id), count(*) filter (where _is_malformed)"
             " from bronze.brz_crm__customers"
             " where _source_path = 'crm/customers/customers_2026-07-06_bom.jsonl'"
         ).fetchone()
@@ -298,7 +298,7 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
 def test_a_json_line_that_is_not_utf8_is_kept_as_malformed(hostile: dict) -> None:
     with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
         rows = con.execute(
-            "select _source_row_number, _is_malformed, customer_id, _rescued_data"
+            "select _source_row_number, _is_malformed, crm_id, _rescued_data"
             " from bronze.brz_crm__customers"
             " where _source_path = 'crm/customers/customers_2026-07-10_latin.jsonl'"
             " order by _source_row_number"
@@ -316,11 +316,11 @@ def test_a_json_line_that_is_not_utf8_is_kept_as_malformed(hostile: dict) -> Non
 
 def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
     with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
-        customer_id, rescued = con.execute(
-            "select customer_id, length(_rescued_data) from bronze.brz_crm__customers"
+        crm_id, rescued = con.execute(
+            "select crm_id, length(_rescued_data) from bronze.brz_crm__customers"
             " where _source_path = 'crm/customers/customers_2026-07-10_huge.jsonl'"
         ).fetchone()
-    assert customer_id is not None
+    assert crm_id is not None
     assert rescued > 5_000_000
     assert "x" * 1000 not in hostile["output"]
 
@@ -358,9 +358,9 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     `make spark-check`): the files load under their names and nothing else is created; with
     them, a byte order mark, a ragged row and empty files."""
     landing = tmp_path / "landing"
-    header = "order_id,customer_id,order_status,channel,currency,order_total,shipping_amount,"
-    header += "ordered_at,updated_at"
-    row = "O100000001,C1000001,placed,web,EUR,10.00,0.00,2026-07-01T10:00:00Z,2026-07-01T10:00:00Z"
+    header = "order_id,shop_account_id,order_status,channel,currency,order_total,"
+    header += "shipping_amount,ordered_at,updated_at"
+    row = "O100000001,A1000001,placed,web,EUR,10.00,0.00,2026-07-01T10:00:00Z,2026-07-01T10:00:00Z"
     csv = f"{header}\n{row}\n".encode()
     orders = [f"orders_{INJECTION}.csv", "orders_2026-07-02_o'brien.csv", "orders_2026-07-01.csv"]
     for name in orders:
@@ -454,7 +454,7 @@ def implausible(tmp_path_factory: pytest.TempPathFactory) -> dict:
             [str(ticket)],
         )
     done = dbt(workdir, "implausible", "build", check=False)
-    return {"workdir": workdir, "done": done, "tiered": first["customer_id"], "dated": second}
+    return {"workdir": workdir, "done": done, "tiered": first["crm_id"], "dated": second}
 
 
 def test_unknown_values_and_implausible_times_never_reach_gold(implausible: dict) -> None:
@@ -464,19 +464,23 @@ def test_unknown_values_and_implausible_times_never_reach_gold(implausible: dict
     dated = implausible["dated"]
     with duckdb.connect(str(db), read_only=True) as con:
         tier = con.execute(
-            "select tier, _dq_warnings from silver.stg_crm__customers where customer_id = ?",
+            "select tier, _dq_warnings from silver.stg_crm__customers where crm_id = ?",
             [implausible["tiered"]],
         ).fetchone()
         gold_tier = con.execute(
-            "select tier from gold.customer_360 where customer_id = ?", [implausible["tiered"]]
+            "select customer_360.tier from gold.customer_360"
+            " inner join silver.int_customer_identities as identities"
+            " on customer_360.customer_id = identities.customer_id"
+            " where identities.node_type = 'crm' and identities.source_id = ?",
+            [implausible["tiered"]],
         ).fetchone()
         quarantined = con.execute(
             "select record_id, rule_name, reason from silver.dq_quarantine"
             " where record_id like '%_odd.%' order by record_id"
         ).fetchall()
         current = con.execute(
-            "select updated_at from silver.stg_crm__customers where customer_id = ?",
-            [dated["customer_id"]],
+            "select updated_at from silver.stg_crm__customers where crm_id = ?",
+            [dated["crm_id"]],
         ).fetchone()[0]
         tickets = con.execute(
             "select count(*) from silver.stg_support__tickets where ticket_id = 'T-odd-1'"

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 BRONZE_TABLES = [
     "brz_crm__customers",
+    "brz_crm__account_links",
     "brz_ecommerce__orders",
     "brz_ecommerce__order_items",
     "brz_ecommerce__products",
@@ -147,6 +148,34 @@ def test_content_delivered_again_under_a_new_name_counts_as_duplicates(built: Pa
     assert added["duplicate_records"] + added["quarantined_records"] == rows
     assert added["duplicate_records"] > 0
     assert added["loaded_records"] == 0 and added["superseded_records"] == 0
+
+
+def test_a_landing_root_without_the_optional_crosswalk_builds(built: Path, tmp_path: Path) -> None:
+    """crm/account_links is optional as a whole: a landing root without the folder builds (its
+    bronze table empty, every other record accounted for), and the folder delivered later is
+    found by the next incremental build, every record of it."""
+    landing = tmp_path / "landing"
+    links = Path("crm") / "account_links"
+    shutil.copytree(built / "landing", landing, ignore=shutil.ignore_patterns("account_links"))
+    dbt(tmp_path, "no_links", *BUILD)
+    db = tmp_path / "no_links.duckdb"
+    assert bronze_counts(db)["brz_crm__account_links"] == (0, 0)
+    assert (
+        bronze_counts(db)["brz_crm__customers"]
+        == bronze_counts(built / "paths.duckdb")["brz_crm__customers"]
+    )
+    counts = accounting(db)
+    assert_adds_up(counts)
+    assert counts["crm.account_links"]["bronze_records"] == 0
+    shutil.copytree(built / "landing" / links, landing / links)
+    delivered = sum(
+        len(path.read_text().splitlines()) - 1
+        for path in (landing / links).glob("account_links_*.csv")
+    )
+    dbt(tmp_path, "no_links", *BUILD)
+    counts = accounting(db)
+    assert_adds_up(counts)
+    assert counts["crm.account_links"]["bronze_records"] == delivered > 0
 
 
 @pytest.mark.parametrize("kind", ["missing", "empty"])

@@ -66,18 +66,20 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("money")
     generate(workdir, "--scale", "0.002", "--days", "30", "--seed", "3", "--end-date", "2026-06-30")
     orders_dir = workdir / "landing" / "ecommerce" / "orders"
+    # the older orders are a known buyer's: the shop account and email of a sample order
     with next(iter(sorted(orders_dir.glob("orders_*.csv")))).open() as f:
-        customer_id = next(csv.DictReader(f))["customer_id"]
+        buyer = next(row for row in csv.DictReader(f) if row["shop_account_id"] and row["email"])
     with (orders_dir / "orders_history.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(
-            ["order_id", "customer_id", "order_status", "channel", "currency", "order_total",
-             "shipping_amount", "ordered_at", "updated_at"]
+            ["order_id", "shop_account_id", "order_status", "channel", "currency", "order_total",
+             "shipping_amount", "ordered_at", "updated_at", "email", "phone"]
         )  # fmt: skip
         for order_id, currency, total, at in HISTORY:
             writer.writerow(
-                [order_id, customer_id, "delivered", "web", currency, total, "0.00", at, at]
-            )
+                [order_id, buyer["shop_account_id"], "delivered", "web", currency, total, "0.00",
+                 at, at, buyer["email"], buyer["phone"]]
+            )  # fmt: skip
     return workdir
 
 

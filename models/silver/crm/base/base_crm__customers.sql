@@ -80,7 +80,7 @@ checked as (
              'expect': timestamp_is_plausible('updated_at'),
              'reason': implausible_timestamp_reason('updated_at')},
             {'name': 'email_is_valid', 'severity': 'warn',
-             'expect': "is_deleted or " ~ valid_email('email')},
+             'expect': "is_deleted or email is null or " ~ valid_email('email')},
             {'name': 'country_is_known', 'severity': 'warn',
              'expect': 'is_deleted or country_code is not null'},
             {'name': 'tier_is_known', 'severity': 'warn',
