@@ -20,7 +20,7 @@ accepted_pairs as (
 
 unconverged as (
     select
-        'int_identity_rule_components' as model,
+        'int_identity_rule_components' as model_name,
         edges.node_key_a,
         edges.node_key_b
     from edges
@@ -29,7 +29,7 @@ unconverged as (
     where a.rule_component_key != b.rule_component_key
     union all
     select
-        'int_customer_identities' as model,
+        'int_customer_identities' as model_name,
         links.node_key_a,
         links.node_key_b
     from (
@@ -49,7 +49,7 @@ unconverged as (
 )
 
 select
-    model,
+    model_name,
     node_key_a,
     node_key_b,
     'the link joins two components: raise the var identity_label_rounds' as reason

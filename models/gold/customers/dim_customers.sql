@@ -20,33 +20,36 @@ contact_customers as (
 final as (
     select
         -- ids
-        cast(dbt_scd_id as {{ dbt.type_string() }}) as customer_version_id,
+        cast(snapshot.dbt_scd_id as {{ dbt.type_string() }}) as customer_version_id,
         cast(contact_customers.customer_id as {{ dbt.type_string() }}) as customer_id,
         cast(snapshot.crm_id as {{ dbt.type_string() }}) as crm_id,
 
         -- strings
-        cast(first_name as {{ dbt.type_string() }}) as first_name,
-        cast(last_name as {{ dbt.type_string() }}) as last_name,
-        cast(email as {{ dbt.type_string() }}) as email,
-        cast(phone as {{ dbt.type_string() }}) as phone,
-        cast(country_code as {{ dbt.type_string() }}) as country_code,
-        cast(country_name as {{ dbt.type_string() }}) as country_name,
-        cast(city as {{ dbt.type_string() }}) as city,
-        cast(tier as {{ dbt.type_string() }}) as tier,
-        cast(preferred_language as {{ dbt.type_string() }}) as preferred_language,
+        cast(snapshot.first_name as {{ dbt.type_string() }}) as first_name,
+        cast(snapshot.last_name as {{ dbt.type_string() }}) as last_name,
+        cast(snapshot.email as {{ dbt.type_string() }}) as email,
+        cast(snapshot.phone as {{ dbt.type_string() }}) as phone,
+        cast(snapshot.country_code as {{ dbt.type_string() }}) as country_code,
+        cast(snapshot.country_name as {{ dbt.type_string() }}) as country_name,
+        cast(snapshot.city as {{ dbt.type_string() }}) as city,
+        cast(snapshot.tier as {{ dbt.type_string() }}) as tier,
+        cast(snapshot.preferred_language as {{ dbt.type_string() }}) as preferred_language,
 
         -- booleans
-        is_email_valid,
-        has_marketing_consent,
-        cast(coalesce(cast(dbt_is_deleted as {{ dbt.type_string() }}), 'False') = 'True' as boolean)
-            as is_deleted,
-        dbt_valid_to is null as is_current,
+        snapshot.is_email_valid,
+        snapshot.has_marketing_consent,
+        cast(
+            coalesce(cast(snapshot.dbt_is_deleted as {{ dbt.type_string() }}), 'False') = 'True'
+            as boolean
+        ) as is_deleted,
+        snapshot.dbt_valid_to is null as is_current,
 
         -- timestamps
-        cast(signup_at as timestamp) as signup_at,
-        cast(dbt_valid_from as timestamp) as valid_from,
-        cast(coalesce(dbt_valid_to, cast('9999-12-31 00:00:00' as timestamp)) as timestamp)
-            as valid_to
+        cast(snapshot.signup_at as timestamp) as signup_at,
+        cast(snapshot.dbt_valid_from as timestamp) as valid_from,
+        cast(
+            coalesce(snapshot.dbt_valid_to, cast('9999-12-31 00:00:00' as timestamp)) as timestamp
+        ) as valid_to
     from snapshot
     left join contact_customers
         on snapshot.crm_id = contact_customers.crm_id

@@ -47,18 +47,23 @@ edges as (
     select * from accepted_pairs
 ),
 
+edge_signatures as (
+    {{ edge_signatures('nodes', 'edges') }}
+),
+
+-- what decides a node's row: its links, its first delivery and its rule component
 signatures as (
     select
-        signatures.node_key,
-        signatures.edge_count,
-        signatures.edge_signature,
+        edge_signatures.node_key,
+        edge_signatures.edge_count,
+        edge_signatures.edge_signature,
         nodes.first_delivered_date,
         rule_components.rule_component_key
-    from ({{ edge_signatures('nodes', 'edges') }}) as signatures
+    from edge_signatures
     inner join nodes
-        on signatures.node_key = nodes.node_key
+        on edge_signatures.node_key = nodes.node_key
     inner join rule_components
-        on signatures.node_key = rule_components.node_key
+        on edge_signatures.node_key = rule_components.node_key
 ),
 
 relabelled_nodes as (

@@ -48,7 +48,7 @@ customer_versions as (
         on versions.crm_id = identities.source_id
     where not (
         versions.is_deleted
-        and versions.crm_id in (select crm_id from retired_contacts)
+        and versions.crm_id in (select retired_contacts.crm_id from retired_contacts)
     )
 ),
 
