@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,13 +110,8 @@ def build_match_pairs(
         )
     nodes, components = (session.table(f"{schema}.{name}") for name in INPUTS)
     progress(f"Scoring the pairs of {schema}.{INPUTS[0]} at match probability >= {threshold}")
-    started = time.monotonic()
     pairs = score_match_pairs(identity_records(nodes, components), session, threshold)
-    accepted = sum(pairs.column("is_accepted").to_pylist())
-    progress(
-        f"{pairs.num_rows:,} pairs scored, {accepted:,} accepted"
-        f" ({time.monotonic() - started:.0f} s); saving {schema}.{MODEL}"
-    )
+    progress(f"Saving {pairs.num_rows:,} pairs as the parquet table {schema}.{MODEL}")
     (
         session.createDataFrame(pairs)
         .write.mode("overwrite")
