@@ -189,6 +189,44 @@ def spark_parity() -> None:
     console.print(f"[green]All {len(results)} tables are equal on Spark and DuckDB.[/green]")
 
 
+@app.command("spark-match-pairs")
+def spark_match_pairs() -> None:
+    """Build int_identity_match_pairs (Splink) on the spark target's local Spark warehouse: the
+    step of make spark-check between the SQL upstream and downstream of the model."""
+    import logging
+    import sys
+
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    from python_jobs.identity.match_pairs import IdentityMatchError
+    from python_jobs.spark_match_pairs import SparkMatchPairsError, run
+
+    # progress and errors on stdout: make spark-check sends stderr (the JVM's log) to jvm.log
+    console = terminal.console()
+    # the model's own progress lines (python_jobs.identity.match_pairs logs them)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    jobs_logger = logging.getLogger("python_jobs")
+    jobs_logger.addHandler(handler)
+    jobs_logger.setLevel(logging.INFO)
+    try:
+        pairs = run(progress=lambda line: console.print(line, markup=False, highlight=False))
+    except (SparkMatchPairsError, IdentityMatchError) as exc:
+        console.print(f"Error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except (PySparkException, Py4JError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        console.print(
+            f"Error: Spark failed building int_identity_match_pairs: {reason}"
+            " (Spark's log has the rest).",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+    console.print(f"[green]int_identity_match_pairs built on Spark: {pairs:,} pairs.[/green]")
+
+
 @app.command()
 def bench(
     scale: Annotated[float, typer.Option(help="Volume; 1 is about 10M landing records.")] = 1.0,

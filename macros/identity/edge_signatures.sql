@@ -2,9 +2,11 @@
     Every node with a signature of its links: how many (`edge_count`) and an order-independent
     64-bit hash of them (`edge_signature`: the XOR of a hash of each neighbour and kind of
     link; 0 for a node without links). The hash is the first 60 bits of the md5 of
-    `<neighbour>|<kind>` (macro md5_bigint), the same number on every engine. A node whose
-    signature differs from the one stored at the last run gained or lost a link, so its
-    component must be found again (macro components_to_relabel).
+    `<neighbour>|<kind>` (macro md5_bigint), the same number on every engine; the string is
+    built with `||`, which is null for a node without links on every engine (DuckDB's
+    `concat` skips nulls: it would hash '|'). A node whose signature differs from the one
+    stored at the last run gained or lost a link, so its component must be found again (macro
+    components_to_relabel).
 
     `nodes`: a relation with `node_key`; `edges`: a relation with `node_key_a`, `node_key_b`,
     `edge_type`. Returns a select of `node_key`, `edge_count`, `edge_signature`.
@@ -14,7 +16,7 @@
         nodes.node_key,
         count(links.neighbour_key) as edge_count,
         coalesce(
-            bit_xor({{ md5_bigint("concat(links.neighbour_key, '|', links.edge_type)") }}), 0
+            bit_xor({{ md5_bigint("links.neighbour_key || '|' || links.edge_type") }}), 0
         ) as edge_signature
     from {{ nodes }} as nodes
     left join (
@@ -26,13 +28,16 @@
     group by nodes.node_key
 {% endmacro %}
 
-{#- The first 60 bits of the md5 of a string expression, as a bigint (the same on every engine). -#}
+{#-
+    The first 60 bits of the md5 of a string expression, as a bigint (the same on every
+    engine); null for null (`||`, not DuckDB's null-skipping `concat`).
+-#}
 {% macro md5_bigint(expression) %}
     {{ return(adapter.dispatch('md5_bigint', 'customer360')(expression)) }}
 {% endmacro %}
 
 {% macro duckdb__md5_bigint(expression) -%}
-    cast(concat('0x', substr(md5({{ expression }}), 1, 15)) as bigint)
+    cast('0x' || substr(md5({{ expression }}), 1, 15) as bigint)
 {%- endmacro %}
 
 {% macro spark__md5_bigint(expression) -%}

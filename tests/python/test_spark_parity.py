@@ -6,6 +6,7 @@ The Spark side is simulated by parquet files in the layout dbt-spark writes
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -92,3 +93,30 @@ def test_missing_warehouses_are_clear_errors(warehouses, tmp_path):
         compare_warehouses(duck, spark)
     with pytest.raises(ParityError, match="No DuckDB warehouse"):
         compare_warehouses(tmp_path / "nowhere.duckdb", spark)
+
+
+PAIRS = """
+    select * from (values
+        ('crm:1', 'crm:2', 9.5, 0.9986, true),
+        ('crm:1', 'crm:3', 2.0, 0.8, false)
+    ) as pairs(node_key_l, node_key_r, match_weight, match_probability, is_accepted)
+"""
+
+
+def test_splink_scores_are_engine_specific_but_pairs_and_acceptance_are_not(warehouses):
+    duck, spark = warehouses
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create schema silver")
+        con.execute(f"create table silver.int_identity_match_pairs as {PAIRS}")
+    other_scores = PAIRS.replace("9.5, 0.9986", "10.7, 0.9994").replace("2.0, 0.8", "1.1, 0.7")
+    write_spark_table(spark, "silver", "int_identity_match_pairs", other_scores)
+    [result] = compare_warehouses(duck, spark)
+    assert result.equal
+
+    shutil.rmtree(spark / "c360_silver.db" / "int_identity_match_pairs")
+    write_spark_table(
+        spark, "silver", "int_identity_match_pairs", other_scores.replace("0.7, false", "0.7, true")
+    )
+    [result] = compare_warehouses(duck, spark)
+    assert not result.equal
+    assert result.differing_columns == ("is_accepted",)

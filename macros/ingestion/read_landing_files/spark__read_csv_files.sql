@@ -2,7 +2,9 @@
     Spark, CSV with a header row, which may differ between files (schema drift): every data
     line is read with the header of its own file, so columns match by name; a contract column
     a file lacks is null, a column the contract lacks goes to _rescued_data, and so do the
-    fields of a row longer than its header (`_field_<position>`, as on DuckDB).
+    fields of a row longer than its header (`_field_<position>`, as on DuckDB). A quote inside
+    a quoted field is doubled (RFC 4180, as DuckDB reads it), not backslash-escaped (Spark's
+    default): `"Notebook ""Limited"""` is `Notebook "Limited"`.
 -#}
 {% macro spark__read_csv_files(contract) %}
     {%- set fields = spark__csv_line_fields(contract) -%}
@@ -18,8 +20,8 @@
 
     split_lines as (
         select
-            from_csv(_header, '{{ line_schema }}') as _names,
-            from_csv(_line, '{{ line_schema }}') as _values,
+            from_csv(_header, '{{ line_schema }}', map('escape', '"')) as _names,
+            from_csv(_line, '{{ line_schema }}', map('escape', '"')) as _values,
             _source_file,
             _line_number - 1 as _row_number
         from with_header

@@ -1,0 +1,134 @@
+"""Step 2 of the Spark check: the Splink model int_identity_match_pairs, built on local Spark.
+
+dbt-spark's session method cannot run dbt Python models, so ``make spark-check`` builds the
+project in three steps (selectors.yml): the SQL upstream of int_identity_match_pairs with dbt,
+then this job, then the SQL downstream of it with dbt. This job does what the Python model
+does (models/silver/identity/int_identity_match_pairs.py), with the same functions of
+:mod:`python_jobs.identity.match_pairs`, on a SparkSession opened on dbt's warehouse: the
+``spark`` output of profiles.yml (its ``server_side_parameters``: warehouse folder, Derby
+metastore, ...), plus Splink's similarity functions on ``spark.jars``. dbt has exited, so the
+embedded Derby metastore is free. It reads the Spark tables of int_identity_nodes and
+int_identity_rule_components, scores the pairs at the dbt var identity_match_threshold of
+dbt_project.yml, and saves int_identity_match_pairs as a parquet table beside them
+(``<schema>_silver``, the schema generate_schema_name gives the spark target).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from python_jobs.identity.match_pairs import identity_records, score_match_pairs
+from python_jobs.warehouse import REPO_ROOT
+
+MODEL = "int_identity_match_pairs"
+INPUTS = ("int_identity_nodes", "int_identity_rule_components")
+LAYER = "silver"
+
+logger = logging.getLogger(__name__)
+
+
+class SparkMatchPairsError(Exception):
+    """The step cannot run; the message says why."""
+
+
+def spark_output(profiles_dir: Path | None = None, target: str = "spark") -> dict[str, Any]:
+    """The ``spark`` output of profiles.yml with its Jinja rendered as dbt renders it
+    (``env_var`` from this environment): the same settings dbt's session gets."""
+    import jinja2
+
+    folder = profiles_dir or Path(os.environ.get("DBT_PROFILES_DIR", REPO_ROOT))
+    path = folder / "profiles.yml"
+    try:
+        profiles = yaml.safe_load(path.read_text(encoding="utf-8"))
+        output = profiles["customer360"]["outputs"][target]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise SparkMatchPairsError(
+            f"Cannot read the {target} output of the customer360 profile in {path} ({exc})."
+        ) from None
+
+    def env_var(name: str, default: str | None = None) -> str:
+        value = os.environ.get(name, default)
+        if value is None:
+            raise SparkMatchPairsError(f"profiles.yml needs the environment variable {name}.")
+        return value
+
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+
+    def render(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: render(item) for key, item in value.items()}
+        if isinstance(value, str):
+            return environment.from_string(value).render(env_var=env_var)
+        return value
+
+    return render(output)
+
+
+def match_threshold(project_dir: Path = REPO_ROOT) -> Any:
+    """The dbt var identity_match_threshold as dbt_project.yml sets it."""
+    path = project_dir / "dbt_project.yml"
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return project["vars"]["identity_match_threshold"]
+    except (KeyError, TypeError):
+        raise SparkMatchPairsError(f"{path} sets no var identity_match_threshold.") from None
+
+
+def open_session(output: dict[str, Any]) -> Any:
+    """A SparkSession with the profile's server-side parameters (as dbt-spark's session method
+    builds it: Hive support, ANSI off) and Splink's similarity jar."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    builder = SparkSession.builder.appName(f"spark-check {MODEL}").enableHiveSupport()
+    for key, value in (output.get("server_side_parameters") or {}).items():
+        builder = builder.config(key, str(value))
+    builder = builder.config("spark.sql.ansi.enabled", "false")
+    builder = builder.config("spark.jars", similarity_jar_location())
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def build_match_pairs(
+    session: Any, schema: str, threshold: Any, progress: Callable[[str], None] = print
+) -> int:
+    """Score the pairs of ``<schema>.int_identity_nodes`` + ``int_identity_rule_components``
+    and save them as the parquet table ``<schema>.int_identity_match_pairs`` (replaced); the
+    number of pairs."""
+    missing = [name for name in INPUTS if not session.catalog.tableExists(f"{schema}.{name}")]
+    if missing:
+        raise SparkMatchPairsError(
+            f"{', '.join(f'{schema}.{name}' for name in missing)} not on Spark: build them first"
+            " (dbt build --target spark --selector spark_check_before_splink)."
+        )
+    nodes, components = (session.table(f"{schema}.{name}") for name in INPUTS)
+    progress(f"Scoring the pairs of {schema}.{INPUTS[0]} at match probability >= {threshold}")
+    pairs = score_match_pairs(identity_records(nodes, components), session, threshold)
+    progress(f"Saving {pairs.num_rows:,} pairs as the parquet table {schema}.{MODEL}")
+    (
+        session.createDataFrame(pairs)
+        .write.mode("overwrite")
+        .format("parquet")
+        .saveAsTable(f"{schema}.{MODEL}")
+    )
+    return pairs.num_rows
+
+
+def run(progress: Callable[[str], None] = print) -> int:
+    """The step of ``make spark-check``: profile, threshold, session, pairs; the pair count."""
+    output = spark_output()
+    threshold = match_threshold()
+    schema = f"{output['schema']}_{LAYER}"
+    progress(f"Opening a local SparkSession on the spark target's warehouse ({schema})")
+    session = open_session(output)
+    try:
+        return build_match_pairs(session, schema, threshold, progress)
+    finally:
+        session.stop()
