@@ -245,7 +245,10 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path, day2: dict) 
 def test_day2_keeps_every_day1_customer_id_unless_customers_merged(built: Path, day2: dict) -> None:
     """The stable id rule: a node delivered on day 1 keeps its customer_id after day 2,
     unless its day-1 customer merged with another day-1 customer on day 2; then the merged
-    customer keeps the id of one of them (the one whose anchor was delivered first)."""
+    customer keeps the id of one of them (the one whose anchor was delivered first; a
+    browser anchors only a customer that is nothing but browsers). A visitor (a day-1
+    customer of browsers only) that logs in on day 2 joins the account's customer and takes
+    its id, even a new one: a browser never anchors a customer with an account."""
     before = day2["day1_identities"]
     with duckdb.connect(str(built / "incremental.duckdb"), read_only=True) as con:
         after = identities(con)
@@ -255,15 +258,27 @@ def test_day2_keeps_every_day1_customer_id_unless_customers_merged(built: Path, 
     for node_key, (customer_id, anchor, _) in before.items():
         held.setdefault(after[node_key][0], {})[customer_id] = anchor
     merges = {customer: ids for customer, ids in held.items() if len(ids) > 1}
+
+    def is_visitor(anchor: str) -> bool:
+        return anchor.startswith("browser:")
+
+    def identified_now(node_key: str) -> bool:
+        return not is_visitor(after[node_key][1])
+
     changed = [
         node_key
-        for node_key, (customer_id, _, _) in before.items()
+        for node_key, (customer_id, anchor, _) in before.items()
         if after[node_key][0] not in (customer_id, *merges)
+        and not (is_visitor(anchor) and identified_now(node_key))
     ]
     assert not changed, f"{len(changed)} day-1 nodes changed customer without a merge"
     for customer, anchors in merges.items():
-        first = min(anchors.values(), key=lambda anchor: (before[anchor][2], anchor))
-        assert anchors.get(customer) == first, customer
+        identified = {k: a for k, a in anchors.items() if not is_visitor(a)}
+        if not identified and not is_visitor(after[next(iter(anchors.values()))][1]):
+            continue  # visitors who logged in to a new account: the account anchors them
+        candidates = identified or anchors
+        first = min(candidates.values(), key=lambda anchor: (before[anchor][2], anchor))
+        assert candidates.get(customer) == first, customer
     print(f"day 2 merged {sum(map(len, merges.values()))} day-1 customers into {len(merges)}")
 
 
