@@ -8,8 +8,8 @@
 -- only a visitor who is nothing but browsers: when it logs in, it joins the customer of the
 -- account, whose id stays. When components merge, the merged customer keeps the id of the
 -- earliest anchor; when one splits (a record forgotten or corrected), the part holding the
--- anchor keeps the id and each other part takes its own anchor's. The id is a function of the data alone: an incremental run and a
--- full refresh give every node the same customer_id.
+-- anchor keeps the id and each other part takes its own anchor's. The id is a function of the
+-- data alone: an incremental run and a full refresh give every node the same customer_id.
 -- Incremental: a run finds again only the customers that hold a node whose links, first
 -- delivery or rule component changed (macro components_to_relabel); the others keep their
 -- stored rows.
