@@ -1,0 +1,65 @@
+"""The pieces the pages share: loading with a sentence instead of a traceback, number
+formats, the sidebar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+
+T = TypeVar("T")
+
+
+def load(loader: Callable[..., T], *args: object) -> T | None:
+    """``loader(*args)``; None, after a warning that says what is missing and how to build
+    it, when the data is not there."""
+    try:
+        return loader(*args)
+    except data.DataUnavailable as exc:
+        st.warning(str(exc), icon=":material/database:")
+        return None
+
+
+def money(value: object, currency: str = "") -> str:
+    """12,345.67 EUR; an em dash when there is no value."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{float(value):,.2f} {currency}".strip()
+
+
+def count(value: object) -> str:
+    """1,234; an em dash when there is no value."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{int(value):,}"
+
+
+def share(value: object) -> str:
+    """0.1234 -> 12.3 %; an em dash when there is no value."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{float(value):.1%}"
+
+
+def currency_of(frame: pd.DataFrame) -> str:
+    """The reporting currency of a frame with a reporting_currency column ('' if none)."""
+    if "reporting_currency" not in frame or frame["reporting_currency"].dropna().empty:
+        return ""
+    return str(frame["reporting_currency"].dropna().iloc[0])
+
+
+def sidebar_warehouse() -> None:
+    """Which warehouse the pages read, and when dbt last wrote it."""
+    path = data.warehouse_path()
+    with st.sidebar:
+        st.caption(f"Warehouse (read-only): `{path}`")
+        if path.exists():
+            written = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            st.caption(f"Last written {written}. Set C360_DUCKDB_PATH to read another.")
+        else:
+            st.caption(f"Not built yet: `{data.BUILD}` builds it.")
