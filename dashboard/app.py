@@ -10,12 +10,12 @@ st.set_page_config(page_title="Customer 360", page_icon=":material/groups:", lay
 page = st.navigation(
     [
         st.Page(
-            "pages/customer_lookup.py", title="Customer lookup", icon=":material/person_search:"
+            "views/customer_lookup.py", title="Customer lookup", icon=":material/person_search:"
         ),
-        st.Page("pages/segments.py", title="Segments", icon=":material/donut_small:"),
-        st.Page("pages/revenue.py", title="Revenue", icon=":material/payments:"),
-        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
-        st.Page("pages/churn_model.py", title="Churn model", icon=":material/model_training:"),
+        st.Page("views/segments.py", title="Segments", icon=":material/donut_small:"),
+        st.Page("views/revenue.py", title="Revenue", icon=":material/payments:"),
+        st.Page("views/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+        st.Page("views/churn_model.py", title="Churn model", icon=":material/model_training:"),
     ]
 )
 ui.sidebar_warehouse()
