@@ -46,10 +46,11 @@ def warehouse_path() -> Path:
 
 
 def build_hint(table: str) -> str:
+    """What builds ``table``, as the end of a sentence."""
     if table in MONITORING_TABLES:
         return (
-            "not built yet: the monitoring models (dq_delivery_volumes, dq_delivery_anomalies) "
-            f"build it with `{BUILD}`"
+            "the monitoring models (dq_delivery_volumes, dq_delivery_anomalies) build it "
+            f"with `{BUILD}`"
         )
     return BUILT_BY.get(table, f"build it with `{BUILD}`")
 
@@ -107,7 +108,10 @@ def _check_table(con: duckdb.DuckDBPyConnection, path: str, table: str, may_be_e
         [schema, name],
     ).fetchone()
     if not exists:
-        raise DataUnavailable(f"Table {table} is not in the warehouse {path}: {build_hint(table)}.")
+        not_yet = "Not built yet: " if table in MONITORING_TABLES else ""
+        raise DataUnavailable(
+            f"{not_yet}Table {table} is not in the warehouse {path}: {build_hint(table)}."
+        )
     if may_be_empty:
         return
     (has_rows,) = con.execute(f'select exists (select 1 from "{schema}"."{name}")').fetchone()

@@ -25,11 +25,11 @@ def load(loader: Callable[..., T], *args: object) -> T | None:
         return None
 
 
-def money(value: object, currency: str = "") -> str:
-    """12,345.67 EUR; an em dash when there is no value."""
+def money(value: object, decimals: int = 2) -> str:
+    """12,345.67 (the labels name the currency); an em dash when there is no value."""
     if value is None or pd.isna(value):
         return "—"
-    return f"{float(value):,.2f} {currency}".strip()
+    return f"{float(value):,.{decimals}f}"
 
 
 def count(value: object) -> str:

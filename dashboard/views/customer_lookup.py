@@ -63,7 +63,7 @@ st.markdown(
 columns = st.columns(5)
 columns[0].metric("Orders", ui.count(customer.orders_count))
 columns[1].metric("Completed purchases", ui.count(customer.purchases_count))
-columns[2].metric("Lifetime revenue", ui.money(customer.lifetime_revenue_reporting, currency))
+columns[2].metric(f"Lifetime revenue ({currency})", ui.money(customer.lifetime_revenue_reporting))
 columns[3].metric("Web sessions", ui.count(customer.sessions_count))
 columns[4].metric("Support tickets", ui.count(customer.tickets_count))
 
@@ -93,11 +93,11 @@ with columns[1]:
 
 clv = ui.load(data.customer_clv, customer_id)
 if clv is not None and clv.empty:
-    columns[2].metric("CLV", "—")
+    columns[2].metric(f"CLV ({currency})", "—")
     columns[2].caption("No completed purchase: not in gold.customer_clv.")
 elif clv is not None:
     value = clv.iloc[0]
-    columns[2].metric("CLV", ui.money(value.clv, currency))
+    columns[2].metric(f"CLV ({currency})", ui.money(value.clv))
     columns[2].caption(f"Next {value.horizon_periods} {value.time_unit}s, discounted")
     columns[3].metric("P(alive)", ui.share(value.probability_alive))
     columns[3].caption(f"Expected purchases: {value.expected_purchases:.1f}")

@@ -8,6 +8,10 @@ import streamlit as st
 
 from dashboard import data, ui
 
+# what became of the bronze records, in the order the bars stack them
+OUTCOMES = ["loaded", "superseded", "duplicate", "quarantined"]
+OUTCOME_COLORS = ["#1565c0", "#90caf9", "#b0bec5", "#c62828"]
+
 st.title("Data quality")
 st.caption(
     "From silver.dq_record_accounting, silver.dq_quarantine, silver.dq_record_counts, "
@@ -47,23 +51,20 @@ if accounting is not None:
         )
     outcomes = accounting.melt(
         id_vars="source_table",
-        value_vars=[
-            "loaded_records",
-            "quarantined_records",
-            "duplicate_records",
-            "superseded_records",
-        ],
+        value_vars=[f"{outcome}_records" for outcome in OUTCOMES],
         var_name="outcome",
         value_name="records",
     )
     outcomes["outcome"] = outcomes.outcome.str.removesuffix("_records")
+    outcomes["stack_order"] = outcomes.outcome.map(OUTCOMES.index)
     st.altair_chart(
         alt.Chart(outcomes)
         .mark_bar()
         .encode(
             x=alt.X("records:Q", stack="normalize", title="share of the bronze records"),
-            y=alt.Y("source_table:N", title=None),
-            color=alt.Color("outcome:N", sort=["loaded", "superseded", "duplicate"]),
+            y=alt.Y("source_table:N", title=None, axis=alt.Axis(labelLimit=200)),
+            color=alt.Color("outcome:N", scale=alt.Scale(domain=OUTCOMES, range=OUTCOME_COLORS)),
+            order=alt.Order("stack_order:Q"),
             tooltip=["source_table", "outcome", "records"],
         )
         .properties(title="What became of each landing table's records"),
@@ -81,7 +82,7 @@ elif quarantine is not None:
         .mark_bar()
         .encode(
             x=alt.X("records:Q", title="quarantined records"),
-            y=alt.Y("rule_name:N", title=None, sort="-x"),
+            y=alt.Y("rule_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=250)),
             color=alt.Color("source_table:N", title="landing table"),
             tooltip=["source_table", "rule_name", "records", "reason"],
         ),
@@ -90,36 +91,33 @@ elif quarantine is not None:
     st.dataframe(quarantine, hide_index=True)
 
 st.subheader("Freshness")
-left, right = st.columns(2)
-with left:
-    st.markdown("**Ingestion**: the newest bronze record of each landing table")
-    ingested = ui.load(data.ingestion_freshness)
-    if ingested is not None:
-        now = datetime.now(UTC).replace(tzinfo=None)  # _max_ingested_at is UTC
-        ingested["hours_ago"] = (now - ingested.max_ingested_at).dt.total_seconds() / 3600
-        st.dataframe(
-            ingested,
-            hide_index=True,
-            column_config={"hours_ago": st.column_config.NumberColumn(format="%.1f")},
+st.markdown("**Ingestion**: the newest bronze record of each landing table")
+ingested = ui.load(data.ingestion_freshness)
+if ingested is not None:
+    now = datetime.now(UTC).replace(tzinfo=None)  # _max_ingested_at is UTC
+    ingested["hours_ago"] = (now - ingested.max_ingested_at).dt.total_seconds() / 3600
+    st.dataframe(
+        ingested,
+        hide_index=True,
+        column_config={"hours_ago": st.column_config.NumberColumn(format="%.1f")},
+    )
+st.markdown("**Sources**: the last `dbt source freshness`, on each source's own timestamps")
+sources = ui.load(data.source_freshness)
+if sources is not None:
+    failing = sources[sources.status != "pass"]
+    if failing.empty:
+        st.success(f"All {len(sources)} sources pass their freshness thresholds.")
+    else:
+        st.warning(
+            "Not fresh: "
+            + ", ".join(f"{row.source} ({row.status})" for row in failing.itertuples())
         )
-with right:
-    st.markdown("**Sources**: the last `dbt source freshness`, on each source's own timestamps")
-    sources = ui.load(data.source_freshness)
-    if sources is not None:
-        failing = sources[sources.status != "pass"]
-        if failing.empty:
-            st.success(f"All {len(sources)} sources pass their freshness thresholds.")
-        else:
-            st.warning(
-                "Not fresh: "
-                + ", ".join(f"{row.source} ({row.status})" for row in failing.itertuples())
-            )
-        st.dataframe(
-            sources.drop(columns="checked_at"),
-            hide_index=True,
-            column_config={"age_hours": st.column_config.NumberColumn(format="%.1f")},
-        )
-        st.caption(f"Checked at {sources.checked_at.iloc[0]} (UTC).")
+    st.dataframe(
+        sources.drop(columns="checked_at"),
+        hide_index=True,
+        column_config={"age_hours": st.column_config.NumberColumn(format="%.1f")},
+    )
+    st.caption(f"Checked at {sources.checked_at.iloc[0]} (UTC).")
 
 st.subheader("Delivery anomalies")
 anomalies = ui.load(data.delivery_anomalies)

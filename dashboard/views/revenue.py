@@ -36,8 +36,8 @@ if revenue.empty:
 
 totals = revenue.sum(numeric_only=True)
 columns = st.columns(4)
-columns[0].metric("Net revenue", ui.money(totals.net_revenue_reporting, currency))
-columns[1].metric("Gross revenue", ui.money(totals.gross_revenue_reporting, currency))
+columns[0].metric(f"Net revenue ({currency})", ui.money(totals.net_revenue_reporting, 0))
+columns[1].metric(f"Gross revenue ({currency})", ui.money(totals.gross_revenue_reporting, 0))
 columns[2].metric("Orders", ui.count(totals.orders_count))
 columns[3].metric(
     "Cancelled or returned",
@@ -58,6 +58,8 @@ st.altair_chart(
     .properties(title=f"Net revenue per {grain} and channel", height=320),
     width="stretch",
 )
+if grain == "month":
+    st.caption("Calendar months: the first and the last hold only the days the data covers.")
 
 
 def bars(frame: pd.DataFrame, dimension: str, title: str) -> alt.Chart:

@@ -15,7 +15,7 @@ if summary is not None:
     columns = st.columns(3)
     columns[0].metric("Customers with a purchase", ui.count(summary.customers.sum()))
     columns[1].metric("Segments", ui.count(len(summary)))
-    columns[2].metric("Their revenue", ui.money(summary.revenue_reporting.sum(), currency))
+    columns[2].metric(f"Their revenue ({currency})", ui.money(summary.revenue_reporting.sum(), 0))
 
     by_size = alt.Chart(summary).encode(
         y=alt.Y("rfm_segment:N", title=None, sort="-x"),
