@@ -19,4 +19,5 @@ page = st.navigation(
     ]
 )
 ui.sidebar_warehouse()
+ui.start_page()
 page.run()

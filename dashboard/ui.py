@@ -13,15 +13,25 @@ import streamlit as st
 from dashboard import data
 
 T = TypeVar("T")
+# the sentences about missing data already shown on this run of the page
+SHOWN = "unavailable_data_shown"
+
+
+def start_page() -> None:
+    """Called by app.py before each run of a page."""
+    st.session_state[SHOWN] = set()
 
 
 def load(loader: Callable[..., T], *args: object) -> T | None:
     """``loader(*args)``; None, after a warning that says what is missing and how to build
-    it, when the data is not there."""
+    it, when the data is not there (each sentence once per page)."""
     try:
         return loader(*args)
     except data.DataUnavailable as exc:
-        st.warning(str(exc), icon=":material/database:")
+        shown = st.session_state.setdefault(SHOWN, set())
+        if str(exc) not in shown:
+            shown.add(str(exc))
+            st.warning(str(exc), icon=":material/database:")
         return None
 
 
