@@ -133,7 +133,9 @@ with orders_tab:
             width="stretch",
         )
     if orders is not None:
-        st.dataframe(orders, hide_index=True)
+        st.dataframe(
+            orders, hide_index=True, column_config={"order_date": st.column_config.DateColumn()}
+        )
 with sessions_tab:
     if sessions is not None:
         st.dataframe(sessions, hide_index=True)

@@ -81,28 +81,33 @@ left.altair_chart(bars(revenue, "country_code", "By country"), width="stretch")
 right.altair_chart(bars(revenue, "channel", "By channel"), width="stretch")
 
 st.subheader(f"Per {grain}")
-table = revenue.groupby(period, as_index=False)[
-    [
-        "orders_count",
-        "cancelled_orders_count",
-        "returned_orders_count",
-        "gross_revenue_reporting",
-        "returned_revenue_reporting",
-        "net_revenue_reporting",
-    ]
-].sum()
+# column -> (label, format) of the table
+table_columns = {
+    "orders_count": ("orders", "localized"),
+    "cancelled_orders_count": ("cancelled", "localized"),
+    "returned_orders_count": ("returned", "localized"),
+    "gross_revenue_reporting": (f"gross ({currency})", "localized"),
+    "returned_revenue_reporting": (f"returned ({currency})", "localized"),
+    "net_revenue_reporting": (f"net ({currency})", "localized"),
+}
+table = revenue.groupby(period, as_index=False)[list(table_columns)].sum()
 if grain == "month":
     # against the previous row, which is the previous calendar month only when it had orders
     previous = table.net_revenue_reporting.shift()
     months_apart = table.order_month.dt.to_period("M").astype("int64").diff()
-    table["growth_vs_previous_month"] = ((table.net_revenue_reporting - previous) / previous).where(
-        months_apart == 1
-    )
+    growth = (table.net_revenue_reporting - previous) / previous
+    table["net_growth"] = growth.where(months_apart == 1)
+    table_columns["net_growth"] = ("net vs previous month", "percent")
 st.dataframe(
     table.sort_values(period, ascending=False),
     hide_index=True,
     column_config={
-        period: st.column_config.DateColumn(format="YYYY-MM" if grain == "month" else None),
-        "growth_vs_previous_month": st.column_config.NumberColumn(format="percent"),
+        period: st.column_config.DateColumn(
+            grain, format="YYYY-MM" if grain == "month" else "YYYY-MM-DD"
+        ),
+        **{
+            column: st.column_config.NumberColumn(label, format=number_format)
+            for column, (label, number_format) in table_columns.items()
+        },
     },
 )
