@@ -5,6 +5,8 @@ one whose tables have no rows. Every number checked here is read from the wareho
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -311,6 +313,34 @@ def test_every_page_names_the_missing_table_of_an_empty_warehouse(
             w.startswith("Not built yet: Table silver.dq_delivery_anomalies") for w in warnings(at)
         )
         assert any("No dbt source freshness results" in w for w in warnings(at))
+
+
+def test_a_page_says_when_a_build_holds_the_warehouse(tmp_path: Path, env) -> None:
+    """A process writing the warehouse (a dbt build) locks it: the page says to wait."""
+    locked = tmp_path / "locked.duckdb"
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+            "sys.stdin.read()",
+            str(locked),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "open"
+        env(C360_DUCKDB_PATH=locked)
+        at = open_page("revenue")
+        assert any(
+            w.startswith(f"The warehouse {locked} cannot be opened read-only")
+            and "wait for the build to finish" in w
+            for w in warnings(at)
+        ), warnings(at)
+    finally:
+        writer.communicate(timeout=30)
 
 
 @pytest.fixture(scope="module")
