@@ -98,7 +98,15 @@ def _read(
     with con:
         for table in tables:
             _check_table(con, path, table, may_be_empty)
-        return con.execute(sql, list(params)).df()
+        try:
+            return con.execute(sql, list(params)).df()
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            raise DataUnavailable(
+                f"Reading {', '.join(tables)} from the warehouse {path} failed ({reason}). A "
+                "warehouse built by an older version of the project, or copied to another "
+                f"file name (its views name the file dbt built), needs `{BUILD}`."
+            ) from exc
 
 
 def _check_table(con: duckdb.DuckDBPyConnection, path: str, table: str, may_be_empty: bool) -> None:
@@ -479,8 +487,8 @@ def delivery_anomalies() -> pd.DataFrame:
     return read(
         """
         select
-            delivery_date, source_table, anomaly_type, records, expected_records, z_score,
-            days_late, reason
+            delivery_date, source_table, anomaly_type, reason, records, expected_records,
+            z_score, days_late
         from silver.dq_delivery_anomalies
         order by delivery_date desc, source_table, anomaly_type
         """,

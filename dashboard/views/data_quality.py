@@ -125,11 +125,22 @@ volumes = ui.load(data.delivery_volumes) if anomalies is not None else None
 if anomalies is not None and anomalies.empty:
     st.success("No delivery volume or freshness anomaly.")
 elif anomalies is not None:
-    st.error(f"{len(anomalies)} delivery anomalies: a volume far from the usual, or late.")
-    st.dataframe(anomalies, hide_index=True)
+    found = "1 delivery anomaly" if len(anomalies) == 1 else f"{len(anomalies)} delivery anomalies"
+    st.error(f"{found}: a volume far from the usual, or late.")
+    st.dataframe(
+        anomalies,
+        hide_index=True,
+        column_config={"delivery_date": st.column_config.DateColumn()},
+    )
 if volumes is not None:
+    tables = sorted(volumes.source_table.unique())
+    # the landing table of the latest anomaly first
+    latest = anomalies.source_table.iloc[0] if anomalies is not None and len(anomalies) else None
     source_table = st.selectbox(
-        "Landing table", sorted(volumes.source_table.unique()), key="volume_source"
+        "Landing table",
+        tables,
+        index=tables.index(latest) if latest in tables else 0,
+        key="volume_source",
     )
     daily = volumes[volumes.source_table == source_table]
     base = alt.Chart(daily).encode(x=alt.X("delivery_date:T", title="delivery date"))

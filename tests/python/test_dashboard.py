@@ -343,6 +343,22 @@ def test_a_page_says_when_a_build_holds_the_warehouse(tmp_path: Path, env) -> No
         writer.communicate(timeout=30)
 
 
+def test_a_page_says_when_a_table_is_older_than_the_dashboard(tmp_path: Path, env) -> None:
+    """A table without the columns the page reads (an older build): a sentence, not a
+    traceback."""
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:
+        con.execute("create schema gold")
+        con.execute("create table gold.revenue_monthly as select 'DE' as country_code")
+    env(C360_DUCKDB_PATH=old)
+    at = open_page("revenue")
+    assert any(
+        w.startswith(f"Reading gold.revenue_monthly from the warehouse {old} failed (")
+        and w.endswith("needs `make run`.")
+        for w in warnings(at)
+    ), warnings(at)
+
+
 @pytest.fixture(scope="module")
 def hollow_warehouse(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every table and view of the sample warehouse, as a table with its columns and no rows."""
@@ -378,24 +394,27 @@ def test_every_page_says_which_table_has_no_rows(hollow_warehouse: Path, env, pa
 
 def write_monitoring_tables(path: Path, anomalies: bool) -> None:
     """silver.dq_delivery_volumes and dq_delivery_anomalies as the monitoring models make
-    them (the interface of issue 14): ten days of orders, the last one half the usual."""
+    them (the interface of issue 14): ten days of orders, the last one half the usual, and
+    ten normal days of CRM customers; when ``anomalies`` is false, the orders' drop is not
+    flagged."""
+    days = pd.date_range("2026-06-01", periods=10).date
     volumes = pd.DataFrame(
         {
-            "source_table": "ecommerce.orders",
-            "delivery_date": pd.date_range("2026-06-01", periods=10).date,
-            "records": [100, 104, 98, 101, 99, 103, 97, 102, 100, 50],
+            "source_table": ["ecommerce.orders"] * 10 + ["crm.customers"] * 10,
+            "delivery_date": [*days, *days],
+            "records": [100, 104, 98, 101, 99, 103, 97, 102, 100, 50] + [100] * 10,
             "training_days": 7,
             "training_mean": 100.0,
             "training_stddev": 2.5,
         }
     )
     volumes["z_score"] = (volumes.records - volumes.training_mean) / volumes.training_stddev
-    volumes["is_volume_anomaly"] = volumes.z_score.abs() > 3
+    volumes["is_volume_anomaly"] = anomalies & (volumes.z_score.abs() > 3)
     volumes["anomaly_direction"] = volumes.is_volume_anomaly.map({True: "drop", False: None})
     found = pd.DataFrame(
         {
             "source_table": ["ecommerce.orders"],
-            "delivery_date": [volumes.delivery_date.iloc[-1]],
+            "delivery_date": [days[-1]],
             "anomaly_type": ["volume"],
             "records": [50],
             "expected_records": [100.0],
@@ -420,12 +439,13 @@ def test_data_quality_page_shows_the_delivery_anomalies(tmp_path: Path, env) -> 
     env(C360_DUCKDB_PATH=warehouse, DBT_TARGET_PATH=tmp_path / "target")
     at = open_page("data_quality")
     assert [e.value for e in at.error] == [
-        "1 delivery anomalies: a volume far from the usual, or late."
+        "1 delivery anomaly: a volume far from the usual, or late."
     ]
     found = next(d.value for d in at.dataframe if "anomaly_type" in d.value.columns)
     assert found.reason.tolist() == [
         "ecommerce.orders delivered 50 records on 2026-06-10, 100 expected"
     ]
+    # the chart opens on the landing table of the anomaly
     assert at.selectbox(key="volume_source").value == "ecommerce.orders"
     assert charts(at), "the volume chart"
     assert not any(w.startswith("Not built yet") for w in warnings(at))
@@ -440,3 +460,4 @@ def test_data_quality_page_says_when_no_delivery_is_anomalous(tmp_path: Path, en
     at = open_page("data_quality")
     assert "No delivery volume or freshness anomaly." in [s.value for s in at.success]
     assert not at.error
+    assert at.selectbox(key="volume_source").value == "crm.customers"
