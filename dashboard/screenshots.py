@@ -91,6 +91,7 @@ def running_app(port: int, log: Path, timeout: float = 90) -> Iterator[str]:
 
 def take(url: str, out: Path, chromium: str) -> list[Path]:
     """One full-page PNG per page of PAGES, in ``out``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +103,10 @@ def take(url: str, out: Path, chromium: str) -> list[Path]:
             for name, path in PAGES.items():
                 page.set_viewport_size(VIEWPORT)
                 page.goto(f"{url}/{path}")
-                page.wait_for_function(PAGE_HAS_RUN, timeout=120_000)
+                try:
+                    page.wait_for_function(PAGE_HAS_RUN, timeout=120_000)
+                except PlaywrightTimeout:
+                    sys.exit(f"{url}/{path} did not finish running within 120 s.")
                 page.wait_for_timeout(CHART_DRAW_MS)
                 height = min(max(page.evaluate(CONTENT_HEIGHT), VIEWPORT["height"]), MAX_HEIGHT)
                 page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
