@@ -35,6 +35,16 @@ def load(loader: Callable[..., T], *args: object) -> T | None:
         return None
 
 
+def text(value: object, fallback: str = "unknown") -> str:
+    """The value as text; ``fallback`` when there is none (None or NaN)."""
+    return fallback if value is None or pd.isna(value) else str(value)
+
+
+def flag(value: object) -> bool:
+    """A boolean column's value; False when there is none."""
+    return bool(value) if value is not None and pd.notna(value) else False
+
+
 def money(value: object, decimals: int = 2) -> str:
     """12,345.67 (the labels name the currency); an em dash when there is no value."""
     if value is None or pd.isna(value):
@@ -50,7 +60,7 @@ def count(value: object) -> str:
 
 
 def share(value: object) -> str:
-    """0.1234 -> 12.3 %; an em dash when there is no value."""
+    """0.1234 -> 12.3%; an em dash when there is no value."""
     if value is None or pd.isna(value):
         return "—"
     return f"{float(value):.1%}"

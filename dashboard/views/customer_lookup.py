@@ -32,7 +32,7 @@ if not search.strip():
 
 labels = {
     row.customer_id: " · ".join(
-        [row.name or "(not in the CRM)", row.email or "no email", row.customer_id]
+        [row.name or "(not in the CRM)", ui.text(row.email, "no email"), row.customer_id]
     )
     for row in matches.itertuples()
 }
@@ -42,22 +42,17 @@ profile = ui.load(data.customer_profile, customer_id)
 if profile is None:
     st.stop()
 customer = profile.iloc[0]
-currency = customer.reporting_currency or ""
-
-
-def known(value: object, fallback: str = "unknown") -> str:
-    return fallback if value is None or pd.isna(value) else str(value)
-
+currency = ui.text(customer.reporting_currency, "")
 
 name = " ".join(part for part in (customer.first_name, customer.last_name) if isinstance(part, str))
 st.header(name or "Customer unknown to the CRM")
 signup = customer.signup_at.date() if pd.notna(customer.signup_at) else "unknown"
 st.markdown(
-    f"`{customer.customer_id}` · {known(customer.email, 'no email')} · "
-    f"{known(customer.phone, 'no phone')} · {known(customer.city)}, "
-    f"{known(customer.country_name)} · tier **{known(customer.tier)}** · "
+    f"`{customer.customer_id}` · {ui.text(customer.email, 'no email')} · "
+    f"{ui.text(customer.phone, 'no phone')} · {ui.text(customer.city)}, "
+    f"{ui.text(customer.country_name)} · tier **{ui.text(customer.tier)}** · "
     f"lifecycle **{customer.lifecycle_stage}** · signed up {signup}"
-    + (" · **deleted in the CRM**" if customer.is_deleted else "")
+    + (" · **deleted in the CRM**" if ui.flag(customer.is_deleted) else "")
 )
 
 columns = st.columns(5)
@@ -70,7 +65,7 @@ columns[4].metric("Support tickets", ui.count(customer.tickets_count))
 columns = st.columns(4)
 columns[0].metric(
     "RFM segment",
-    known(customer.rfm_segment, "no purchase"),
+    ui.text(customer.rfm_segment, "no purchase"),
     help="gold.customer_rfm: recency, frequency and monetary scores 1-5 (5 best).",
 )
 if pd.notna(customer.recency_score):

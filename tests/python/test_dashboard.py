@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
+from dashboard import data, ui
 from python_jobs.churn.config import ChurnSettings
 from python_jobs.warehouse import duckdb_path
 
@@ -107,6 +107,21 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
+def test_missing_values_are_said_in_words() -> None:
+    """DuckDB gives a null string as NaN in a column that holds others, as None alone."""
+    assert ui.text(float("nan"), "no email") == ui.text(None, "no email") == "no email"
+    assert ui.text("a@b.c", "no email") == "a@b.c"
+    assert ui.flag(float("nan")) is ui.flag(None) is False
+    assert ui.flag(True) is True
+    assert ui.money(float("nan")) == ui.count(None) == ui.share(pd.NA) == "—"
+    assert (ui.money(1234.5), ui.money(1234.5, 0), ui.count(1234), ui.share(0.1234)) == (
+        "1,234.50",
+        "1,234",
+        "1,234",
+        "12.3%",
+    )
+
+
 # --- the sample warehouse ------------------------------------------------------------------
 
 
@@ -170,6 +185,23 @@ def test_lookup_finds_a_customer_by_any_of_their_source_ids(sample_warehouse: Pa
     ).iloc[0]
     at = open_page("customer_lookup", search=crm_id)
     assert at.selectbox(key="customer").value == customer_id
+
+
+def test_lookup_shows_a_customer_unknown_to_the_crm(sample_warehouse: Path, env) -> None:
+    """No name, email or phone: said in words, never as 'nan' or 'None'."""
+    env(C360_DUCKDB_PATH=sample_warehouse)
+    customer_id, orders = query(
+        sample_warehouse,
+        "select customer_id, orders_count from gold.customer_360 "
+        "where not is_known_to_crm and email is null order by orders_count desc, customer_id "
+        "limit 1",
+    ).iloc[0]
+    at = open_page("customer_lookup", search=customer_id)
+    assert at.header[0].value == "Customer unknown to the CRM"
+    assert metrics(at)["Orders"] == f"{orders:,}"
+    shown = [m.value for m in at.markdown] + [str(at.selectbox(key="customer").options)]
+    assert not [line for line in shown if "nan" in line.split() or "None" in line]
+    assert "no email" in at.markdown[0].value
 
 
 def test_lookup_says_when_no_customer_matches(sample_warehouse: Path, env) -> None:
