@@ -32,7 +32,7 @@ BENCH_SCALE ?= 1
 # (passed to dbt through the environment, so the shell never re-reads the value)
 export VARS ?= {}
 
-.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate
+.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate dashboard screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -73,8 +73,8 @@ pytest: install  ## Python tests (generator, Python models, ML jobs, end-to-end 
 lint: install  ## sqlfluff on the models (after make build), ruff on the Python
 	@# the dbt templater renders incremental models as the next run would: against the warehouse
 	@test -f "$(C360_DUCKDB_PATH)" || { echo "make lint renders the models against the built warehouse: run make build (or make run) first."; exit 1; }
-	$(BIN)/ruff check python_jobs tests models evaluator
-	$(BIN)/ruff format --check python_jobs tests models evaluator
+	$(BIN)/ruff check python_jobs dashboard tests models evaluator
+	$(BIN)/ruff format --check python_jobs dashboard tests models evaluator
 	$(BIN)/sqlfluff lint models analyses snapshots tests macros --processes 2
 
 test: data freshness build pytest lint spark-check test-macros  ## everything CI runs
@@ -106,6 +106,18 @@ spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spar
 	$(BIN)/python -m python_jobs spark-parity
 	$(BIN)/sqlfluff lint models/bronze --disregard-sqlfluffignores --config .sqlfluff-bronze 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/dbt parse --target databricks --target-path target/databricks
+
+# The local Customer 360 dashboard (docs/dashboard.md): Streamlit on 127.0.0.1 only, reading
+# the warehouse of C360_DUCKDB_PATH read-only. Another port: make dashboard DASHBOARD_PORT=8502
+DASHBOARD_PORT ?= 8501
+
+dashboard: install  ## the Customer 360 dashboard on http://127.0.0.1:8501 (DASHBOARD_PORT)
+	@$(BIN)/python -m dashboard --port $(DASHBOARD_PORT)
+
+# Not part of make test: needs Debian's chromium (apt-get install -y chromium) and the sample
+# warehouse of make run; writes docs/images/dashboard_<page>.png
+screenshots: install  ## a PNG of each dashboard page in docs/images/ (headless Chromium)
+	$(BIN)/python -m dashboard.screenshots --out docs/images
 
 docs: install  ## generate and serve the docs site
 	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080
