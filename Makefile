@@ -32,7 +32,7 @@ BENCH_SCALE ?= 1
 # (passed to dbt through the environment, so the shell never re-reads the value)
 export VARS ?= {}
 
-.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate
+.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate serve
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -106,6 +106,11 @@ spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spar
 	$(BIN)/python -m python_jobs spark-parity
 	$(BIN)/sqlfluff lint models/bronze --disregard-sqlfluffignores --config .sqlfluff-bronze 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/dbt parse --target databricks --target-path target/databricks
+
+# The churn champion over REST: MLflow's scoring server on 127.0.0.1 (docs/serving.md).
+SERVE_PORT ?= 5001
+serve: install  ## serve the churn champion over REST on 127.0.0.1 (SERVE_PORT, default 5001)
+	@$(BIN)/python -m python_jobs serve --port $(SERVE_PORT)
 
 docs: install  ## generate and serve the docs site
 	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080

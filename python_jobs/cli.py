@@ -124,12 +124,14 @@ def _print_landing_data(manifest: Any, out: Path) -> None:
     stdout.print(f"identity truth: {truth_file} ({manifest.identity.truth_rows:,} records)")
 
 
-# The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show the champion.
+# The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show and serve the
+# champion.
 def _register_churn_commands() -> None:
     from python_jobs.churn import cli as churn_cli
 
     app.command(name="train", help=churn_cli.train.__doc__)(churn_cli.train)
     app.command(name="champion", help=churn_cli.champion.__doc__)(churn_cli.champion)
+    app.command(name="serve", help=churn_cli.serve.__doc__)(churn_cli.serve)
 
 
 _register_churn_commands()
