@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from python_jobs import terminal
 from python_jobs.churn.config import ChurnJobError, ChurnSettings
+from python_jobs.churn.serve import DEFAULT_PORT, HOST
 
 app = typer.Typer(
     cls=terminal.PasteableGroup,
@@ -185,8 +186,8 @@ def champion(
 @app.command()
 def serve(
     port: Annotated[
-        int, typer.Option("--port", min=1, max=65535, help="Port to listen on, on 127.0.0.1.")
-    ] = 5001,
+        int, typer.Option("--port", min=1, max=65535, help=f"Port to listen on, on {HOST}.")
+    ] = DEFAULT_PORT,
     tracking_uri: TrackingUri = None,
     registry_uri: RegistryUri = None,
     model_name: ModelName = None,
@@ -194,6 +195,7 @@ def serve(
     """Serve the champion over REST on 127.0.0.1 with MLflow's scoring server (POST
     /invocations with churn_features rows; Ctrl-C stops it)."""
     import os
+    import shlex
     import sys
 
     from python_jobs.churn import serve as serving
@@ -207,8 +209,8 @@ def serve(
         serving.check_port_free(port)
     base = serving.url(port)
     console.print(
-        f"Serving [bold]{model.name}[/bold] version [bold]{model.version}[/bold] (@champion "
-        f"now, run {model.run_id}) at [bold]{base}[/bold]",
+        f"Serving [bold]{escape(model.name)}[/bold] version [bold]{model.version}[/bold] "
+        f"(@champion now, run {model.run_id}) at [bold]{base}[/bold]",
         highlight=False,
     )
     console.print(
@@ -217,7 +219,7 @@ def serve(
     console.print("Try it:", highlight=False)
     console.print("  " + serving.curl_example(model, port), markup=False, highlight=False)
     command = serving.serve_command(model, port)
-    console.print(f"Starting: {' '.join(command)}", markup=False, highlight=False)
+    console.print(f"Starting: {shlex.join(command)}", markup=False, highlight=False)
     sys.stdout.flush()
     sys.stderr.flush()
     # MLflow's own server replaces this process: Ctrl-C and signals reach it directly.
