@@ -253,7 +253,10 @@ def test_the_commands_of_the_deploy_step(registry, tmp_path):
     args = ["serving-vars", str(resolved), "--tracking-uri", uri, "--registry-uri", uri]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    lines = [line for line in result.stdout.splitlines() if line.startswith("BUNDLE_VAR_")]
+    # stdout holds the variables only (it is appended to $GITHUB_ENV); the summary is stderr's
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("BUNDLE_VAR_") for line in lines), result.stdout
+    assert "champion v2 (90 %) and challenger v3 (10 %)" in result.stderr
     given = dict(line.removeprefix("BUNDLE_VAR_").split("=", 1) for line in lines)
     assert given == {
         VERSION_VARIABLE["champion"]: "2",
