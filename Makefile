@@ -32,7 +32,7 @@ BENCH_SCALE ?= 1
 # (passed to dbt through the environment, so the shell never re-reads the value)
 export VARS ?= {}
 
-.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate dashboard screenshots
+.PHONY: help install data build freshness run test lint pytest dbt-test clean docs bench spark-check test-macros evaluate dashboard screenshots serve
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -118,6 +118,11 @@ dashboard: install  ## the Customer 360 dashboard on http://127.0.0.1:8501 (DASH
 # warehouse of make run; writes docs/images/dashboard_<page>.png
 screenshots: install  ## a PNG of each dashboard page in docs/images/ (headless Chromium)
 	$(BIN)/python -m dashboard.screenshots --out docs/images
+
+# The churn champion over REST: MLflow's scoring server on 127.0.0.1 (docs/serving.md).
+SERVE_PORT ?= 5001
+serve: install  ## serve the churn champion over REST on 127.0.0.1 (SERVE_PORT, default 5001)
+	@$(BIN)/python -m python_jobs serve --port $(SERVE_PORT)
 
 docs: install  ## generate and serve the docs site
 	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080

@@ -124,12 +124,14 @@ def _print_landing_data(manifest: Any, out: Path) -> None:
     stdout.print(f"identity truth: {truth_file} ({manifest.identity.truth_rows:,} records)")
 
 
-# The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show the champion.
+# The churn model jobs (python_jobs/churn/cli.py): train, register, promote; show and serve the
+# champion.
 def _register_churn_commands() -> None:
     from python_jobs.churn import cli as churn_cli
 
     app.command(name="train", help=churn_cli.train.__doc__)(churn_cli.train)
     app.command(name="champion", help=churn_cli.champion.__doc__)(churn_cli.champion)
+    app.command(name="serve", help=churn_cli.serve.__doc__)(churn_cli.serve)
 
 
 _register_churn_commands()
@@ -316,3 +318,83 @@ def dbt_state(
         err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     terminal.console().print(f"Wrote {manifest}")
+
+
+# The churn serving endpoint of the bundle (resources/churn_serving.yml, docs/serving.md).
+@app.command(name="serving-vars")
+def serving_vars(
+    bundle_json: Annotated[
+        Path,
+        typer.Argument(help="Output of `databricks bundle validate -t <target> --output json`."),
+    ],
+    tracking_uri: Annotated[
+        str, typer.Option("--tracking-uri", help="MLflow tracking URI.")
+    ] = "databricks",
+    registry_uri: Annotated[
+        str, typer.Option("--registry-uri", help="MLflow registry URI: Unity Catalog.")
+    ] = "databricks-uc",
+) -> None:
+    """Print the bundle variables that serve the registry's @champion and @challenger on the
+    churn serving endpoint: BUNDLE_VAR_<name>=<value> lines, for $GITHUB_ENV or `set -a`."""
+    from mlflow.exceptions import MlflowException
+
+    from python_jobs import deploy
+    from python_jobs.churn import serving_endpoint
+    from python_jobs.churn.config import ChurnSettings
+    from python_jobs.churn.registry import client_for
+
+    err = terminal.console(stderr=True)
+    try:
+        bundle = deploy.read_bundle(bundle_json)
+        settings = ChurnSettings.from_env(tracking_uri=tracking_uri, registry_uri=registry_uri)
+        variables = serving_endpoint.serving_variables(bundle, client_for(settings))
+    except (deploy.DeployError, serving_endpoint.ServingConfigError) as exc:
+        err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except MlflowException as exc:
+        err.print(
+            f"Error: could not read the model's aliases from {registry_uri} "
+            f"({str(exc).splitlines()[0][:300]}); check the workspace credentials.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+    print(serving_endpoint.env_lines(variables), end="")
+    err.print(
+        "Serving champion v{champion} ({champion_share} %) and challenger v{challenger} "
+        "({challenger_share} %).".format(
+            champion=variables[serving_endpoint.VERSION_VARIABLE["champion"]],
+            challenger=variables[serving_endpoint.VERSION_VARIABLE["challenger"]],
+            champion_share=variables[serving_endpoint.CHAMPION_PERCENT],
+            challenger_share=variables[serving_endpoint.CHALLENGER_PERCENT],
+        ),
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command(name="serving-check")
+def serving_check(
+    bundle_json: Annotated[
+        Path,
+        typer.Argument(help="Output of `databricks bundle validate -t <target> --output json`."),
+    ],
+) -> None:
+    """Refuse a resolved bundle whose churn serving endpoint has no versions set or a traffic
+    split that does not add up to 100 (exit code 2)."""
+    from python_jobs import deploy
+    from python_jobs.churn import serving_endpoint
+
+    try:
+        split = serving_endpoint.check_endpoint(deploy.read_bundle(bundle_json))
+    except (deploy.DeployError, serving_endpoint.ServingConfigError) as exc:
+        terminal.console(stderr=True).print(
+            f"Error: {exc}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(2) from None
+    terminal.console().print(
+        f"The churn serving endpoint serves {split.model}: {split.describe()}.",
+        markup=False,
+        highlight=False,
+    )

@@ -3,7 +3,9 @@
 Modules: ``config`` (settings from the environment), ``data`` (load and validate the
 features), ``train`` (time split, pipeline, metrics, MLflow run), ``registry`` (challenger /
 champion aliases, promotion margin), ``score`` (load the champion and score a frame),
-``artifacts`` (a local store's artifacts found next to it), ``cli`` (typer app).
+``artifacts`` (a local store's artifacts found next to it), ``serve`` (the champion behind
+MLflow's scoring server, ``make serve``), ``serving_endpoint`` (the versions and traffic split
+of the Databricks serving endpoint), ``cli`` (typer app).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Command line of the churn jobs: ``train`` and ``champion``.
+"""Command line of the churn jobs: ``train``, ``champion`` and ``serve``.
 
 Mounted by the project's top-level CLI; runs on its own with ``python -m python_jobs.churn.cli``.
 Problems the user can fix (missing table, empty table, one class, too few rows, no usable
-feature column, no time split, no champion) print one sentence saying what to do and exit with
-code 2, without a traceback.
+feature column, no time split, no champion, a taken port) print one sentence saying what to do
+and exit with code 2, without a traceback.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from rich.markup import escape
 
 from python_jobs import terminal
 from python_jobs.churn.config import ChurnJobError, ChurnSettings
+from python_jobs.churn.serve import DEFAULT_PORT, HOST
 
 app = typer.Typer(
     cls=terminal.PasteableGroup,
     rich_markup_mode=None,
-    help="Churn model: train, register and promote; show the champion.",
+    help="Churn model: train, register and promote; show and serve the champion.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -180,6 +181,49 @@ def champion(
     )
     if info.description:
         console.print(info.description, markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help=f"Port to listen on, on {HOST}.")
+    ] = DEFAULT_PORT,
+    tracking_uri: TrackingUri = None,
+    registry_uri: RegistryUri = None,
+    model_name: ModelName = None,
+) -> None:
+    """Serve the champion over REST on 127.0.0.1 with MLflow's scoring server (POST
+    /invocations with churn_features rows; Ctrl-C stops it)."""
+    import os
+    import shlex
+    import sys
+
+    from python_jobs.churn import serve as serving
+
+    console = terminal.console()
+    with _user_errors():
+        settings = ChurnSettings.from_env(
+            tracking_uri=tracking_uri, registry_uri=registry_uri, model_name=model_name
+        )
+        model = serving.champion_to_serve(settings)
+        serving.check_port_free(port)
+    base = serving.url(port)
+    console.print(
+        f"Serving [bold]{escape(model.name)}[/bold] version [bold]{model.version}[/bold] "
+        f"(@champion now, run {model.run_id}) at [bold]{base}[/bold]",
+        highlight=False,
+    )
+    console.print(
+        f"  POST {base}/invocations  (health: GET {base}/ping; stop: Ctrl-C)", highlight=False
+    )
+    console.print("Try it:", highlight=False)
+    console.print("  " + serving.curl_example(model, port), markup=False, highlight=False)
+    command = serving.serve_command(model, port)
+    console.print(f"Starting: {shlex.join(command)}", markup=False, highlight=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # MLflow's own server replaces this process: Ctrl-C and signals reach it directly.
+    os.execve(command[0], command, serving.serve_environment())
 
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ consent empty). It is left out of the model with a printed note and the MLflow p
 Training stops with one sentence only when no usable column remains.
 
 Model: a scikit-learn Pipeline (median imputation with missing indicators + scaling for the
-numerics, constant "missing" imputation + one-hot for the categoricals) in front of a
-HistGradientBoostingClassifier. Metrics on the evaluation date: ROC AUC, PR AUC (average
-precision), Brier score and lift in the top decile. The same rows give the same model: they are
-read in key order, and every random step (early-stopping hold-out, permutation importance)
-takes ``random_state``.
+numerics, constant "missing" imputation + lower-case text + one-hot for the categoricals) in
+front of a HistGradientBoostingClassifier. Metrics on the evaluation date: ROC AUC, PR AUC
+(average precision), Brier score and lift in the top decile. The same rows give the same model:
+they are read in key order, and every random step (early-stopping hold-out, permutation
+importance) takes ``random_state``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from python_jobs.churn.config import (
     ChurnJobError,
@@ -272,9 +272,24 @@ def build_pipeline(
             ("scale", StandardScaler()),
         ]
     )
+    # A category is compared as lower-case text, so that a caller of the served model who
+    # sends a churn_features row (JSON true/false/null for has_marketing_consent) gets the
+    # category that model_input's "true"/"false" trained. Only numpy and scikit-learn
+    # functions: the pickled model loads where python_jobs is not installed (model serving).
     categorical = Pipeline(
         [
             ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
+            (
+                "impute_none",
+                SimpleImputer(missing_values=None, strategy="constant", fill_value="missing"),
+            ),
+            (
+                "text",
+                FunctionTransformer(
+                    np.asarray, kw_args={"dtype": str}, feature_names_out="one-to-one"
+                ),
+            ),
+            ("lower", FunctionTransformer(np.strings.lower, feature_names_out="one-to-one")),
             (
                 "onehot",
                 OneHotEncoder(
