@@ -1,15 +1,16 @@
 """Offline checks of the Customer 360 dashboards on Databricks (databricks/dashboards/*.lvdash.json,
 Lakeview / AI/BI) and of their bundle resource (resources/customer360.dashboard.yml).
 
-No workspace: what a machine without one can prove. Each dashboard file loads and has its pages;
-every dataset query parses as Databricks SQL (sqlglot, dialect databricks); every table a query
-reads is a table model of the dbt project in the dashboard's layer, and every column it names is
-one of that model's documented columns (the manifest of `dbt parse`, no connection); every widget
-reads a dataset of its dashboard and fields that dataset has, and every filter binds a parameter
-its datasets declare. The bundle resource resolves per target (test_deploy's resolver), loads into
-the typed Dashboard class of `databricks-bundles`, and points each dashboard at the catalog and
-schema where dbt writes its tables in that target (the job's own dbt parse). The exposures of the
-Lakeview dashboards depend on exactly the models the dashboards read.
+No workspace: what a machine without one can prove. Each dashboard file loads and has its
+pages; every dataset query parses as Databricks SQL (sqlglot and sqlfluff, dialect databricks);
+every table a query reads is a table model of the dbt project in the dashboard's layer, and every
+column it names is one of that model's documented columns (the manifest of `dbt parse`, no
+connection); every widget reads a dataset of its dashboard and fields that dataset has, and every
+filter binds a parameter its datasets declare. The bundle resource resolves per target
+(test_deploy's resolver), loads into the typed Dashboard class of `databricks-bundles`, and points
+each dashboard at the catalog and schema where dbt writes its tables in that target (the job's
+own dbt parse). The exposures of the Lakeview dashboards depend on exactly the models the
+dashboards read.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlfluff
 import sqlglot
 import yaml
 from databricks.bundles.dashboards import Dashboard
+from sqlfluff.api.simple import APIParsingError
 from sqlglot import exp
 from sqlglot.errors import OptimizeError, ParseError
 from sqlglot.optimizer.qualify import qualify
@@ -185,6 +188,12 @@ def test_dataset_query_parses_as_databricks_sql(key, dataset):
 
 
 @pytest.mark.parametrize(("key", "dataset"), DATASETS, ids=DATASET_IDS)
+def test_dataset_query_parses_with_sqlfluffs_databricks_dialect(key, dataset):
+    """A second parser: sqlfluff's Databricks dialect, the one the project's SQL is linted with."""
+    assert sqlfluff.parse(sql_of(dataset), dialect="databricks")
+
+
+@pytest.mark.parametrize(("key", "dataset"), DATASETS, ids=DATASET_IDS)
 def test_dataset_parameters_are_its_placeholders(key, dataset):
     declared = {parameter["keyword"] for parameter in dataset.get("parameters", [])}
     assert declared == placeholders(dataset)
@@ -198,6 +207,8 @@ def test_the_sql_checks_catch_what_they_are_for():
     """The checks below cannot pass on a broken query or a misspelt column."""
     with pytest.raises(ParseError):
         parse("select from where")
+    with pytest.raises(APIParsingError):
+        sqlfluff.parse("select a from t where", dialect="databricks")
     with pytest.raises(AssertionError, match="statements"):
         parse("select 1; select 2")
     with pytest.raises(OptimizeError):
