@@ -412,11 +412,16 @@ def test_dashboards_read_where_dbt_writes_in_every_target(bundle, manifests):
 
 
 def test_the_cli_version_knows_dataset_catalog_and_schema():
-    """dataset_catalog and dataset_schema arrived in Databricks CLI 0.281.0; an older CLI
-    would deploy the dashboards with the catalog and schema of no target."""
+    """dataset_catalog and dataset_schema arrived in Databricks CLI 0.281.0, which an older
+    CLI does not know. The bundle requires it, and the CLI the workflows install
+    (databricks/setup-cli@v<cli version>) is one."""
     root = yaml.safe_load((REPO / "databricks.yml").read_text())
     match = re.fullmatch(r">=\s*(\d+)\.(\d+)\.(\d+)", root["bundle"]["databricks_cli_version"])
     assert match and tuple(map(int, match.groups())) >= (0, 281, 0)
+    workflows = "\n".join(p.read_text() for p in (REPO / ".github" / "workflows").glob("*.yml"))
+    installed = re.findall(r"databricks/setup-cli@v(\d+)\.(\d+)\.(\d+)", workflows)
+    assert installed
+    assert all(tuple(map(int, version)) >= (0, 281, 0) for version in installed)
 
 
 # --------------------------------------------------------------------------- the exposures
