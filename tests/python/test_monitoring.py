@@ -29,7 +29,9 @@ ANOMALY_TESTS = ("volume_anomalies", "freshness_anomalies")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The landing root of 35 generated days (the scale of `make run`)."""
     workdir = tmp_path_factory.mktemp("monitoring_sample")
-    generate(workdir, "--scale", "0.02", "--days", str(DAYS), "--seed", "42", "--end-date", END_DATE)
+    generate(
+        workdir, "--scale", "0.02", "--days", str(DAYS), "--seed", "42", "--end-date", END_DATE
+    )
     return workdir / "landing"
 
 

@@ -40,24 +40,33 @@ new_counts as (
     group by source_table, delivery_date
 ),
 
+-- the counts stored before, of the days the new records fall on (none when counting from
+-- scratch)
+stored_counts as (
+    select
+        source_table,
+        delivery_date,
+        records
+    {%- if watermarks is not none %}
+        from {{ this }}
+    {%- else %}
+        from new_counts
+        where 1 = 0
+    {%- endif %}
+),
+
 -- the new records of a day added to the count already stored for it
 final as (
     select
         new_counts.source_table,
         new_counts.delivery_date,
-        {%- if watermarks is not none %}
-            cast(new_counts.records + coalesce(stored.records, 0) as bigint) as records,
-        {%- else %}
-            cast(new_counts.records as bigint) as records,
-        {%- endif %}
+        cast(new_counts.records + coalesce(stored_counts.records, 0) as bigint) as records,
         new_counts._max_ingested_at
     from new_counts
-    {%- if watermarks is not none %}
-        left join {{ this }} as stored
-            on
-                new_counts.source_table = stored.source_table
-                and new_counts.delivery_date = stored.delivery_date
-    {%- endif %}
+    left join stored_counts
+        on
+            new_counts.source_table = stored_counts.source_table
+            and new_counts.delivery_date = stored_counts.delivery_date
 )
 
 select * from final

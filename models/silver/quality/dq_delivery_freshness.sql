@@ -16,15 +16,25 @@ as_of as (
     select max(delivery_date) as as_of_date from daily_counts
 ),
 
+deliveries as (
+    select
+        source_table,
+        delivery_date,
+        lag(delivery_date) over (
+            partition by source_table order by delivery_date
+        ) as previous_delivery_date,
+        max(delivery_date) over (partition by source_table) as last_delivery_date
+    from daily_counts
+),
+
 delivery_gaps as (
     select
         source_table,
         delivery_date,
-        {{ dbt.datediff(
-            'lag(delivery_date) over (partition by source_table order by delivery_date)',
-            'delivery_date', 'day') }} as gap_days,
-        max(delivery_date) over (partition by source_table) as last_delivery_date
-    from daily_counts
+        last_delivery_date,
+        {{ dbt.datediff('previous_delivery_date', 'delivery_date', 'day') }}
+            as gap_days
+    from deliveries
 ),
 
 -- the gaps that end in the training window: the anomaly_training_days days up to the last
@@ -34,7 +44,8 @@ gaps_in_window as (
         source_table,
         last_delivery_date,
         case
-            when {{ dbt.datediff('delivery_date', 'last_delivery_date', 'day') }}
+            when
+                {{ dbt.datediff('delivery_date', 'last_delivery_date', 'day') }}
                 < {{ var('anomaly_training_days') }}
                 then gap_days
         end as training_gap_days
