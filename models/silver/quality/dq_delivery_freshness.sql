@@ -9,7 +9,7 @@
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
 
 with daily_counts as (
-    select * from {{ ref('dq_delivery_volumes') }}
+    select * from {{ ref('dq_delivery_counts') }}
 ),
 
 as_of as (
