@@ -1,24 +1,31 @@
 {#-
     The landing tables that pass through a base_* view with data-quality rules: the landing
-    table's name, its base view, its staging model and the staging key. The one list that
-    dq_quarantine, dq_record_counts, dq_record_accounting and the quarantine-completeness
-    test loop over.
+    table's name, its bronze model, its base view, its staging model and the staging key. The
+    one list that dq_quarantine, dq_record_counts, dq_record_accounting, the delivery
+    monitoring (dq_delivery_counts) and the quarantine-completeness test loop over.
 -#}
 {% macro checked_landing_tables() %}
     {{ return([
-        {'source_table': 'crm.customers', 'base_model': 'base_crm__customers',
+        {'source_table': 'crm.customers', 'bronze_model': 'brz_crm__customers',
+         'base_model': 'base_crm__customers',
          'staging_model': 'stg_crm__customers', 'key': 'crm_id'},
-        {'source_table': 'crm.account_links', 'base_model': 'base_crm__account_links',
+        {'source_table': 'crm.account_links', 'bronze_model': 'brz_crm__account_links',
+         'base_model': 'base_crm__account_links',
          'staging_model': 'stg_crm__account_links', 'key': 'account_link_id'},
-        {'source_table': 'ecommerce.orders', 'base_model': 'base_ecommerce__orders',
+        {'source_table': 'ecommerce.orders', 'bronze_model': 'brz_ecommerce__orders',
+         'base_model': 'base_ecommerce__orders',
          'staging_model': 'stg_ecommerce__orders', 'key': 'order_id'},
-        {'source_table': 'ecommerce.order_items', 'base_model': 'base_ecommerce__order_items',
+        {'source_table': 'ecommerce.order_items', 'bronze_model': 'brz_ecommerce__order_items',
+         'base_model': 'base_ecommerce__order_items',
          'staging_model': 'stg_ecommerce__order_items', 'key': 'order_item_id'},
-        {'source_table': 'ecommerce.products', 'base_model': 'base_ecommerce__products',
+        {'source_table': 'ecommerce.products', 'bronze_model': 'brz_ecommerce__products',
+         'base_model': 'base_ecommerce__products',
          'staging_model': 'stg_ecommerce__products', 'key': 'product_id'},
-        {'source_table': 'web.events', 'base_model': 'base_web__events',
+        {'source_table': 'web.events', 'bronze_model': 'brz_web__events',
+         'base_model': 'base_web__events',
          'staging_model': 'stg_web__events', 'key': 'event_id'},
-        {'source_table': 'support.ticket_changes', 'base_model': 'base_support__ticket_changes',
+        {'source_table': 'support.ticket_changes', 'bronze_model': 'brz_support__ticket_changes',
+         'base_model': 'base_support__ticket_changes',
          'staging_model': 'stg_support__tickets', 'key': 'ticket_id'},
     ]) }}
 {% endmacro %}

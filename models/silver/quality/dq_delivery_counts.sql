@@ -1,0 +1,72 @@
+-- The bronze records each checked landing table (checked_landing_tables) delivered per day
+-- (macro landing_delivery_date: the date in the landing file's name): what the delivery
+-- monitoring (dq_delivery_volumes, dq_delivery_freshness) measures.
+-- Incremental, one pass over the new records only: a run counts, per landing table, the
+-- bronze records ingested after the latest already counted (its watermark) and adds them to
+-- the stored count of their day (a late file adds to an earlier day). Counting from scratch
+-- is the same addition from zero: on the first run, a full refresh, or when
+-- delivery_count_watermarks finds that the records counted are no longer all in bronze (it
+-- logs why).
+{{ config(
+    materialized='incremental',
+    unique_key=['source_table', 'delivery_date'],
+    databricks_tags={'contains_pii': 'false'},
+) }}
+
+{#- per landing table, the latest ingestion time already counted, as text; none: count
+    from scratch -#}
+{%- set watermarks = delivery_count_watermarks(this) if is_incremental() else none %}
+
+with new_records as (
+    {%- for table in checked_landing_tables() %}
+        {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
+        select
+            '{{ table.source_table }}' as source_table,
+            {{ landing_delivery_date() }} as delivery_date,
+            _ingested_at
+        from {{ ref(table.bronze_model) }}
+        where _ingested_at > cast('{{ watermark }}' as timestamp)
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+new_counts as (
+    select
+        source_table,
+        delivery_date,
+        count(*) as records,
+        max(_ingested_at) as _max_ingested_at
+    from new_records
+    group by source_table, delivery_date
+),
+
+-- the counts stored before, of the days the new records fall on (none when counting from
+-- scratch)
+stored_counts as (
+    select
+        source_table,
+        delivery_date,
+        records
+    {%- if watermarks is not none %}
+        from {{ this }}
+    {%- else %}
+        from new_counts
+        where 1 = 0
+    {%- endif %}
+),
+
+-- the new records of a day added to the count already stored for it
+final as (
+    select
+        new_counts.source_table,
+        new_counts.delivery_date,
+        cast(new_counts.records + coalesce(stored_counts.records, 0) as bigint) as records,
+        new_counts._max_ingested_at
+    from new_counts
+    left join stored_counts
+        on
+            new_counts.source_table = stored_counts.source_table
+            and new_counts.delivery_date = stored_counts.delivery_date
+)
+
+select * from final
