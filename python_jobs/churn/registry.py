@@ -213,20 +213,31 @@ class ChampionInfo:
     aliases: list[str]
 
 
+def champion_version(
+    settings: ChurnSettings, *, name: str | None = None, client: MlflowClient | None = None
+) -> tuple[MlflowClient, str] | None:
+    """The registry client and the version ``@champion`` of the model points to.
+
+    The model is ``name``, else the settings' model. None when there is no champion, or no
+    local store yet (which is not created just to look).
+    """
+    if client is None and local_store_missing(settings):
+        return None
+    client = client or client_for(settings)
+    version = alias_version(client, name or settings.model_name or "", CHAMPION)
+    return None if version is None else (client, version)
+
+
 def champion_info(settings: ChurnSettings, *, client: MlflowClient | None = None) -> ChampionInfo:
     """The current champion's version, its run's metrics and its promotion tags."""
     name = settings.model_name or ""
-    if client is None and local_store_missing(settings):
-        version = None  # no registry file yet: do not create an empty one just to look
-    else:
-        client = client or client_for(settings)
-        version = alias_version(client, name, CHAMPION)
-    if version is None:
+    champion = champion_version(settings, client=client)
+    if champion is None:
         raise ChurnJobError(
             f"The registered model {name} has no @{CHAMPION} in {settings.registry_uri}: "
             f"{TRAIN_FIRST}."
         )
-    assert client is not None
+    client, version = champion
     mv: ModelVersion = client.get_model_version(name, version)
     metrics: dict[str, float] = {}
     if mv.run_id:

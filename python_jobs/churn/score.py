@@ -18,7 +18,6 @@ from python_jobs.churn.config import (
     ChurnJobError,
     ChurnSettings,
     limited_threads,
-    local_store_missing,
 )
 from python_jobs.churn.data import model_input
 
@@ -72,19 +71,19 @@ def load_champion(
     import mlflow
     from mlflow.exceptions import MlflowException
 
-    from python_jobs.churn.registry import CHAMPION, TRAIN_FIRST, alias_version, client_for
+    from python_jobs.churn.registry import CHAMPION, TRAIN_FIRST, champion_version
 
     settings = settings or ChurnSettings.from_env(
         model_name=name, tracking_uri=tracking_uri, registry_uri=registry_uri
     )
     name = name or settings.model_name or ""
-    client = None if local_store_missing(settings) else client_for(settings)
-    version = None if client is None else alias_version(client, name, CHAMPION)
-    if client is None or version is None:
+    champion = champion_version(settings, name=name)
+    if champion is None:
         raise ChurnJobError(
             f"No champion model to score with: {name} has no @{CHAMPION} in "
             f"{settings.registry_uri}; {TRAIN_FIRST}."
         )
+    client, version = champion
     # Load the version the alias resolved to, so name, version and model always agree.
     try:
         model = mlflow.sklearn.load_model(f"models:/{name}/{version}")

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from python_jobs.churn.config import ChurnJobError, ChurnSettings, local_store_missing
+from python_jobs.churn.config import ChurnJobError, ChurnSettings
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5001
@@ -55,17 +55,16 @@ def champion_to_serve(settings: ChurnSettings) -> ServedModel:
     import mlflow
     from mlflow.exceptions import MlflowException
 
-    from python_jobs.churn.registry import CHAMPION, alias_version, client_for
+    from python_jobs.churn.registry import CHAMPION, champion_version
 
     name = settings.model_name or ""
-    # no registry file yet: say so without creating an empty one
-    client = None if local_store_missing(settings) else client_for(settings)
-    version = None if client is None else alias_version(client, name, CHAMPION)
-    if client is None or version is None:
+    champion = champion_version(settings)
+    if champion is None:
         raise ChurnJobError(
             f"There is no champion to serve: the model {name} has no @{CHAMPION} in "
             f"{settings.registry_uri}; {RUN_FIRST}."
         )
+    client, version = champion
     try:
         # a local store's own folder (nothing is copied); a remote store's copy in a temp dir
         folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version}"))
