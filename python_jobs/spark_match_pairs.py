@@ -2,8 +2,8 @@
 
 dbt-spark's session method cannot run dbt Python models, so ``make spark-check`` builds the
 project in three steps (selectors.yml): the SQL upstream of int_identity_match_pairs with dbt,
-then this job, then the SQL downstream of it with dbt. This job does what the Python model
-does (models/silver/identity/int_identity_match_pairs.py), with the same functions of
+then this job, then the SQL downstream of it with dbt. This job does what the Python model does
+(models/silver/intermediate/identity/int_identity_match_pairs.py), with the same functions of
 :mod:`python_jobs.identity.match_pairs`, on a SparkSession opened on dbt's warehouse: the
 ``spark`` output of profiles.yml (its ``server_side_parameters``: warehouse folder, Derby
 metastore, ...), plus Splink's similarity functions on ``spark.jars``. dbt has exited, so the

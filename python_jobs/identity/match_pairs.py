@@ -1,9 +1,9 @@
 """Probabilistic links between identity records (Splink): the model of int_identity_match_pairs.
 
-The dbt Python model ``int_identity_match_pairs`` (models/silver/identity/) is a thin
-wrapper around :func:`score_match_pairs`. It takes the *native* frame of the records (a DuckDB
-relation on dbt-duckdb, a PySpark DataFrame on dbt-databricks; pandas and pyarrow work too)
-and the session of the engine, and runs Splink: on Spark where the records are
+The dbt Python model ``int_identity_match_pairs`` (models/silver/intermediate/identity/) is a
+thin wrapper around :func:`score_match_pairs`. It takes the *native* frame of the records (a
+DuckDB relation on dbt-duckdb, a PySpark DataFrame on dbt-databricks; pandas and pyarrow work
+too) and the session of the engine, and runs Splink: on Spark where the records are
 (``SparkAPI`` on the SparkSession); on DuckDB in an in-memory database of its own
 (``DuckDBAPI``), fed the records as Arrow, so that Splink's working tables never touch the
 warehouse (dbt-duckdb hands a Python model a connection wrapper Splink does not accept). Only

@@ -4,7 +4,8 @@
 -- stage, all as of the observation end.
 -- Over 150 lines on purpose: a wide mart of 43 contracted columns, each cast once in final;
 -- the metrics themselves are short sums over the silver per-customer facts
--- (int_customer_order_days, int_customer_session_days) and the current tickets.
+-- (int_customer_order_days, int_customer_session_days) and the tickets' current states
+-- (int_ticket_states).
 
 with customers as (
     select * from {{ ref('int_customer_profiles') }}
@@ -18,25 +19,10 @@ session_days as (
     select * from {{ ref('int_customer_session_days') }}
 ),
 
-ticket_customers as (
-    select
-        source_id as ticket_id,
-        customer_id
-    from {{ ref('int_customer_identities') }}
-    where node_type = 'ticket'
-),
-
-current_tickets as (
-    select * from {{ ref('stg_support__tickets') }}
-),
-
+-- every ticket's current state (the one still in force), with its customer
 tickets as (
-    select
-        current_tickets.*,
-        ticket_customers.customer_id
-    from current_tickets
-    inner join ticket_customers
-        on current_tickets.ticket_id = ticket_customers.ticket_id
+    select * from {{ ref('int_ticket_states') }}
+    where valid_to_date is null
 ),
 
 rfm as (
