@@ -58,13 +58,20 @@ def query(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
         return con.execute(sql, params or []).df()
 
 
+# The MLflow store of the sample warehouse: the one of the environment the suite started in
+# (make test's), read when this module is collected, before any test runs. Other tests train
+# into stores of their own, and mlflow.set_tracking_uri writes its URI into os.environ, so
+# reading the environment at test time could give another test's store.
+SAMPLE_STORE = ChurnSettings.from_env()
+
+
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch):
-    """Sets the dashboard's environment for one test; MLflow's variables, which
-    mlflow.set_tracking_uri writes into os.environ, are put back afterwards."""
-    settings = ChurnSettings.from_env()
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", settings.tracking_uri or "")
-    monkeypatch.setenv("MLFLOW_REGISTRY_URI", settings.registry_uri or "")
+    """Sets the dashboard's environment for one test, starting from the sample's MLflow store;
+    MLflow's variables, which mlflow.set_tracking_uri writes into os.environ, are put back
+    afterwards."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", SAMPLE_STORE.tracking_uri or "")
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", SAMPLE_STORE.registry_uri or "")
 
     def set_env(**values: str | Path) -> None:
         for name, value in values.items():
