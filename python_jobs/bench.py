@@ -1,6 +1,8 @@
 """Benchmark: generate a chosen scale, run the full build and a day-2 incremental, print
 landing records/s per layer, wall time and peak memory, the identity linking throughput, and
-dbt's fixed cost (the same commands on an empty landing folder: every node, zero rows)."""
+dbt's fixed cost (the same commands on an empty landing folder: every node, zero rows). Then
+the same project's SQL models built on DuckDB and on local Spark from the same (smaller)
+landing data, with the ratio of their wall times."""
 
 from __future__ import annotations
 
@@ -34,6 +36,11 @@ RUN = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "u
 # The fixed-cost steps build on an empty landing folder on purpose; without this var a first
 # build stops there (macros/ingestion/check_landing_root.sql).
 EMPTY_LANDING = ["--vars", "{allow_empty_landing: true}"]
+# The engine comparison builds what `make spark-check` builds, without the tests: seeds, SQL
+# models and snapshots, in its two steps around the Splink model int_identity_match_pairs
+# (selectors.yml), which dbt-spark's session cannot run (a job builds it between them).
+ENGINE_STEPS = ("spark_check_before_splink", "spark_check_after_splink")
+MODELS_ONLY = ["--resource-type", "seed", "model", "snapshot", "--full-refresh"]
 
 
 @dataclass
@@ -188,6 +195,60 @@ def _step_env(workdir: Path, db: str | None = None, landing: Path | None = None)
     return env
 
 
+def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
+    """The full build of the SQL models (seeds, SQL models, snapshots; no tests) from the
+    same landing data on DuckDB (target local) and on local Spark (target spark, parquet, 2
+    cores), in the two steps of the Spark check; the Splink model between them is timed
+    apart (dbt builds it on DuckDB, python_jobs spark-match-pairs on Spark)."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    landing = workdir / "engines_landing"
+    gen = [sys.executable, "-m", "python_jobs", "generate", "--out", str(landing), "--quiet"]
+    _run(
+        "engines_generate",
+        f"generate landing data for the engine comparison (scale {scale})",
+        [*gen, "--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"],
+        _step_env(workdir),
+        console,
+    )
+    env = {**_step_env(workdir, "engines", landing), "C360_SPARK_DIR": str(workdir / "spark")}
+    before, after = ENGINE_STEPS
+    splink_step = {
+        "duckdb": [
+            dbt,
+            "run",
+            *PARSE,
+            "--target",
+            "local",
+            "--select",
+            "int_identity_match_pairs",
+            "--full-refresh",
+        ],
+        "spark": [sys.executable, "-m", "python_jobs", "spark-match-pairs"],
+    }
+    engines = {}
+    for engine, target in (("duckdb", "local"), ("spark", "spark")):
+        sql = 0.0
+        for key, step in (("before", before), ("after", after)):
+            if key == "after":
+                splink = _run(
+                    f"{engine}_splink",
+                    f"{engine}: int_identity_match_pairs",
+                    splink_step[engine],
+                    env,
+                    console,
+                )
+            args = [dbt, "build", *PARSE, "--target", target, "--selector", step, *MODELS_ONLY]
+            sql += _run(f"{engine}_{key}", f"{engine}: {step}", args, env, console).seconds
+        engines[engine] = {"sql_models_seconds": sql, "splink_seconds": splink.seconds}
+    return {
+        "scale": scale,
+        "landing_records": _landing_records(landing),
+        **engines,
+        "spark_over_duckdb": engines["spark"]["sql_models_seconds"]
+        / engines["duckdb"]["sql_models_seconds"],
+    }
+
+
 def _identity_linking(workdir: Path) -> dict | None:
     """Source records linked per second of the identity models' time in the full build (its
     run_results and warehouse); None when the build made no int_customer_identities."""
@@ -197,8 +258,11 @@ def _identity_linking(workdir: Path) -> dict | None:
     return linking_throughput(workdir / "run_results_full_build.json", records)
 
 
-def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
-    """Run every step and return the figures (also written to workdir/bench.json)."""
+def run_benchmark(
+    scale: float, days: int, seed: int, workdir: Path, console: Console, engine_scale: float = 0.0
+) -> dict:
+    """Run every step and return the figures (also written to workdir/bench.json); with an
+    engine_scale, also the DuckDB/Spark comparison at that scale."""
     dbt = str(Path(sys.executable).parent / "dbt")
     if workdir.exists():
         shutil.rmtree(workdir)
@@ -258,6 +322,9 @@ def run_benchmark(scale: float, days: int, seed: int, workdir: Path, console: Co
         "slowest_nodes": {
             key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run")
         },
+        "engines": _engine_comparison(engine_scale, days, seed, workdir, console)
+        if engine_scale
+        else None,
     }
     (workdir / "bench.json").write_text(json.dumps(figures, indent=2))
     return figures
@@ -339,6 +406,20 @@ def print_figures(figures: dict, console: Console) -> None:
     for key, nodes in figures.get("slowest_nodes", {}).items():
         listed = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in nodes)
         console.print(f"slowest nodes of {key}: {listed}")
+    if figures.get("engines"):
+        console.print(_engines_line(figures["engines"]))
+
+
+def _engines_line(engines: dict) -> str:
+    """The DuckDB/Spark comparison in one line."""
+    duck, spark = engines["duckdb"], engines["spark"]
+    return (
+        f"engines, scale {engines['scale']} ({engines['landing_records']:,} landing records), "
+        f"full build of the SQL models (seeds, models, snapshots; no tests): DuckDB "
+        f"{duck['sql_models_seconds']:.1f} s, local Spark {spark['sql_models_seconds']:.1f} s "
+        f"= {engines['spark_over_duckdb']:.1f}x; the Splink model apart: DuckDB "
+        f"{duck['splink_seconds']:.1f} s, Spark {spark['splink_seconds']:.1f} s"
+    )
 
 
 def _identity_linking_line(linking: dict | None) -> str:

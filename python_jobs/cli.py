@@ -237,13 +237,20 @@ def bench(
     workdir: Annotated[Path, typer.Option(help="Scratch folder (deleted first).")] = Path(
         "data/bench"
     ),
+    engine_scale: Annotated[
+        float,
+        typer.Option(
+            help="Scale of the DuckDB/local Spark comparison of the SQL models; 0 skips it."
+        ),
+    ] = 0.02,
 ) -> None:
     """Benchmark: generate SCALE, full dbt build and run, a day-2 incremental run, and dbt's
-    fixed cost on an empty landing folder; print records/s per layer, wall time, peak memory."""
+    fixed cost on an empty landing folder; print records/s per layer, wall time, peak memory;
+    then the SQL models on DuckDB and on local Spark at ENGINE_SCALE, and their ratio."""
     from python_jobs.bench import print_figures, run_benchmark
 
     console = terminal.console()
-    figures = run_benchmark(scale, days, seed, workdir.resolve(), console)
+    figures = run_benchmark(scale, days, seed, workdir.resolve(), console, engine_scale)
     print_figures(figures, console)
     console.print(f"Figures written to {workdir / 'bench.json'}")
 
