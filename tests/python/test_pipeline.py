@@ -262,7 +262,7 @@ def test_day2_clv_equals_a_full_refresh_as_of_the_same_fit(built: Path, day2: di
     for db in ("incremental", "full"):
         with duckdb.connect(str(built / f"{db}.duckdb"), read_only=True) as con:
             tables[db] = {
-                name: con.execute(f"select * from gold.{name}").arrow()
+                name: con.execute(f"select * from gold.{name}").to_arrow_table()
                 for name in ("clv_model_fits", "customer_clv", "customer_purchase_summary")
             }
     incremental, full = tables["incremental"], tables["full"]
