@@ -1,12 +1,13 @@
 """Engine-agnostic glue between the dbt Python models and the CLV maths.
 
 The dbt models ``clv_model_fits`` and ``customer_clv`` (models/gold/ml/) are thin wrappers
-around :func:`fit_models` and :func:`score_customers`. Both take the *native* frame that
-``dbt.ref`` returns: a DuckDB relation on dbt-duckdb, a PySpark DataFrame on dbt-databricks
-(pandas and pyarrow frames work too, for tests). Narwhals aggregates and selects in the engine;
-only the columns the maths needs are collected (as Arrow) to the Python process. Both return
-pandas DataFrames with Arrow dtypes (exact column types of FITS_SCHEMA / CLV_SCHEMA, NULL as
-pd.NA); :func:`to_engine_frame` turns them into an Arrow table (DuckDB) or a Spark DataFrame.
+around :func:`fit_when_due` (hence :func:`fit_models`) and :func:`score_customers`. Both take
+the *native* frame that ``dbt.ref`` returns: a DuckDB relation on dbt-duckdb, a PySpark
+DataFrame on dbt-databricks (pandas and pyarrow frames work too, for tests). Narwhals
+aggregates and selects in the engine; only the columns the maths needs are collected (as
+Arrow) to the Python process. Both return pandas DataFrames with Arrow dtypes (exact column
+types of FITS_SCHEMA / CLV_SCHEMA, NULL as pd.NA); :func:`to_engine_frame` turns them into an
+Arrow table (DuckDB) or a Spark DataFrame.
 
 Input: the ``customer_purchase_summary`` model, one row per customer with >= 1 purchase and
 the columns of :data:`SUMMARY_COLUMNS` (frequency = repeat purchase days, recency and t in the
@@ -14,8 +15,14 @@ time unit, monetary_value = mean value of the repeat purchases, 0 when none).
 
 Policies:
 
+* CLV is refitted on a schedule (:func:`fit_when_due`): clv_model_fits keeps one row per fit,
+  and a run adds one only when no fit exists as of the summary's as-of date or before, when
+  the latest of those is ``refit_every_days`` or more older, or when it was made on another
+  time unit; a full refresh always fits. Between refits :func:`score_customers` scores with the
+  latest usable fit made as of the summary's as-of date or before, and says which.
 * A fit that does not converge is still written (``*_converged`` false, optimiser message in
-  ``*_message``) with a logged warning; :func:`score_customers` refuses to use it.
+  ``*_message``) with a logged warning; :func:`score_customers` uses the latest earlier fit
+  that converged instead (with a warning), and refuses to score when there is none.
 * No customer with a repeat purchase and a positive spend: the Gamma-Gamma columns are NULL
   and ``gg_converged`` is false. :func:`score_customers` then uses, for every customer, the
   empirical mean of monetary_value over the customers with a repeat purchase (0 when all of
@@ -50,7 +57,10 @@ __all__ = [
     "FITS_SCHEMA",
     "SUMMARY_COLUMNS",
     "fit_models",
+    "fit_when_due",
+    "parse_refit_every_days",
     "parse_settings",
+    "read_table",
     "score_customers",
     "to_engine_frame",
 ]
@@ -64,14 +74,14 @@ SUMMARY_COLUMNS = (
     "t",
     "monetary_value",
     "time_unit",
-    "observation_end_date",
+    "as_of_date",
 )
 
 FITS_SCHEMA = pa.schema(
     [
         pa.field("fit_id", pa.string(), nullable=False),
         pa.field("fitted_at", pa.timestamp("us", tz="UTC"), nullable=False),
-        pa.field("observation_end_date", pa.date32(), nullable=False),
+        pa.field("as_of_date", pa.date32(), nullable=False),
         pa.field("time_unit", pa.string(), nullable=False),
         pa.field("n_customers", pa.int64(), nullable=False),
         pa.field("n_repeat_customers", pa.int64(), nullable=False),
@@ -101,8 +111,9 @@ CLV_SCHEMA = pa.schema(
         pa.field("clv", pa.float64()),
         pa.field("horizon_periods", pa.int64(), nullable=False),
         pa.field("time_unit", pa.string(), nullable=False),
-        pa.field("observation_end_date", pa.date32(), nullable=False),
+        pa.field("as_of_date", pa.date32(), nullable=False),
         pa.field("fit_id", pa.string(), nullable=False),
+        pa.field("fit_as_of_date", pa.date32(), nullable=False),
     ]
 )
 
@@ -152,21 +163,21 @@ def _empty(schema: pa.Schema) -> pd.DataFrame:
 
 
 def _summary_header(frame: nw.LazyFrame) -> tuple[int, str, dt.date]:
-    """Row count, the single time unit and the single observation end date of a summary."""
+    """Row count, the single time unit and the single as-of date of a summary."""
     stats = _collect(
         frame.select(
             nw.len().alias("n"),
             nw.col("time_unit").min().alias("unit_min"),
             nw.col("time_unit").max().alias("unit_max"),
-            nw.col("observation_end_date").min().alias("end_min"),
-            nw.col("observation_end_date").max().alias("end_max"),
+            nw.col("as_of_date").min().alias("end_min"),
+            nw.col("as_of_date").max().alias("end_max"),
         )
     ).to_pylist()[0]
     n = int(stats["n"])
     if n == 0:
         raise EmptyInputError(
             "customer_purchase_summary has no rows, so there is no customer to fit or score; "
-            "build the sales models first and check the observation_end_date var."
+            "build the sales models first and check the as_of_date var."
         )
     if stats["unit_min"] is None:
         raise InvalidInputError(
@@ -179,7 +190,7 @@ def _summary_header(frame: nw.LazyFrame) -> tuple[int, str, dt.date]:
         )
     if stats["end_min"] is None or _to_date(stats["end_min"]) != _to_date(stats["end_max"]):
         raise InvalidInputError(
-            f"customer_purchase_summary has several observation end dates "
+            f"customer_purchase_summary has several as-of dates "
             f"({stats['end_min']} .. {stats['end_max']}); all rows must share one."
         )
     return n, str(stats["unit_min"]), _to_date(stats["end_min"])
@@ -189,7 +200,7 @@ def _summary_header(frame: nw.LazyFrame) -> tuple[int, str, dt.date]:
 
 
 def _fit_id(end_date: dt.date, time_unit: str, counts: pd.DataFrame, spend: pd.DataFrame) -> str:
-    """clv-<end yyyymmdd>-<unit>-<hash of the fitted data>: the same data, the same id.
+    """clv-<as-of yyyymmdd>-<unit>-<hash of the fitted data>: the same data, the same id.
 
     The hash covers the sorted aggregates both models are fitted on, so a rebuild on
     unchanged data (on any engine) reproduces the id and customer_clv stays identical;
@@ -218,7 +229,7 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
     if _is_empty(frame):
         logger.warning(
             "customer_purchase_summary has no rows (no customer has a purchase up to the "
-            "observation end): clv_model_fits is left empty."
+            "as-of date): no fit is added to clv_model_fits."
         )
         return _empty(FITS_SCHEMA)
     n_customers, time_unit, end_date = _summary_header(frame)
@@ -230,7 +241,7 @@ def fit_models(summary: Any, *, fitted_at: dt.datetime | None = None) -> pd.Data
     row = {
         "fit_id": _fit_id(end_date, time_unit, counts, spend),
         "fitted_at": fitted_at.astimezone(dt.UTC),
-        "observation_end_date": end_date,
+        "as_of_date": end_date,
         "time_unit": time_unit,
         "n_customers": n_customers,
         **bg_row,
@@ -322,6 +333,108 @@ def _fit_gamma_gamma(frame: Any, n_customers: int) -> tuple[pd.DataFrame, dict[s
     }
 
 
+# --------------------------------------------------------------------------- schedule
+
+
+def parse_refit_every_days(refit_every_days: Any) -> int:
+    """The refit interval as an int >= 1 (it arrives as a string from dbt's config.meta)."""
+    try:
+        days = float(refit_every_days)
+    except (TypeError, ValueError):
+        days = float("nan")
+    if not (np.isfinite(days) and days >= 1 and days == round(days)):
+        raise InvalidInputError(
+            f"clv_refit_every_days must be a whole number of days >= 1, got "
+            f"{refit_every_days!r}; set the dbt var clv_refit_every_days (models/gold/ml/"
+            "_ml__clv.yml copies it into config.meta of clv_model_fits)."
+        )
+    return round(days)
+
+
+def read_table(session: Any, relation: Any) -> Any:
+    """The table ``relation`` (e.g. dbt.this) as the engine's native frame: a Spark DataFrame
+    on a SparkSession, a DuckDB relation on a DuckDB connection."""
+    if type(session).__module__.startswith("pyspark"):
+        return session.table(str(relation))
+    return session.sql(f"select * from {relation}")
+
+
+def _fit_rows(fits: Any) -> list[dict[str, Any]]:
+    frame = _lazy(fits, "clv_model_fits")
+    _require_columns(frame, tuple(FITS_SCHEMA.names), "clv_model_fits")
+    return _collect(frame).to_pylist()
+
+
+def _newest_first(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
+    """The fits made as of ``as_of`` or before, the latest first (by as_of_date, then fitted_at
+    and fit_id): a fit made on later data is never used for an earlier as-of date."""
+    earlier = [r for r in rows if _to_date(r["as_of_date"]) <= as_of]
+    return sorted(
+        earlier,
+        key=lambda r: (_to_date(r["as_of_date"]), r["fitted_at"], r["fit_id"]),
+        reverse=True,
+    )
+
+
+def _refit_reason(
+    rows: list[dict[str, Any]], as_of: dt.date, time_unit: str, every_days: int
+) -> str | None:
+    """Why a fit is due on a summary as of ``as_of`` given the earlier fits, or None."""
+    newest = _newest_first(rows, as_of)
+    if not newest:
+        return f"clv_model_fits has no fit as of {as_of} or before"
+    latest = newest[0]
+    if latest["time_unit"] != time_unit:
+        return (
+            f"the latest fit {latest['fit_id']} is in {latest['time_unit']!r}, the summary in "
+            f"{time_unit!r}"
+        )
+    age = (as_of - _to_date(latest["as_of_date"])).days
+    if age >= every_days:
+        return (
+            f"the latest fit {latest['fit_id']} is {age} days older than the summary "
+            f"(clv_refit_every_days = {every_days})"
+        )
+    return None
+
+
+def fit_when_due(
+    summary: Any,
+    previous_fits: Any | None,
+    refit_every_days: Any,
+    *,
+    fitted_at: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """The rows to add to clv_model_fits: the fit of ``summary`` when one is due, else none.
+
+    ``previous_fits`` is the table's current content, or None on its first build and on a full
+    refresh (both always fit). Otherwise a fit is due when no fit was made as of the summary's
+    as-of date or before, when the latest of those is ``refit_every_days`` days or more older,
+    or when it is in another time unit. A run that is not due adds no row, so a rerun without
+    new data changes nothing.
+    """
+    every_days = parse_refit_every_days(refit_every_days)
+    if previous_fits is None:
+        return fit_models(summary, fitted_at=fitted_at)
+    rows = _fit_rows(previous_fits)
+    frame = _lazy(summary, "customer_purchase_summary")
+    _require_columns(frame, SUMMARY_COLUMNS, "customer_purchase_summary")
+    if _is_empty(frame):
+        return fit_models(summary, fitted_at=fitted_at)  # empty, with its warning
+    _, time_unit, as_of = _summary_header(frame)
+    reason = _refit_reason(rows, as_of, time_unit, every_days)
+    if reason is None:
+        logger.info(
+            "No CLV refit as of %s: the latest fit is less than %d days older "
+            "(clv_refit_every_days); clv_model_fits is unchanged.",
+            as_of,
+            every_days,
+        )
+        return _empty(FITS_SCHEMA)
+    logger.info("CLV refit as of %s: %s.", as_of, reason)
+    return fit_models(summary, fitted_at=fitted_at)
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -338,18 +451,6 @@ def parse_settings(horizon_periods: Any, annual_discount_rate: Any) -> tuple[int
     )
 
 
-def _latest_fit(fits: Any) -> dict[str, Any]:
-    frame = _lazy(fits, "clv_model_fits")
-    _require_columns(frame, tuple(FITS_SCHEMA.names), "clv_model_fits")
-    table = _collect(frame)
-    if table.num_rows == 0:
-        raise EmptyInputError(
-            "clv_model_fits has no row; build it (dbt build -s clv_model_fits) before customer_clv."
-        )
-    rows = table.to_pylist()
-    return max(rows, key=lambda r: (r["fitted_at"], r["fit_id"]))
-
-
 def _not_converged_reason(message: Any) -> str:
     text = str(message or "").strip()
     if not text.startswith("did not converge"):
@@ -361,6 +462,62 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
+def _refusal(fit: dict[str, Any]) -> FitNotConvergedError | None:
+    """Why customers must not be scored with ``fit``, or None when it is usable (a missing
+    Gamma-Gamma fit is usable: the spend falls back to the repeat customers' mean)."""
+    if not fit["bgnbd_converged"]:
+        return FitNotConvergedError(
+            f"Refusing to score customers: the BG/NBD fit {fit['fit_id']} "
+            f"{_not_converged_reason(fit['bgnbd_message'])} No earlier fit converged either. "
+            "Inspect clv_model_fits; a refit on more history (the next one due, or "
+            "dbt build -s clv_model_fits --full-refresh) may converge."
+        )
+    if not fit["gg_converged"] and not _is_null(fit["gg_p"]):
+        return FitNotConvergedError(
+            f"Refusing to score customers: the Gamma-Gamma fit {fit['fit_id']} "
+            f"{_not_converged_reason(fit['gg_message'])} No earlier fit converged either. "
+            "Inspect clv_model_fits and refit."
+        )
+    return None
+
+
+def _scoring_fit(fits: Any, as_of: dt.date, time_unit: str) -> dict[str, Any]:
+    """The latest usable fit made as of ``as_of`` or before, in ``time_unit``.
+
+    Raises when clv_model_fits is empty or holds only later fits, when no such fit converged
+    (the latest one's reason), and when the fit is in another time unit."""
+    rows = _fit_rows(fits)
+    if not rows:
+        raise EmptyInputError(
+            "clv_model_fits has no row; build it (dbt build -s clv_model_fits) before customer_clv."
+        )
+    newest = _newest_first(rows, as_of)
+    if not newest:
+        raise InvalidInputError(
+            f"Every fit in clv_model_fits was made as of a later date than the purchase "
+            f"summary ({as_of}); rebuild clv_model_fits with --full-refresh to fit as of it."
+        )
+    fit = next((r for r in newest if _refusal(r) is None), None)
+    if fit is None:
+        raise _refusal(newest[0])
+    if fit is not newest[0]:
+        logger.warning(
+            "The latest CLV fit %s cannot be used (%s); customer_clv scores with the latest "
+            "fit that converged, %s (as of %s).",
+            newest[0]["fit_id"],
+            _refusal(newest[0]),
+            fit["fit_id"],
+            _to_date(fit["as_of_date"]),
+        )
+    if fit["time_unit"] != time_unit:
+        raise InvalidInputError(
+            f"The CLV fit {fit['fit_id']} was made on time unit {fit['time_unit']!r}, but the "
+            f"purchase summary has {time_unit!r}; rebuild clv_model_fits first (a new time "
+            "unit makes a refit due)."
+        )
+    return fit
+
+
 def score_customers(
     summary: Any,
     fits: Any,
@@ -369,9 +526,10 @@ def score_customers(
 ) -> pd.DataFrame:
     """Per-customer P(alive), expected purchases, expected spend and CLV (CLV_SCHEMA).
 
-    Uses the latest row of ``fits`` (by fitted_at). Raises :class:`FitNotConvergedError`
-    when that fit did not converge and :class:`InvalidInputError` when it was made on another
-    time unit or observation end date than ``summary``.
+    Uses the latest fit of ``fits`` made as of the summary's as-of date or before that
+    converged (an unconverged later one is skipped with a warning); fit_id and fit_as_of_date
+    say which. Raises :class:`FitNotConvergedError` when none converged and
+    :class:`InvalidInputError` when the fit is in another time unit than ``summary``.
     """
     horizon, rate = parse_settings(horizon_periods, annual_discount_rate)
     frame = _lazy(summary, "customer_purchase_summary")
@@ -379,9 +537,9 @@ def score_customers(
     if _is_empty(frame):
         logger.warning("customer_purchase_summary has no rows: customer_clv is left empty.")
         return _empty(CLV_SCHEMA)
-    fit = _latest_fit(fits)
-    _, time_unit, end_date = _summary_header(frame)
-    gg_missing = _check_fit_is_usable(fit, time_unit, end_date)
+    _, time_unit, as_of = _summary_header(frame)
+    fit = _scoring_fit(fits, as_of, time_unit)
+    gg_missing = _is_null(fit["gg_p"])
     customers = (
         _collect(frame.select("customer_id", "frequency", "recency", "t", "monetary_value"))
         .to_pandas()
@@ -413,35 +571,11 @@ def score_customers(
         "clv": pa.array(spend * discounted, pa.float64(), from_pandas=True),
         "horizon_periods": pa.array(np.full(n, horizon, dtype=np.int64)),
         "time_unit": pa.array([time_unit] * n, pa.string()),
-        "observation_end_date": pa.array([end_date] * n, pa.date32()),
+        "as_of_date": pa.array([as_of] * n, pa.date32()),
         "fit_id": pa.array([fit["fit_id"]] * n, pa.string()),
+        "fit_as_of_date": pa.array([_to_date(fit["as_of_date"])] * n, pa.date32()),
     }
     return _arrow_backed(pa.table(columns, schema=CLV_SCHEMA))
-
-
-def _check_fit_is_usable(fit: dict[str, Any], time_unit: str, end_date: dt.date) -> bool:
-    """Raise when the fit was made on another time unit or observation end date than the
-    summary, or did not converge; return whether it has no Gamma-Gamma fit (a missing fit
-    is usable: the spend falls back to the repeat customers' mean)."""
-    if fit["time_unit"] != time_unit or _to_date(fit["observation_end_date"]) != end_date:
-        raise InvalidInputError(
-            f"The latest CLV fit {fit['fit_id']} was made on time unit {fit['time_unit']!r} "
-            f"and observation end {fit['observation_end_date']}, but the purchase summary "
-            f"has {time_unit!r} and {end_date}; rebuild clv_model_fits first."
-        )
-    if not fit["bgnbd_converged"]:
-        raise FitNotConvergedError(
-            f"Refusing to score customers: the BG/NBD fit {fit['fit_id']} "
-            f"{_not_converged_reason(fit['bgnbd_message'])} Inspect clv_model_fits and refit "
-            "on more history."
-        )
-    gg_missing = _is_null(fit["gg_p"])
-    if not fit["gg_converged"] and not gg_missing:
-        raise FitNotConvergedError(
-            f"Refusing to score customers: the Gamma-Gamma fit {fit['fit_id']} "
-            f"{_not_converged_reason(fit['gg_message'])} Inspect clv_model_fits and refit."
-        )
-    return gg_missing
 
 
 def _expected_spend(

@@ -125,7 +125,7 @@ def _summary_frame(n: int, seed: int, *, time_unit: str = "week") -> pd.DataFram
             "t": age,
             "monetary_value": np.round(spend, 2),
             "time_unit": time_unit,
-            "observation_end_date": end,
+            "as_of_date": end,
         }
     )
 
@@ -158,9 +158,14 @@ class _FakeConfig:
 
 
 class _FakeDbt:
-    def __init__(self, refs: dict, meta: dict | None = None) -> None:
+    """dbt's Python-model object: refs, config.meta and, for an incremental run, the
+    existing table's name as dbt.this."""
+
+    def __init__(self, refs: dict, meta: dict | None = None, this: str | None = None) -> None:
         self._refs = refs
         self.config = _FakeConfig(meta or {})
+        self.is_incremental = this is not None
+        self.this = this
 
     def ref(self, name: str):
         return self._refs[name]()
@@ -646,6 +651,140 @@ def test_day_time_unit(clv_summary: pd.DataFrame) -> None:
     assert set(scores["time_unit"]) == {"day"}
 
 
+# --------------------------------------------------------------------------- refit schedule
+
+
+def _later(summary: pd.DataFrame, days: int) -> pd.DataFrame:
+    """The same customers as of ``days`` later, nobody having bought since (week unit)."""
+    as_of = summary["as_of_date"].iloc[0] + dt.timedelta(days=days)
+    return summary.assign(as_of_date=as_of, t=summary["t"] + days / 7.0)
+
+
+def _as_of(frame: pd.DataFrame, column: str = "as_of_date") -> set[str]:
+    return {str(v) for v in frame[column]}
+
+
+def test_refit_schedule(clv_summary: pd.DataFrame, caplog) -> None:
+    at = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+    # first build / full refresh (no previous table): always fits
+    first = clv_models.fit_when_due(clv_summary, None, "7", fitted_at=at)
+    assert len(first) == 1 and _as_of(first) == {"2024-06-30"}
+    # an empty table (a first build on no purchase) is no fit: due
+    assert len(clv_models.fit_when_due(clv_summary, first.head(0), 7)) == 1
+    # a rerun on the same summary and up to 6 days later: not due, no row
+    with caplog.at_level(logging.INFO, logger="python_jobs.clv.models"):
+        for days in (0, 1, 6):
+            not_due = clv_models.fit_when_due(_later(clv_summary, days), first, 7)
+            assert len(not_due) == 0, days
+            assert list(not_due.columns) == clv_models.FITS_SCHEMA.names
+    assert "No CLV refit as of 2024-07-06" in caplog.text
+    # 7 days after the latest fit: due, a fit as of the new date with a new id
+    due = clv_models.fit_when_due(_later(clv_summary, 7), first, 7, fitted_at=at)
+    assert len(due) == 1 and _as_of(due) == {"2024-07-07"}
+    assert due.iloc[0]["fit_id"] != first.iloc[0]["fit_id"]
+    # the interval is the var: 3 days is due at 3
+    assert len(clv_models.fit_when_due(_later(clv_summary, 3), first, "3")) == 1
+    # the latest fit counts, not the first: 8 days after the first, 1 after the second
+    both = pd.concat([first, due], ignore_index=True)
+    assert len(clv_models.fit_when_due(_later(clv_summary, 8), both, 7)) == 0
+    # a new time unit (var btyd_time_unit changed): due at once
+    daily = clv_summary.assign(time_unit="day", recency=clv_summary["recency"] * 7.0)
+    daily = daily.assign(t=clv_summary["t"] * 7.0)
+    assert len(clv_models.fit_when_due(daily, first, 7)) == 1
+    # only fits as of a later date (an earlier as_of_date var): due, they are not used
+    assert _as_of(clv_models.fit_when_due(clv_summary, due, 7)) == {"2024-06-30"}
+    for bad in (0, "-1", "1.5", "abc", None):
+        with pytest.raises(InvalidInputError, match="clv_refit_every_days must be"):
+            clv_models.fit_when_due(clv_summary, None, bad)
+
+
+def test_an_unconverged_latest_fit_counts_for_the_schedule(clv_summary: pd.DataFrame) -> None:
+    """An unconverged fit is a fit: the next refit is due on the schedule, not at once (a
+    refit on the same data would give the same fit)."""
+    fits = clv_models.fit_models(clv_summary)
+    fits.loc[0, "bgnbd_converged"] = False
+    assert len(clv_models.fit_when_due(_later(clv_summary, 6), fits, 7)) == 0
+    assert len(clv_models.fit_when_due(_later(clv_summary, 7), fits, 7)) == 1
+
+
+def test_scores_with_the_latest_converged_fit_as_of_the_summary(
+    clv_summary: pd.DataFrame, caplog
+) -> None:
+    old = clv_models.fit_models(clv_summary, fitted_at=dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+    week_later = _later(clv_summary, 7)
+    new = clv_models.fit_models(week_later, fitted_at=dt.datetime(2024, 7, 8, tzinfo=dt.UTC))
+    fits = pd.concat([old, new], ignore_index=True)
+    # between refits: the summary as of 3 days after the old fit is scored with it, and the
+    # scores are the model's for that summary (not the old summary's)
+    mid = _later(clv_summary, 3)
+    scores = clv_models.score_customers(mid, fits, 52, 0.1)
+    assert _as_of(scores) == {"2024-07-03"} and _as_of(scores, "fit_as_of_date") == {"2024-06-30"}
+    assert set(scores["fit_id"]) == {old.iloc[0]["fit_id"]}
+    at_fit = clv_models.score_customers(clv_summary, old, 52, 0.1)
+    assert (scores["probability_alive"] <= at_fit["probability_alive"] + 1e-12).all()
+    assert (scores["probability_alive"] < at_fit["probability_alive"]).any()
+    # the newest fit made as of the summary's date or before wins
+    latest = clv_models.score_customers(_later(clv_summary, 9), fits, 52, 0.1)
+    assert set(latest["fit_id"]) == {new.iloc[0]["fit_id"]}
+    # a latest fit that did not converge is skipped for the latest that did, with a warning
+    fits.loc[1, "bgnbd_converged"] = False
+    fits.loc[1, "bgnbd_message"] = "did not converge: test"
+    with caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"):
+        skipped = clv_models.score_customers(_later(clv_summary, 9), fits, 52, 0.1)
+    assert set(skipped["fit_id"]) == {old.iloc[0]["fit_id"]}
+    assert _as_of(skipped, "fit_as_of_date") == {"2024-06-30"}
+    assert f"The latest CLV fit {new.iloc[0]['fit_id']} cannot be used" in caplog.text
+    # no fit as of the summary's date or before: a sentence, not a fit from the future
+    with pytest.raises(InvalidInputError, match="made as of a later date"):
+        clv_models.score_customers(clv_summary, new, 52, 0.1)
+    # none converged: refused with the latest fit's reason
+    fits.loc[0, "bgnbd_converged"] = False
+    with pytest.raises(FitNotConvergedError, match=rf"BG/NBD fit {new.iloc[0]['fit_id']}"):
+        clv_models.score_customers(_later(clv_summary, 9), fits, 52, 0.1)
+
+
+def test_dbt_model_files_refit_on_the_schedule(clv_summary: pd.DataFrame) -> None:
+    """clv_model_fits as dbt-duckdb runs it: the first build fits, an incremental run adds a
+    row only when due (read from dbt.this), and customer_clv says which fit it used."""
+    meta = {"clv_horizon_periods": 52, "clv_annual_discount_rate": 0.1, "clv_refit_every_days": 7}
+    con = duckdb.connect()
+    fits_model, clv_model = _load_model("clv_model_fits"), _load_model("customer_clv")
+
+    def run(summary: pd.DataFrame, *, full_refresh: bool = False) -> int:
+        con.register("summary_arrow", _arrow(summary))
+        con.execute("create or replace table summary as select * from summary_arrow")
+        refs = {
+            "customer_purchase_summary": lambda: con.sql("select * from summary"),
+            "clv_model_fits": lambda: con.sql("select * from fits"),
+        }
+        exists = con.sql("select count(*) from duckdb_tables() where table_name = 'fits'")
+        this = None if full_refresh or not exists.fetchone()[0] else "fits"
+        added = fits_model.model(_FakeDbt(refs, meta, this=this), con)
+        con.register("added", added)
+        if this is None:  # dbt's create-table of a first build or full refresh
+            con.execute("create or replace table fits as select * from added")
+        else:  # dbt's append
+            con.execute("insert into fits select * from added")
+        scores = clv_model.model(_FakeDbt(refs, meta), con)
+        con.register("scores", scores)
+        return added.num_rows
+
+    assert run(clv_summary) == 1
+    assert run(clv_summary) == 0  # a rerun: no new row, fitted_at unchanged
+    assert run(_later(clv_summary, 6)) == 0
+    assert con.sql("select distinct fit_as_of_date::varchar from scores").fetchall() == [
+        ("2024-06-30",)
+    ]
+    assert run(_later(clv_summary, 7)) == 1
+    dates = con.sql("select as_of_date::varchar from fits order by 1").fetchall()
+    assert dates == [("2024-06-30",), ("2024-07-07",)]
+    assert con.sql("select distinct fit_as_of_date::varchar from scores").fetchall() == [
+        ("2024-07-07",)
+    ]
+    assert run(_later(clv_summary, 8), full_refresh=True) == 1
+    assert con.sql("select as_of_date::varchar from fits").fetchall() == [("2024-07-08",)]
+
+
 # --------------------------------------------------------------------------- portability
 
 
@@ -699,7 +838,7 @@ def _run_dbt_models_on_duckdb(summary: pd.DataFrame, meta: dict):
     con = duckdb.connect()
     con.register("customer_purchase_summary", _arrow(summary))
     refs = {"customer_purchase_summary": lambda: con.sql("select * from customer_purchase_summary")}
-    fits = _load_model("clv_model_fits").model(_FakeDbt(refs), con)
+    fits = _load_model("clv_model_fits").model(_FakeDbt(refs, meta), con)
     assert isinstance(fits, pa.Table)
     con.register("clv_model_fits", fits)
     refs["clv_model_fits"] = lambda: con.sql("select * from clv_model_fits")
@@ -709,13 +848,13 @@ def _run_dbt_models_on_duckdb(summary: pd.DataFrame, meta: dict):
 
 
 def test_dbt_model_files_on_duckdb(clv_summary: pd.DataFrame) -> None:
-    meta = {"clv_horizon_periods": 52, "clv_annual_discount_rate": 0.1}
+    meta = {"clv_horizon_periods": 52, "clv_annual_discount_rate": 0.1, "clv_refit_every_days": 7}
     con = _run_dbt_models_on_duckdb(clv_summary, meta)
     types = dict(
         con.sql("select column_name, column_type from (describe clv_model_fits)").fetchall()
     )
     assert types["fitted_at"] == "TIMESTAMP WITH TIME ZONE"
-    assert types["observation_end_date"] == "DATE"
+    assert types["as_of_date"] == "DATE"
     assert types["n_customers"] == "BIGINT" and types["bgnbd_converged"] == "BOOLEAN"
     n, converged = con.sql(
         "select count(*), bool_and(bgnbd_converged) from clv_model_fits"
@@ -735,7 +874,11 @@ def test_dbt_model_files_on_duckdb(clv_summary: pd.DataFrame) -> None:
 
 def test_dbt_model_refuses_an_unconverged_fit(caplog) -> None:
     summary = _summary_frame(200, seed=17).assign(frequency=0, recency=0.0, monetary_value=0.0)
-    meta = {"clv_horizon_periods": "52", "clv_annual_discount_rate": "0.1"}
+    meta = {
+        "clv_horizon_periods": "52",
+        "clv_annual_discount_rate": "0.1",
+        "clv_refit_every_days": "7",
+    }
     with (
         caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"),
         pytest.raises(FitNotConvergedError, match="did not converge"),
@@ -746,13 +889,13 @@ def test_dbt_model_refuses_an_unconverged_fit(caplog) -> None:
 
 @pytest.mark.spark
 def test_dbt_model_files_on_spark(clv_summary: pd.DataFrame, clv_spark) -> None:
-    meta = {"clv_horizon_periods": 52, "clv_annual_discount_rate": 0.1}
+    meta = {"clv_horizon_periods": 52, "clv_annual_discount_rate": 0.1, "clv_refit_every_days": 7}
     clv_spark.createDataFrame(_arrow(clv_summary)).createOrReplaceTempView("clv_summary_test")
     refs = {"customer_purchase_summary": lambda: clv_spark.table("clv_summary_test")}
-    fits = _load_model("clv_model_fits").model(_FakeDbt(refs), clv_spark)
+    fits = _load_model("clv_model_fits").model(_FakeDbt(refs, meta), clv_spark)
     assert type(fits).__module__.startswith("pyspark")
     schema = {f.name: f.dataType.simpleString() for f in fits.schema.fields}
-    assert schema["fitted_at"] == "timestamp" and schema["observation_end_date"] == "date"
+    assert schema["fitted_at"] == "timestamp" and schema["as_of_date"] == "date"
     fits.createOrReplaceTempView("clv_fits_test")
     refs["clv_model_fits"] = lambda: clv_spark.table("clv_fits_test")
     scores = _load_model("customer_clv").model(_FakeDbt(refs, meta), clv_spark)
@@ -760,8 +903,14 @@ def test_dbt_model_files_on_spark(clv_summary: pd.DataFrame, clv_spark) -> None:
 
     duck = _run_dbt_models_on_duckdb(clv_summary, meta)
     duck_scores = duck.sql("select * from customer_clv order by customer_id").df()
-    _compare_frames(duck_scores, spark_scores, skip=("fit_id", "observation_end_date"))
-    assert (spark_scores["observation_end_date"].astype(str) == "2024-06-30").all()
+    _compare_frames(duck_scores, spark_scores, skip=("fit_id", "as_of_date", "fit_as_of_date"))
+    assert (spark_scores["as_of_date"].astype(str) == "2024-06-30").all()
+    assert (spark_scores["fit_as_of_date"].astype(str) == "2024-06-30").all()
+    # a rerun on the same summary: not due, so the incremental model adds no row
+    again = _load_model("clv_model_fits").model(
+        _FakeDbt(refs, meta, this="clv_fits_test"), clv_spark
+    )
+    assert type(again).__module__.startswith("pyspark") and again.count() == 0
 
 
 def test_analytic_gradients_match_finite_differences() -> None:

@@ -12,7 +12,11 @@ import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
+import yaml
+
+from python_jobs.clv import models as clv_models
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -30,8 +34,9 @@ GOLD_TABLES = [
     "revenue_monthly",
     "product_performance",
 ]
-# run metadata: when a row was ingested or a model fitted differs between two builds
-LINEAGE_COLUMNS = {"_ingested_at", "_max_ingested_at", "_batch_id", "fitted_at"}
+# run metadata: when a row was ingested differs between two builds. clv_model_fits.fitted_at
+# is not: a run that does not refit (rerun, day 2) must leave it as it is.
+LINEAGE_COLUMNS = {"_ingested_at", "_max_ingested_at", "_batch_id"}
 
 pytestmark = pytest.mark.slow
 
@@ -192,6 +197,7 @@ def day2(built: Path) -> dict:
             "select count(distinct _source_file) from bronze.brz_web__events"
         ).fetchone()[0]
         day1_identities = identities(con)
+    day1_clv_fits = fingerprint(db, "gold", "clv_model_fits")
     generate(built, "--next-day")
     incremental = dbt(built, "incremental", "build")
     dbt(built, "full", "build", "--full-refresh")
@@ -199,6 +205,7 @@ def day2(built: Path) -> dict:
         "files_before": files_before,
         "output": incremental.stdout,
         "day1_identities": day1_identities,
+        "day1_clv_fits": day1_clv_fits,
     }
 
 
@@ -240,6 +247,68 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path, day2: dict) 
         assert fingerprint(db, schema, table) == fingerprint(
             built / "full.duckdb", schema, table
         ), table
+
+
+def test_day2_clv_equals_a_full_refresh_as_of_the_same_fit(built: Path, day2: dict) -> None:
+    """CLV is refitted on a schedule, so clv_model_fits differs from a full refresh by design:
+    day 2 is one day after day 1's fit (less than clv_refit_every_days), so the incremental
+    run adds no fit and leaves day 1's row as it was (fitted_at included), while the full
+    refresh fits as of day 2; a refit due on the incremental warehouse gives that fit (the
+    same fit_id and estimates). customer_clv equals the full refresh's purchase summary scored
+    with the incremental's fits, and says it used day 1's fit."""
+    project_vars = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
+    assert project_vars["clv_refit_every_days"] > 1
+    tables = {}
+    for db in ("incremental", "full"):
+        with duckdb.connect(str(built / f"{db}.duckdb"), read_only=True) as con:
+            tables[db] = {
+                name: con.execute(f"select * from gold.{name}").to_arrow_table()
+                for name in ("clv_model_fits", "customer_clv", "customer_purchase_summary")
+            }
+    incremental, full = tables["incremental"], tables["full"]
+    assert (
+        fingerprint(built / "incremental.duckdb", "gold", "clv_model_fits")
+        == (day2["day1_clv_fits"])
+    )
+    day1_fit = incremental["clv_model_fits"].to_pylist()
+    full_fit = full["clv_model_fits"].to_pylist()
+    day2_as_of = full["customer_purchase_summary"]["as_of_date"][0].as_py()
+    assert len(day1_fit) == 1 and len(full_fit) == 1
+    assert day1_fit[0]["as_of_date"] < day2_as_of == full_fit[0]["as_of_date"]
+    # the refit, once due, on the incremental warehouse: the full refresh's fit
+    refit = clv_models.fit_when_due(
+        incremental["customer_purchase_summary"], incremental["clv_model_fits"], 1
+    )
+    refit = clv_models.to_engine_frame(refit, None, clv_models.FITS_SCHEMA).to_pylist()
+    assert len(refit) == 1
+    for column, value in full_fit[0].items():
+        if isinstance(value, float):
+            assert refit[0][column] == pytest.approx(value, rel=1e-9), column
+        elif column != "fitted_at":
+            assert refit[0][column] == value, column
+
+    scored = clv_models.score_customers(
+        full["customer_purchase_summary"],
+        incremental["clv_model_fits"],
+        project_vars["clv_horizon_periods"],
+        project_vars["clv_annual_discount_rate"],
+    )
+    written = incremental["customer_clv"].to_pandas().sort_values("customer_id")
+    written = written.reset_index(drop=True)
+    assert len(written) == len(scored) > 0
+    assert set(written["fit_id"]) == {day1_fit[0]["fit_id"]}
+    assert set(written["fit_as_of_date"]) == {day1_fit[0]["as_of_date"]}
+    assert set(written["as_of_date"]) == {day2_as_of}
+    for column in scored.columns:
+        if scored[column].dtype.kind == "f" or "double" in str(scored[column].dtype):
+            np.testing.assert_allclose(
+                written[column].to_numpy(dtype=float, na_value=np.nan),
+                scored[column].to_numpy(dtype=float, na_value=np.nan),
+                rtol=1e-12,
+                err_msg=column,
+            )
+        else:
+            assert [str(v) for v in written[column]] == [str(v) for v in scored[column]], column
 
 
 def test_day2_keeps_every_day1_customer_id_unless_customers_merged(built: Path, day2: dict) -> None:

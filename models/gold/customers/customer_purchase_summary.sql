@@ -15,8 +15,12 @@ with orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
+deliveries as (
+    select * from {{ ref('dq_delivery_counts') }}
+),
+
 observation as (
-    select {{ observation_end_date('orders') }} as end_date
+    select {{ as_of_date('deliveries') }} as end_date
 ),
 
 purchases as (
@@ -83,7 +87,7 @@ final as (
         -- dates
         per_customer.first_purchase_date,
         per_customer.last_purchase_date,
-        observation.end_date as observation_end_date
+        observation.end_date as as_of_date
     from per_customer
     cross join observation
 )
