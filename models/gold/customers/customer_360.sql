@@ -32,7 +32,7 @@ deliveries as (
     select * from {{ ref('dq_delivery_counts') }}
 ),
 
-as_of as (
+as_of_day as (
     select {{ as_of_date('deliveries') }} as as_of_date
 ),
 
@@ -58,8 +58,8 @@ recent_sessions as (
         session_days.customer_id,
         sum(session_days.sessions_count) as sessions_last_30d
     from session_days
-    cross join as_of
-    where session_days.session_date > {{ dbt.dateadd('day', -30, 'as_of.as_of_date') }}
+    cross join as_of_day
+    where session_days.session_date > {{ dbt.dateadd('day', -30, 'as_of_day.as_of_date') }}
     group by session_days.customer_id
 ),
 
@@ -87,9 +87,9 @@ joined as (
         coalesce(facts.cancelled_orders_count, 0) as cancelled_orders_count,
         coalesce(facts.returned_orders_count, 0) as returned_orders_count,
         coalesce(facts.lifetime_revenue_reporting, 0) as lifetime_revenue_reporting,
-        {{ dbt.datediff('facts.last_purchase_date', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('facts.last_purchase_date', 'as_of_day.as_of_date', 'day') }}
             as days_since_last_purchase,
-        {{ dbt.datediff('facts.first_order_date', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('facts.first_order_date', 'as_of_day.as_of_date', 'day') }}
             as days_since_first_order,
         coalesce(facts.sessions_count, 0) as sessions_count,
         coalesce(recent_sessions.sessions_last_30d, 0) as sessions_last_30d,
@@ -105,9 +105,9 @@ joined as (
         rfm.frequency_score,
         rfm.monetary_score,
         rfm.rfm_segment,
-        as_of.as_of_date
+        as_of_day.as_of_date
     from customer_ids
-    cross join as_of
+    cross join as_of_day
     left join customers
         on customer_ids.customer_id = customers.customer_id
     left join country_regions

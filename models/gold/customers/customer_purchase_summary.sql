@@ -21,7 +21,7 @@ deliveries as (
     select * from {{ ref('dq_delivery_counts') }}
 ),
 
-as_of as (
+as_of_day as (
     select {{ as_of_date('deliveries') }} as as_of_date
 ),
 
@@ -47,7 +47,7 @@ final as (
         cast(buyers.frequency as integer) as frequency,
         cast(buyers.days_first_to_last as double) / {{ days_per_unit }} as recency,
         cast(
-            {{ dbt.datediff('buyers.first_purchase_date', 'as_of.as_of_date', 'day') }}
+            {{ dbt.datediff('buyers.first_purchase_date', 'as_of_day.as_of_date', 'day') }}
             as double
         ) / {{ days_per_unit }} as t,
         case
@@ -62,9 +62,9 @@ final as (
         -- dates
         buyers.first_purchase_date,
         buyers.last_purchase_date,
-        as_of.as_of_date
+        as_of_day.as_of_date
     from buyers
-    cross join as_of
+    cross join as_of_day
 )
 
 select * from final

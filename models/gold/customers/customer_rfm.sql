@@ -19,7 +19,7 @@ deliveries as (
     select * from {{ ref('dq_delivery_counts') }}
 ),
 
-as_of as (
+as_of_day as (
     select {{ as_of_date('deliveries') }} as as_of_date
 ),
 
@@ -29,11 +29,11 @@ measured as (
         facts.last_purchase_date,
         facts.purchases_count,
         facts.lifetime_revenue_reporting as monetary_reporting,
-        as_of.as_of_date,
-        {{ dbt.datediff('facts.last_purchase_date', 'as_of.as_of_date', 'day') }}
+        as_of_day.as_of_date,
+        {{ dbt.datediff('facts.last_purchase_date', 'as_of_day.as_of_date', 'day') }}
             as recency_days
     from facts
-    cross join as_of
+    cross join as_of_day
     where facts.purchases_count > 0
 ),
 
