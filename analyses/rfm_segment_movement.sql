@@ -1,4 +1,4 @@
--- Movement between RFM segments: each customer's segment 30 days before the observation end
+-- Movement between RFM segments: each customer's segment 30 days before the as-of date
 -- (scored on the purchases known then) against their segment now (customer_rfm), as a
 -- from → to matrix of customer counts. Scores use the same cumulative-distribution
 -- quintiles and seed as customer_rfm.
@@ -19,7 +19,7 @@ segments as (
 
 earlier as (
     select
-        {{ dbt.dateadd('day', -lookback_days, 'max(observation_end_date)') }} as as_of_date
+        {{ dbt.dateadd('day', -lookback_days, 'max(as_of_date)') }} as as_of_date
     from current_rfm
 ),
 

@@ -280,7 +280,7 @@ def lifecycle_stages() -> pd.DataFrame:
     )
 
 
-# The RFM segment of each customer as it was `days` days before the observation end, by the
+# The RFM segment of each customer as it was `days` days before the as-of date, by the
 # rules of models/gold/customers/customer_rfm.sql (cumulative-distribution quintiles of
 # recency and frequency, the cell's name from the rfm_segments seed) on the orders of
 # gold.fct_orders as they are now. No table keeps the segments' history, so the dashboard
@@ -296,7 +296,7 @@ RFM_AS_OF = """
     ),
 
     as_of as (
-        select max(observation_end_date) - cast(? as integer) as end_date
+        select max(as_of_date) - cast(? as integer) as end_date
         from gold.customer_rfm
     ),
 
@@ -335,12 +335,12 @@ NO_SEGMENT_YET = "(no purchase yet)"
 
 
 def rfm_segments_as_of(days: int) -> pd.DataFrame:
-    """customer_id and rfm_segment as scored ``days`` days before the observation end."""
+    """customer_id and rfm_segment as scored ``days`` days before the as-of date."""
     return read(RFM_AS_OF, [days], tables=RFM_TABLES)
 
 
 def rfm_movement(days: int) -> pd.DataFrame:
-    """Customers per (segment ``days`` days before the observation end, segment now); customers
+    """Customers per (segment ``days`` days before the as-of date, segment now); customers
     without a purchase back then come from NO_SEGMENT_YET."""
     return read(
         f"""

@@ -55,7 +55,7 @@ days = st.radio(
     "Compare with the segments of",
     [30, 90, 180],
     index=1,
-    format_func=lambda n: f"{n} days before the observation end",
+    format_func=lambda n: f"{n} days before the as-of date",
     horizontal=True,
     key="movement_days",
 )

@@ -218,9 +218,9 @@ def test_lookup_says_when_no_customer_matches(sample_warehouse: Path, env) -> No
     assert not at.metric
 
 
-def test_rfm_scored_at_the_observation_end_is_customer_rfm(sample_warehouse: Path, env) -> None:
+def test_rfm_scored_at_the_as_of_date_is_customer_rfm(sample_warehouse: Path, env) -> None:
     """The dashboard's own RFM scoring (for the movement between segments) follows
-    customer_rfm's rules: at 0 days before the observation end it gives its segments."""
+    customer_rfm's rules: at 0 days before the as-of date it gives its segments."""
     env(C360_DUCKDB_PATH=sample_warehouse)
     expected = query(sample_warehouse, "select customer_id, rfm_segment from gold.customer_rfm")
     scored = data.rfm_segments_as_of(0)

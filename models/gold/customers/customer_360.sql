@@ -1,28 +1,23 @@
 -- Customer 360: one row per customer (a person resolved across the sources by
 -- int_customer_identities) seen in any source, known to the CRM or not:
 -- current profile, orders and revenue, web engagement, support, RFM segment and lifecycle
--- stage, all as of the observation end.
--- Over 150 lines on purpose: a wide mart of 43 contracted columns, each cast once in final;
--- the metrics themselves are short sums over the silver per-customer facts
--- (int_customer_order_days, int_customer_session_days) and the tickets' current states
--- (int_ticket_states).
+-- stage, all as of the as-of date (macro as_of_date).
+-- Over 150 lines on purpose: a wide mart of 43 contracted columns, each cast once in final.
+-- The metrics are the per-customer facts (int_customer_facts, merged per changed customer);
+-- only what depends on the as-of date is derived here: days since, lifecycle, and the
+-- sessions of the last 30 days (a sum over those days of int_customer_session_days).
 
 with customers as (
     select * from {{ ref('int_customer_profiles') }}
 ),
 
-order_days as (
-    select * from {{ ref('int_customer_order_days') }}
+facts as (
+    select * from {{ ref('int_customer_facts') }}
+    where not is_retired
 ),
 
 session_days as (
     select * from {{ ref('int_customer_session_days') }}
-),
-
--- every ticket's current state (the one still in force), with its customer
-tickets as (
-    select * from {{ ref('int_ticket_states') }}
-    where valid_to_date is null
 ),
 
 rfm as (
@@ -33,8 +28,12 @@ country_codes as (
     select * from {{ ref('country_codes') }}
 ),
 
-observation as (
-    select {{ observation_end_date('order_days') }} as end_date
+deliveries as (
+    select * from {{ ref('dq_delivery_counts') }}
+),
+
+as_of_day as (
+    select {{ as_of_date('deliveries') }} as as_of_date
 ),
 
 -- the seed maps every spelling of a country to its code: one region per code
@@ -45,61 +44,23 @@ country_regions as (
     from country_codes
 ),
 
+-- every customer seen in a source: known to the CRM, or with an order, session or ticket
 customer_ids as (
     select customer_id from customers
     union distinct
-    select customer_id from order_days
-    union distinct
-    select customer_id from session_days
-    union distinct
-    select customer_id from tickets
-    where customer_id is not null
+    select customer_id from facts
+    where has_activity
 ),
 
-order_metrics as (
-    select
-        customer_id,
-        min(order_date) as first_order_date,
-        max(case when purchases_count > 0 then order_date end) as last_purchase_date,
-        sum(orders_count) as orders_count,
-        sum(purchases_count) as purchases_count,
-        sum(cancelled_orders_count) as cancelled_orders_count,
-        sum(returned_orders_count) as returned_orders_count,
-        sum(purchases_revenue_reporting) as lifetime_revenue_reporting
-    from order_days
-    group by customer_id
-),
-
-web_metrics as (
+-- only the session days of the last 30 days are read
+recent_sessions as (
     select
         session_days.customer_id,
-        sum(session_days.sessions_count) as sessions_count,
-        sum(case
-            when
-                session_days.session_date
-                > {{ dbt.dateadd('day', -30, 'observation.end_date') }}
-                then session_days.sessions_count
-            else 0
-        end) as sessions_last_30d,
-        sum(session_days.page_views) as page_views,
-        max(session_days.last_session_end_at) as last_session_at,
-        max(session_days.first_session_utm_source) as acquisition_source,
-        max(session_days.first_session_utm_medium) as acquisition_medium
+        sum(session_days.sessions_count) as sessions_last_30d
     from session_days
-    cross join observation
+    cross join as_of_day
+    where session_days.session_date > {{ dbt.dateadd('day', -30, 'as_of_day.as_of_date') }}
     group by session_days.customer_id
-),
-
-support_metrics as (
-    select
-        customer_id,
-        count(*) as tickets_count,
-        sum(case when is_open then 1 else 0 end) as open_tickets_count,
-        avg(satisfaction_score) as avg_satisfaction_score,
-        max(created_at) as last_ticket_at
-    from tickets
-    where not is_deleted
-    group by customer_id
 ),
 
 joined as (
@@ -119,44 +80,42 @@ joined as (
         customers.has_marketing_consent,
         coalesce(customers.is_deleted, false) as is_deleted,
         customers.signup_at,
-        order_metrics.first_order_date,
-        order_metrics.last_purchase_date,
-        coalesce(order_metrics.orders_count, 0) as orders_count,
-        coalesce(order_metrics.purchases_count, 0) as purchases_count,
-        coalesce(order_metrics.cancelled_orders_count, 0) as cancelled_orders_count,
-        coalesce(order_metrics.returned_orders_count, 0) as returned_orders_count,
-        coalesce(order_metrics.lifetime_revenue_reporting, 0) as lifetime_revenue_reporting,
-        {{ dbt.datediff('order_metrics.last_purchase_date', 'observation.end_date', 'day') }}
+        facts.first_order_date,
+        facts.last_purchase_date,
+        coalesce(facts.orders_count, 0) as orders_count,
+        coalesce(facts.purchases_count, 0) as purchases_count,
+        coalesce(facts.cancelled_orders_count, 0) as cancelled_orders_count,
+        coalesce(facts.returned_orders_count, 0) as returned_orders_count,
+        coalesce(facts.lifetime_revenue_reporting, 0) as lifetime_revenue_reporting,
+        {{ dbt.datediff('facts.last_purchase_date', 'as_of_day.as_of_date', 'day') }}
             as days_since_last_purchase,
-        {{ dbt.datediff('order_metrics.first_order_date', 'observation.end_date', 'day') }}
+        {{ dbt.datediff('facts.first_order_date', 'as_of_day.as_of_date', 'day') }}
             as days_since_first_order,
-        coalesce(web_metrics.sessions_count, 0) as sessions_count,
-        coalesce(web_metrics.sessions_last_30d, 0) as sessions_last_30d,
-        coalesce(web_metrics.page_views, 0) as page_views,
-        web_metrics.last_session_at,
-        web_metrics.acquisition_source,
-        web_metrics.acquisition_medium,
-        coalesce(support_metrics.tickets_count, 0) as tickets_count,
-        coalesce(support_metrics.open_tickets_count, 0) as open_tickets_count,
-        support_metrics.avg_satisfaction_score,
-        support_metrics.last_ticket_at,
+        coalesce(facts.sessions_count, 0) as sessions_count,
+        coalesce(recent_sessions.sessions_last_30d, 0) as sessions_last_30d,
+        coalesce(facts.page_views, 0) as page_views,
+        facts.last_session_at,
+        facts.acquisition_source,
+        facts.acquisition_medium,
+        coalesce(facts.tickets_count, 0) as tickets_count,
+        coalesce(facts.open_tickets_count, 0) as open_tickets_count,
+        facts.avg_satisfaction_score,
+        facts.last_ticket_at,
         rfm.recency_score,
         rfm.frequency_score,
         rfm.monetary_score,
         rfm.rfm_segment,
-        observation.end_date as observation_end_date
+        as_of_day.as_of_date
     from customer_ids
-    cross join observation
+    cross join as_of_day
     left join customers
         on customer_ids.customer_id = customers.customer_id
     left join country_regions
         on customers.country_code = country_regions.country_code
-    left join order_metrics
-        on customer_ids.customer_id = order_metrics.customer_id
-    left join web_metrics
-        on customer_ids.customer_id = web_metrics.customer_id
-    left join support_metrics
-        on customer_ids.customer_id = support_metrics.customer_id
+    left join facts
+        on customer_ids.customer_id = facts.customer_id
+    left join recent_sessions
+        on customer_ids.customer_id = recent_sessions.customer_id
     left join rfm
         on customer_ids.customer_id = rfm.customer_id
 ),
@@ -218,7 +177,7 @@ final as (
         -- dates and timestamps
         first_order_date,
         last_purchase_date,
-        observation_end_date,
+        as_of_date,
         cast(signup_at as timestamp) as signup_at,
         cast(last_session_at as timestamp) as last_session_at,
         cast(last_ticket_at as timestamp) as last_ticket_at

@@ -1,9 +1,10 @@
 -- The standard input of buy-till-you-die models (BG/NBD, Gamma-Gamma): one row per customer
--- with at least one purchase up to the observation end. A transaction is a customer-day with
--- a purchase; frequency counts the repeat transaction days, recency is the time from the
--- first to the last transaction, t from the first transaction to the observation end, and
+-- with at least one purchase. A transaction is a customer-day with a purchase; frequency
+-- counts the repeat transaction days, recency is the time from the first to the last
+-- transaction, t from the first transaction to the as-of date (macro as_of_date), and
 -- monetary_value the mean value of the repeat transactions (0 when there is none), in the
--- time unit of var `btyd_time_unit` ('day' or 'week').
+-- time unit of var `btyd_time_unit` ('day' or 'week'). From the per-customer facts
+-- (int_customer_facts), never the order history: only t depends on the as-of date.
 
 {%- set unit = var('btyd_time_unit') %}
 {%- if unit not in ('day', 'week') %}
@@ -11,85 +12,59 @@
 {%- endif %}
 {%- set days_per_unit = 7.0 if unit == 'week' else 1.0 %}
 
-with orders as (
-    select * from {{ ref('fct_orders') }}
+with facts as (
+    select * from {{ ref('int_customer_facts') }}
+    where not is_retired
 ),
 
 deliveries as (
     select * from {{ ref('dq_delivery_counts') }}
 ),
 
-observation as (
-    select {{ as_of_date('deliveries') }} as end_date
+as_of_day as (
+    select {{ as_of_date('deliveries') }} as as_of_date
 ),
 
-purchases as (
-    select
-        orders.customer_id,
-        orders.order_date,
-        orders.order_total_reporting
-    from orders
-    cross join observation
-    where
-        orders.is_completed_purchase
-        and orders.order_date <= observation.end_date
-),
-
-transactions as (
+buyers as (
     select
         customer_id,
-        order_date as transaction_date,
-        sum(order_total_reporting) as transaction_value
-    from purchases
-    group by customer_id, order_date
-),
-
-numbered as (
-    select
-        *,
-        row_number() over (
-            partition by customer_id order by transaction_date
-        ) as transaction_number
-    from transactions
-),
-
-per_customer as (
-    select
-        customer_id,
-        min(transaction_date) as first_purchase_date,
-        max(transaction_date) as last_purchase_date,
-        count(*) - 1 as frequency,
-        {{ dbt.datediff('min(transaction_date)', 'max(transaction_date)', 'day') }}
+        first_purchase_date,
+        last_purchase_date,
+        transaction_days_count - 1 as frequency,
+        {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }}
             as days_first_to_last,
-        avg(case when transaction_number > 1 then cast(transaction_value as double) end)
-            as repeat_transaction_mean
-    from numbered
-    group by customer_id
+        repeat_transactions_revenue_reporting
+    from facts
+    where purchases_count > 0
 ),
 
 final as (
     select
         -- ids
-        cast(per_customer.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(buyers.customer_id as {{ dbt.type_string() }}) as customer_id,
 
         -- numerics
-        cast(per_customer.frequency as integer) as frequency,
-        cast(per_customer.days_first_to_last as double) / {{ days_per_unit }} as recency,
+        cast(buyers.frequency as integer) as frequency,
+        cast(buyers.days_first_to_last as double) / {{ days_per_unit }} as recency,
         cast(
-            {{ dbt.datediff('per_customer.first_purchase_date', 'observation.end_date', 'day') }}
+            {{ dbt.datediff('buyers.first_purchase_date', 'as_of_day.as_of_date', 'day') }}
             as double
         ) / {{ days_per_unit }} as t,
-        cast(coalesce(per_customer.repeat_transaction_mean, 0) as double) as monetary_value,
+        case
+            when buyers.frequency > 0
+                then cast(buyers.repeat_transactions_revenue_reporting as double) / buyers.frequency
+            else cast(0 as double)
+        end as monetary_value,
 
         -- strings
         cast('{{ unit }}' as {{ dbt.type_string() }}) as time_unit,
 
         -- dates
-        per_customer.first_purchase_date,
-        per_customer.last_purchase_date,
-        observation.end_date as as_of_date
-    from per_customer
-    cross join observation
+        buyers.first_purchase_date,
+        buyers.last_purchase_date,
+        as_of_day.as_of_date
+    from buyers
+    cross join as_of_day
 )
 
 select * from final

@@ -1,47 +1,40 @@
--- Recency, frequency and monetary scores (1-5, 5 best) of every customer with a purchase up
--- to the observation end, and the named segment of their recency × frequency cell.
+-- Recency, frequency and monetary scores (1-5, 5 best) of every customer with a purchase,
+-- as of the as-of date (macro as_of_date), and the named segment of their recency ×
+-- frequency cell. From the per-customer facts (int_customer_facts), never the order
+-- history: only recency depends on the as-of date, and the scores, relative by definition,
+-- are recomputed on every run.
 -- Scores are quintiles by cumulative distribution: customers with equal values get the
 -- same score (a tie never splits across two scores).
 
-with orders as (
-    select * from {{ ref('fct_orders') }}
+with facts as (
+    select * from {{ ref('int_customer_facts') }}
+    where not is_retired
 ),
 
 segments as (
     select * from {{ ref('rfm_segments') }}
 ),
 
-observation as (
-    select {{ observation_end_date('orders') }} as end_date
+deliveries as (
+    select * from {{ ref('dq_delivery_counts') }}
 ),
 
-purchases as (
-    select orders.*
-    from orders
-    cross join observation
-    where
-        orders.is_completed_purchase
-        and orders.order_date <= observation.end_date
-),
-
-per_customer as (
-    select
-        purchases.customer_id,
-        max(purchases.order_date) as last_purchase_date,
-        count(*) as purchases_count,
-        sum(purchases.order_total_reporting) as monetary_reporting
-    from purchases
-    group by purchases.customer_id
+as_of_day as (
+    select {{ as_of_date('deliveries') }} as as_of_date
 ),
 
 measured as (
     select
-        per_customer.*,
-        observation.end_date as observation_end_date,
-        {{ dbt.datediff('per_customer.last_purchase_date', 'observation.end_date', 'day') }}
+        facts.customer_id,
+        facts.last_purchase_date,
+        facts.purchases_count,
+        facts.lifetime_revenue_reporting as monetary_reporting,
+        as_of_day.as_of_date,
+        {{ dbt.datediff('facts.last_purchase_date', 'as_of_day.as_of_date', 'day') }}
             as recency_days
-    from per_customer
-    cross join observation
+    from facts
+    cross join as_of_day
+    where facts.purchases_count > 0
 ),
 
 scored as (
@@ -77,7 +70,7 @@ final as (
 
         -- dates
         scored.last_purchase_date,
-        scored.observation_end_date
+        scored.as_of_date
     from scored
     left join segments
         on
