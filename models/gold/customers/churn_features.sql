@@ -44,7 +44,8 @@
 {%- endif %}
 {#- enough periods for 100 years of history #}
 {%- set periods = 1200 if calendar == 'month' else 5300 %}
-{%- set period_start = dbt.dateadd(calendar, 'series.generated_number - 1', 'bounds.first_as_of_date') %}
+{%- set period_start = dbt.dateadd(
+    calendar, 'series.generated_number - 1', 'bounds.first_as_of_date') %}
 
 with order_days as (
     select * from {{ ref('int_customer_order_days') }}
@@ -73,19 +74,19 @@ deliveries as (
 -- the as-of dates and the customers the table already holds (none on a full refresh)
 {%- if is_incremental() %}
 
-stored as (
-    select * from {{ this }}
-),
+    stored as (
+        select * from {{ this }}
+    ),
 {%- else %}
 
-stored as (
-    select
-        customer_id,
-        order_date as as_of_date,
-        cast(null as boolean) as is_churned
-    from order_days
-    where 1 = 0
-),
+    stored as (
+        select
+            customer_id,
+            order_date as as_of_date,
+            cast(null as boolean) as is_churned
+        from order_days
+        where 1 = 0
+    ),
 {%- endif %}
 
 stored_dates as (
@@ -200,9 +201,9 @@ future_orders as (
     inner join order_days
         on
             label_windows.customer_id = order_days.customer_id
-            and order_days.order_date > label_windows.as_of_date
-            and order_days.order_date
-            <= {{ dbt.dateadd('day', horizon, 'label_windows.as_of_date') }}
+            and label_windows.as_of_date < order_days.order_date
+            and {{ dbt.dateadd('day', horizon, 'label_windows.as_of_date') }}
+            >= order_days.order_date
     group by label_windows.customer_id, label_windows.as_of_date
 ),
 
@@ -212,12 +213,16 @@ session_history as (
         order_history.as_of_date,
         max(session_days.session_date) as last_session_date,
         sum(case
-            when session_days.session_date > {{ dbt.dateadd('day', -30, 'order_history.as_of_date') }}
+            when
+                session_days.session_date
+                > {{ dbt.dateadd('day', -30, 'order_history.as_of_date') }}
                 then session_days.sessions_count
             else 0
         end) as sessions_last_30d,
         sum(case
-            when session_days.session_date > {{ dbt.dateadd('day', -90, 'order_history.as_of_date') }}
+            when
+                session_days.session_date
+                > {{ dbt.dateadd('day', -90, 'order_history.as_of_date') }}
                 then session_days.sessions_count
             else 0
         end) as sessions_last_90d
@@ -225,7 +230,7 @@ session_history as (
     inner join session_days
         on
             order_history.customer_id = session_days.customer_id
-            and session_days.session_date <= order_history.as_of_date
+            and order_history.as_of_date >= session_days.session_date
     group by order_history.customer_id, order_history.as_of_date
 ),
 
@@ -252,9 +257,9 @@ ticket_history as (
     inner join ticket_states
         on
             order_history.customer_id = ticket_states.customer_id
-            and ticket_states.valid_from_date <= order_history.as_of_date
-            and coalesce(ticket_states.valid_to_date, cast('9999-12-31' as date))
-            > order_history.as_of_date
+            and order_history.as_of_date >= ticket_states.valid_from_date
+            and order_history.as_of_date
+            < coalesce(ticket_states.valid_to_date, cast('9999-12-31' as date))
     group by order_history.customer_id, order_history.as_of_date
 ),
 
@@ -290,7 +295,7 @@ identity_as_of as (
     inner join identities
         on
             order_history.customer_id = identities.customer_id
-            and identities.first_delivered_date <= order_history.as_of_date
+            and order_history.as_of_date >= identities.first_delivered_date
     group by order_history.customer_id, order_history.as_of_date
 ),
 
@@ -367,47 +372,47 @@ computed as (
 
 {%- if is_incremental() %}
 
--- the stored rows with their label now known; every other column as stored
-relabelled as (
-    select
-        labels_to_update.customer_id,
-        labels_to_update.as_of_date,
-        labels_to_update.tenure_days,
-        labels_to_update.days_since_last_order,
-        labels_to_update.orders_last_30d,
-        labels_to_update.orders_last_90d,
-        labels_to_update.orders_total,
-        labels_to_update.revenue_last_90d,
-        labels_to_update.revenue_total,
-        labels_to_update.avg_order_value,
-        labels_to_update.sessions_last_30d,
-        labels_to_update.sessions_last_90d,
-        labels_to_update.days_since_last_session,
-        labels_to_update.tickets_last_90d,
-        labels_to_update.open_tickets,
-        labels_to_update.avg_satisfaction_last_180d,
-        labels_to_update.identity_signature,
-        labels_to_update.tier,
-        labels_to_update.country_code,
-        labels_to_update.has_marketing_consent,
-        coalesce(future_orders.orders_in_horizon, 0) = 0 as is_churned
-    from labels_to_update
-    left join future_orders
-        on
-            labels_to_update.customer_id = future_orders.customer_id
-            and labels_to_update.as_of_date = future_orders.as_of_date
-),
+    -- the stored rows with their label now known; every other column as stored
+    relabelled as (
+        select
+            labels_to_update.customer_id,
+            labels_to_update.as_of_date,
+            labels_to_update.tenure_days,
+            labels_to_update.days_since_last_order,
+            labels_to_update.orders_last_30d,
+            labels_to_update.orders_last_90d,
+            labels_to_update.orders_total,
+            labels_to_update.revenue_last_90d,
+            labels_to_update.revenue_total,
+            labels_to_update.avg_order_value,
+            labels_to_update.sessions_last_30d,
+            labels_to_update.sessions_last_90d,
+            labels_to_update.days_since_last_session,
+            labels_to_update.tickets_last_90d,
+            labels_to_update.open_tickets,
+            labels_to_update.avg_satisfaction_last_180d,
+            labels_to_update.identity_signature,
+            labels_to_update.tier,
+            labels_to_update.country_code,
+            labels_to_update.has_marketing_consent,
+            coalesce(future_orders.orders_in_horizon, 0) = 0 as is_churned
+        from labels_to_update
+        left join future_orders
+            on
+                labels_to_update.customer_id = future_orders.customer_id
+                and labels_to_update.as_of_date = future_orders.as_of_date
+    ),
 
-final as (
-    select * from computed
-    union all
-    select * from relabelled
-)
+    final as (
+        select * from computed
+        union all
+        select * from relabelled
+    )
 {%- else %}
 
-final as (
-    select * from computed
-)
+    final as (
+        select * from computed
+    )
 {%- endif %}
 
 select * from final
