@@ -40,6 +40,11 @@ CHURN_SCORES = REPO / "models" / "gold" / "ml" / "churn_scores.py"
 FIRST_AS_OF = dt.date(2024, 1, 31)
 
 
+def month_end(k: int) -> dt.date:
+    """The k-th as-of date of the calendar after FIRST_AS_OF: month ends, as churn_features has."""
+    return (pd.Timestamp(FIRST_AS_OF) + pd.offsets.MonthEnd(k)).date()
+
+
 # --------------------------------------------------------------------------- synthetic data
 
 
@@ -74,8 +79,8 @@ def make_churn_features(
             pd.DataFrame(
                 {
                     "customer_id": [f"C{i:05d}" for i in range(n)],
-                    "as_of_date": FIRST_AS_OF + dt.timedelta(days=30 * k),
-                    "tenure_days": signup + 30 * k,
+                    "as_of_date": month_end(k),
+                    "tenure_days": signup + (month_end(k) - FIRST_AS_OF).days,
                     "days_since_last_order": dslo,
                     "orders_last_30d": orders_30,
                     "orders_last_90d": orders_90,
@@ -174,7 +179,7 @@ def champion_run(settings: ChurnSettings, run_id: str):
     return MlflowClient(tracking_uri=settings.tracking_uri).get_run(run_id)
 
 
-EVAL_DATE = FIRST_AS_OF + dt.timedelta(days=90)  # 5 dates, the last unlabelled
+EVAL_DATE = month_end(3)  # 5 month ends, the last unlabelled
 
 
 @pytest.fixture(autouse=True)
@@ -262,12 +267,9 @@ def test_settings_are_chosen_by_engine(tmp_path):
 def test_time_split_has_no_leakage(features):
     split = time_split(normalize_features(features), purge_days=60)
     assert split.eval_date == pd.Timestamp(EVAL_DATE)
-    # 60 days of purge: the as-of date 30 days before the evaluation date is left out.
-    assert split.train_dates == [
-        pd.Timestamp(FIRST_AS_OF),
-        pd.Timestamp(FIRST_AS_OF) + pd.Timedelta(days=30),
-    ]
-    assert split.purged_dates == [pd.Timestamp(EVAL_DATE) - pd.Timedelta(days=30)]
+    # 60 days of purge: the month end before the evaluation date is left out.
+    assert split.train_dates == [pd.Timestamp(FIRST_AS_OF), pd.Timestamp(month_end(1))]
+    assert split.purged_dates == [pd.Timestamp(month_end(2))]
     assert split.train["as_of_date"].max() < split.eval["as_of_date"].min()
     assert split.train["is_churned"].notna().all() and split.eval["is_churned"].notna().all()
     assert split.eval["as_of_date"].nunique() == 1
@@ -305,7 +307,7 @@ def test_training_logs_metrics_and_artifacts(registry_run):
     assert params["eval_as_of_date"] == EVAL_DATE.isoformat()
     assert params["train_as_of_max"] < params["eval_as_of_date"]
     assert int(params["train_rows"]) == 3000 and int(params["eval_rows"]) == 1500
-    assert run.data.tags["data.max_as_of_date"] == "2024-05-30"
+    assert run.data.tags["data.max_as_of_date"] == month_end(4).isoformat()  # 2024-05-31
     artifacts = {f.path for f in client.list_artifacts(full.run_id, "plots")}
     assert artifacts == {
         "plots/roc_curve.png",
@@ -314,7 +316,9 @@ def test_training_logs_metrics_and_artifacts(registry_run):
     }
     contexts = {d.tags[0].value for d in run.inputs.dataset_inputs}
     assert contexts == {"training", "evaluation"}
-    assert "gold.churn_features@as_of<=2024-05-30" in run.inputs.dataset_inputs[0].dataset.source
+    assert (
+        f"gold.churn_features@as_of<={month_end(4)}" in run.inputs.dataset_inputs[0].dataset.source
+    )
     # The artifacts are in the tmp store, not in the repo.
     assert any((registry_run.tmp / "mlflow" / "artifacts").rglob("roc_curve.png"))
     # Permutation importance finds the planted drivers.
@@ -455,7 +459,7 @@ def test_cli_train_bad_input_exits_2(tmp_path, case, message):
     elif case == "single_class":
         write_duckdb(db, small.assign(is_churned=pd.array([False] * len(small), dtype="boolean")))
     elif case == "one_date":
-        # Labelled dates 30 days apart only: none is 60 days before the latest.
+        # Labelled month ends only (30 or 31 days apart): none is 60 days before the latest.
         write_duckdb(db, small[small["as_of_date"] > FIRST_AS_OF])
     result = run_cli(["train", "--no-progress"], cli_env(tmp_path, db))
     assert result.exit_code == 2, result.output
@@ -761,7 +765,7 @@ def check_scores(scores: pd.DataFrame, registry_run) -> None:
         "scored_at",
     ]
     assert len(scores) == 1500 and scores["customer_id"].is_unique
-    assert set(scores["as_of_date"]) == {dt.date(2024, 5, 30)}
+    assert set(scores["as_of_date"]) == {month_end(4)}  # the latest month end
     assert scores["churn_probability"].between(0, 1).all()
     assert set(scores["model_version"]) == {registry_run.decisions[2].version}
     assert set(scores["model_name"]) == {"customer360_churn"}

@@ -1,7 +1,8 @@
 """Churn scores of every customer at the latest as-of date of churn_features.
 
 Loads the registered model's @champion version through python_jobs.churn.score and scores
-the rows of the newest as-of date (the ones whose churn label is still open). The model name
+the rows of the newest as-of date (the latest date of churn_features' calendar, a month end
+by default: the ones whose churn label is still open). The model name
 (and, where the Python runs away from the dbt process, the MLflow URIs) come from the
 model's config.meta in _ml__churn.yml, fed by the var churn_model_name.
 
