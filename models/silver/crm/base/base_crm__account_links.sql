@@ -18,7 +18,7 @@ renamed as (
         -- lineage
         source._is_malformed,
         source._rescued_data,
-        {{ raw_record(['source.crm_id', 'source.shop_account_id', 'source.linked_at']) }},
+        {{ raw_record(checked_landing_table('crm.account_links').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -21,8 +21,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.order_id', 'source.line_number', 'source.product_id',
-            'source.quantity', 'source.unit_price', 'source.updated_at']) }},
+        {{ raw_record(checked_landing_table('ecommerce.order_items').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -28,8 +28,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.event_id', 'source.anonymous_id', 'source.shop_account_id',
-            'source.event_type', 'source.event_at', 'source.page_url']) }},
+        {{ raw_record(checked_landing_table('web.events').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at
