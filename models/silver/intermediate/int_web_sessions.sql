@@ -18,6 +18,7 @@
 -- sessions always match their events and current identity, as a full refresh builds them.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
+-- depends_on: {{ ref('base_web__events') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',

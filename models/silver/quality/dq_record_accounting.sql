@@ -8,9 +8,9 @@
 -- Incremental: only the running totals (accepted_records, distinct_versions, distinct_keys)
 -- need the whole bronze history. A run adds what the accepted records ingested since the
 -- table's watermark (_max_ingested_at) bring, looking up the earlier versions of their keys
--- only: no base view's verdict or hash is evaluated over the earlier records (their raw
--- record is hashed from bronze, their verdict is dq_quarantine's). Counting from scratch is
--- the same addition, from zero and from 1900-01-01: on the first run, a full refresh, or
+-- only: no base view's verdict, hash or join runs over the earlier records (their key and
+-- raw record hash are computed from bronze, their verdict is dq_quarantine's). Counting
+-- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a full refresh, or
 -- when bronze_count_watermarks finds the stored totals out of date (it logs why).
 {{ config(materialized='incremental', unique_key='source_table') }}
 
@@ -36,20 +36,22 @@ with new_records as (
     {%- endfor %}
 ),
 
--- the accepted records ingested before the watermark, of the keys that have new records:
--- found by the base view's key alone (its verdict and hash are not evaluated over the
--- earlier records; the joins stay on the few keys of the batch)
+-- the versions of the keys that have new records, among the accepted records ingested before
+-- the watermark: read from bronze, the keys that have new records found first, then their
+-- raw record hashed as the base view hashes it (no base view's verdict, hash or join runs
+-- over the earlier records); the quarantined ones (dq_quarantine) left out
 seen_records as (
     {%- for table in checked_landing_tables() %}
         {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
         select
             '{{ table.source_table }}' as source_table,
-            base.{{ table.key }} as record_key,
-            base._record_id
-        from {{ ref(table.base_model) }} as base
+            {{ table.key_expression }} as record_key,
+            {{ row_hash(table.raw_columns) }} as _raw_record_hash,
+            source._record_id
+        from {{ ref(table.bronze_model) }} as source
         where
-            base._ingested_at <= cast('{{ watermark }}' as timestamp)
-            and base.{{ table.key }} in (
+            source._ingested_at <= cast('{{ watermark }}' as timestamp)
+            and {{ table.key_expression }} in (
                 select added.record_key from new_records as added
                 where added.source_table = '{{ table.source_table }}'
             )
@@ -57,24 +59,15 @@ seen_records as (
     {%- endfor %}
 ),
 
--- their versions: the raw record hashed from bronze as the base view hashes it, the
--- quarantined records (dq_quarantine) left out
 seen_versions as (
-    {%- for table in checked_landing_tables() %}
-        select distinct
-            seen.source_table,
-            seen.record_key,
-            {{ row_hash(table.raw_columns) }} as _raw_record_hash
-        from seen_records as seen
-        inner join {{ ref(table.bronze_model) }} as source
-            on seen._record_id = source._record_id
-        left join {{ ref('dq_quarantine') }} as quarantine
-            on seen._record_id = quarantine.record_id
-        where
-            seen.source_table = '{{ table.source_table }}'
-            and quarantine.record_id is null
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    select distinct
+        seen.source_table,
+        seen.record_key,
+        seen._raw_record_hash
+    from seen_records as seen
+    left join {{ ref('dq_quarantine') }} as quarantine
+        on seen._record_id = quarantine.record_id
+    where quarantine.record_id is null
 ),
 
 seen_keys as (

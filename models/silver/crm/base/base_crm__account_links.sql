@@ -10,7 +10,7 @@ renamed as (
         -- ids
         nullif(trim(source.crm_id), '') as crm_id,
         nullif(trim(source.shop_account_id), '') as shop_account_id,
-        concat(trim(source.crm_id), '-', trim(source.shop_account_id)) as account_link_id,
+        {{ checked_landing_table('crm.account_links').key_expression }} as account_link_id,
 
         -- timestamps
         {{ dbt.safe_cast('source.linked_at', 'timestamp') }} as linked_at,

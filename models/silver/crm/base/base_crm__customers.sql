@@ -17,7 +17,7 @@ country_dial_codes as (
 renamed as (
     select
         -- ids
-        nullif(trim(source.crm_id), '') as crm_id,
+        {{ checked_landing_table('crm.customers').key_expression }} as crm_id,
 
         -- strings
         trim(source.first_name) as first_name,

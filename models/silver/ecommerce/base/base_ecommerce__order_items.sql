@@ -7,7 +7,8 @@ with source as (
 renamed as (
     select
         -- ids
-        concat(trim(source.order_id), '-', trim(source.line_number)) as order_item_id,
+        {{ checked_landing_table('ecommerce.order_items').key_expression }}
+            as order_item_id,
         trim(source.order_id) as order_id,
         trim(source.product_id) as product_id,
 

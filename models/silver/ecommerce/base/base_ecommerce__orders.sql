@@ -20,7 +20,7 @@ country_dial_codes as (
 renamed as (
     select
         -- ids
-        trim(source.order_id) as order_id,
+        {{ checked_landing_table('ecommerce.orders').key_expression }} as order_id,
         -- null: a guest checkout
         nullif(trim(source.shop_account_id), '') as shop_account_id,
 

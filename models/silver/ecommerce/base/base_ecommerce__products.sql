@@ -11,7 +11,7 @@ fx_rates as (
 renamed as (
     select
         -- ids
-        trim(source.product_id) as product_id,
+        {{ checked_landing_table('ecommerce.products').key_expression }} as product_id,
 
         -- strings
         trim(source.product_name) as product_name,

@@ -11,7 +11,7 @@ country_dial_codes as (
 renamed as (
     select
         -- ids
-        source.ticket_id,
+        {{ checked_landing_table('support.ticket_changes').key_expression }} as ticket_id,
 
         -- the requester's contact points
         nullif(trim(source.requester_email), '') as requester_email,

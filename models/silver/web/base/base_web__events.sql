@@ -7,7 +7,7 @@ with source as (
 renamed as (
     select
         -- ids
-        source.event_id,
+        {{ checked_landing_table('web.events').key_expression }} as event_id,
         source.anonymous_id,
         -- null: not logged in
         nullif(trim(source.shop_account_id), '') as shop_account_id,
