@@ -71,14 +71,14 @@ browser_identities as (
 
     touched_visitors as (
         select anonymous_id from new_events
-        union
-        select source.anonymous_id
-        from {{ ref('brz_web__events') }} as source
+        union distinct
+        select versions.anonymous_id
+        from {{ ref('brz_web__events') }} as versions
         where
-            source.anonymous_id is not null
+            versions.anonymous_id is not null
             and {{ checked_landing_table('web.events').key_expression }}
             in (select new_events.event_id from new_events)
-        union
+        union distinct
         select anonymous_id from restitched_visitors
     ),
 

@@ -10,8 +10,9 @@
 -- table's watermark (_max_ingested_at) bring, looking up the earlier versions of their keys
 -- only: no base view's verdict, hash or join runs over the earlier records (their key and
 -- raw record hash are computed from bronze, their verdict is dq_quarantine's). Counting
--- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a full refresh, or
--- when bronze_count_watermarks finds the stored totals out of date (it logs why).
+-- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a
+-- full refresh, or when bronze_count_watermarks finds the stored totals out of date (it
+-- logs why).
 {{ config(materialized='incremental', unique_key='source_table') }}
 
 {#- per landing table, the latest ingestion time already counted, as text (literals let the
@@ -47,10 +48,10 @@ seen_records as (
             '{{ table.source_table }}' as source_table,
             {{ table.key_expression }} as record_key,
             {{ row_hash(table.raw_columns) }} as _raw_record_hash,
-            source._record_id
-        from {{ ref(table.bronze_model) }} as source
+            bronze._record_id
+        from {{ ref(table.bronze_model) }} as bronze
         where
-            source._ingested_at <= cast('{{ watermark }}' as timestamp)
+            bronze._ingested_at <= cast('{{ watermark }}' as timestamp)
             and {{ table.key_expression }} in (
                 select added.record_key from new_records as added
                 where added.source_table = '{{ table.source_table }}'
