@@ -1,31 +1,68 @@
 {#-
     The landing tables that pass through a base_* view with data-quality rules: the landing
-    table's name, its bronze model, its base view, its staging model and the staging key. The
-    one list that dq_quarantine, dq_record_counts, dq_record_accounting, the delivery
-    monitoring (dq_delivery_counts) and the quarantine-completeness test loop over.
+    table's name, its bronze model, its base view, its staging model, the staging key, the
+    key's expression over the bronze record's columns and the bronze columns of its
+    raw record (the base view computes both from them, and dq_record_accounting again from
+    bronze for the earlier records of a batch's keys). The one list that dq_quarantine,
+    dq_record_counts, dq_record_accounting, the delivery monitoring (dq_delivery_counts) and
+    the quarantine-completeness test loop over.
 -#}
 {% macro checked_landing_tables() %}
     {{ return([
         {'source_table': 'crm.customers', 'bronze_model': 'brz_crm__customers',
          'base_model': 'base_crm__customers',
-         'staging_model': 'stg_crm__customers', 'key': 'crm_id'},
+         'staging_model': 'stg_crm__customers', 'key': 'crm_id',
+         'key_expression': "nullif(trim(crm_id), '')",
+         'raw_columns': ['crm_id', 'first_name', 'last_name',
+            'email', 'phone', 'country', 'city', 'tier',
+            'marketing_consent', 'signup_at', 'updated_at',
+            'is_deleted', 'preferred_language']},
         {'source_table': 'crm.account_links', 'bronze_model': 'brz_crm__account_links',
          'base_model': 'base_crm__account_links',
-         'staging_model': 'stg_crm__account_links', 'key': 'account_link_id'},
+         'staging_model': 'stg_crm__account_links', 'key': 'account_link_id',
+         'key_expression': "concat(trim(crm_id), '-', trim(shop_account_id))",
+         'raw_columns': ['crm_id', 'shop_account_id', 'linked_at']},
         {'source_table': 'ecommerce.orders', 'bronze_model': 'brz_ecommerce__orders',
          'base_model': 'base_ecommerce__orders',
-         'staging_model': 'stg_ecommerce__orders', 'key': 'order_id'},
+         'staging_model': 'stg_ecommerce__orders', 'key': 'order_id',
+         'key_expression': "trim(order_id)",
+         'raw_columns': ['order_id', 'shop_account_id', 'order_status',
+            'channel', 'currency', 'order_total',
+            'shipping_amount', 'ordered_at', 'updated_at',
+            'email', 'phone', 'coupon_code']},
         {'source_table': 'ecommerce.order_items', 'bronze_model': 'brz_ecommerce__order_items',
          'base_model': 'base_ecommerce__order_items',
-         'staging_model': 'stg_ecommerce__order_items', 'key': 'order_item_id'},
+         'staging_model': 'stg_ecommerce__order_items', 'key': 'order_item_id',
+         'key_expression': "concat(trim(order_id), '-', trim(line_number))",
+         'raw_columns': ['order_id', 'line_number', 'product_id',
+            'quantity', 'unit_price', 'updated_at']},
         {'source_table': 'ecommerce.products', 'bronze_model': 'brz_ecommerce__products',
          'base_model': 'base_ecommerce__products',
-         'staging_model': 'stg_ecommerce__products', 'key': 'product_id'},
+         'staging_model': 'stg_ecommerce__products', 'key': 'product_id',
+         'key_expression': "trim(product_id)",
+         'raw_columns': ['product_id', 'product_name', 'category',
+            'brand', 'list_price', 'currency', 'is_active',
+            'updated_at']},
         {'source_table': 'web.events', 'bronze_model': 'brz_web__events',
          'base_model': 'base_web__events',
-         'staging_model': 'stg_web__events', 'key': 'event_id'},
+         'staging_model': 'stg_web__events', 'key': 'event_id',
+         'key_expression': "event_id",
+         'raw_columns': ['event_id', 'anonymous_id', 'shop_account_id',
+            'event_type', 'event_at', 'page_url']},
         {'source_table': 'support.ticket_changes', 'bronze_model': 'brz_support__ticket_changes',
          'base_model': 'base_support__ticket_changes',
-         'staging_model': 'stg_support__tickets', 'key': 'ticket_id'},
+         'staging_model': 'stg_support__tickets', 'key': 'ticket_id',
+         'key_expression': "ticket_id",
+         'raw_columns': ['ticket_id', 'requester_email', 'requester_phone',
+            'status', '_change_type', '_commit_version',
+            '_commit_timestamp']},
     ]) }}
+{% endmacro %}
+
+{#- The entry of checked_landing_tables of one landing table ('<source>.<table>'). -#}
+{% macro checked_landing_table(source_table) %}
+    {% for table in checked_landing_tables() if table.source_table == source_table %}
+        {{ return(table) }}
+    {% endfor %}
+    {{ exceptions.raise_compiler_error("No checked landing table " ~ source_table ~ ".") }}
 {% endmacro %}

@@ -221,7 +221,7 @@ def identities(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
 
 def test_day2_is_incremental_and_equals_a_full_refresh(built: Path, day2: dict) -> None:
     db = built / "incremental.duckdb"
-    # the record accounting added the new batch to its counts (record_accounting_watermarks
+    # the record accounting added the new batch to its counts (bronze_count_watermarks
     # logs when it counts from scratch instead)
     assert "counting from scratch" not in day2["output"]
     run_results = json.loads((built / "target_incremental" / "run_results.json").read_text())

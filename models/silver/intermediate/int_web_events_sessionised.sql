@@ -7,10 +7,10 @@
 -- Incremental, merged on event_id. An event staged since the last run (new, late or
 -- corrected) can change its visitor's sessions only from the first one that ends less than
 -- a timeout before it: the sessions before are kept, and every later event of the visitor
--- is sessionised again and numbered after them. The earlier versions of a corrected event
--- touch their visitor and time too, so the event leaves its old session; its row (keyed by
--- event_id) moves with it, and no stale row is left, even for a visitor left with no event.
--- depends_on: {{ ref('base_web__events') }}
+-- is sessionised again and numbered after them. A corrected event's stored row (where it
+-- was sessionised before) touches its visitor and time too, so the event leaves its old
+-- session; its row (keyed by event_id) moves with it, and no stale row is left, even for a
+-- visitor left with no event.
 -- (A stored event is rewritten only when its record or its session changed: dbt_project.yml.)
 {{ config(materialized='incremental', unique_key='event_id') }}
 
@@ -37,21 +37,38 @@ with events as (
 
 {%- if is_incremental() %}
 
-    -- the visitors of every version (base_web__events) of the events staged since the last
-    -- run (where each event is now, and where it was before a correction), each with the
-    -- time before which their stored sessions cannot change: a timeout before the earliest
+    -- the events staged since the last run (new, late or corrected), where each is now
+    staged_events as (
+        select
+            event_id,
+            anonymous_id,
+            event_at
+        from {{ ref('stg_web__events') }}
+        where _ingested_at > {{ last_ingested_at() }}
+    ),
+
+    -- where they were sessionised before (a corrected event's stored row)
+    moved_events as (
+        select
+            stored_events.event_id,
+            stored_events.anonymous_id,
+            stored_events.event_at
+        from {{ this }} as stored_events
+        inner join staged_events
+            on stored_events.event_id = staged_events.event_id
+    ),
+
+    -- their visitors, now and before, each with the time before which their stored sessions
+    -- cannot change: a timeout before the earliest of their events touched
     touched_visitors as (
         select
             anonymous_id,
             min({{ dbt.dateadd('second', -timeout_seconds, 'event_at') }}) as keep_before
-        from {{ ref('base_web__events') }}
-        where
-            anonymous_id is not null
-            and event_at is not null
-            and event_id in (
-                select staged.event_id from {{ ref('stg_web__events') }} as staged
-                where staged._ingested_at > {{ last_ingested_at() }}
-            )
+        from (
+            select * from staged_events
+            union all
+            select * from moved_events
+        ) as touched_events
         group by anonymous_id
     ),
 

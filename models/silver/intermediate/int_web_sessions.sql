@@ -7,13 +7,30 @@
 --     (stitching) to its browser's customer (int_customer_identities: a browser that logged
 --     in as one account is that account's customer's; a browser that never logged in is no
 --     customer's).
--- A table, rebuilt every run from the sessionised events: a visitor's sessions always
--- match their events and current identity, whatever changed (a late or corrected event,
--- a new login), with nothing to delete or stitch again by hand.
+-- Incremental, per visitor (delete+insert on anonymous_id): a run sums up again every
+-- session of the visitors it touches, those whose events or identity may have changed:
+--   * the visitors of the events sessionised since the last run (new, late or corrected);
+--   * the visitors where a corrected event was before (its earlier versions, in bronze);
+--   * the visitors whose stored sessions' customer is no longer the current identity's (a
+--     new login, customers merged or split).
+-- The other visitors' sessions are kept as stored; a visitor left with no event (every
+-- event corrected to another visitor) loses its sessions (post-hook). So a visitor's
+-- sessions always match their events and current identity, as a full refresh builds them.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
+-- depends_on: {{ ref('brz_web__events') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='anonymous_id',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where anonymous_id not in"
+        ~ " (select sessionised.anonymous_id from {{ ref('int_web_events_sessionised') }}"
+        ~ " as sessionised){% endif %}",
+    ],
+) }}
 
-with sessionised_events as (
+with all_sessionised_events as (
     select * from {{ ref('int_web_events_sessionised') }}
 ),
 
@@ -26,6 +43,55 @@ browser_identities as (
     select * from {{ ref('int_customer_identities') }}
     where node_type = 'browser' and is_identified
 ),
+
+{%- if is_incremental() %}
+
+    -- the events sessionised since the last run (read from the table: a second reference to
+    -- all_sessionised_events would make DuckDB materialise every event)
+    new_events as (
+        select
+            event_id,
+            anonymous_id
+        from {{ ref('int_web_events_sessionised') }}
+        where _ingested_at > {{ last_ingested_at('_max_ingested_at') }}
+    ),
+
+    -- the visitors whose stored sessions now belong to another customer
+    restitched_visitors as (
+        select stored_sessions.anonymous_id
+        from {{ this }} as stored_sessions
+        left join account_identities
+            on stored_sessions.logged_in_shop_account_id = account_identities.source_id
+        left join browser_identities
+            on stored_sessions.anonymous_id = browser_identities.source_id
+        where
+            coalesce(account_identities.customer_id, browser_identities.customer_id)
+            is distinct from stored_sessions.customer_id
+    ),
+
+    touched_visitors as (
+        select anonymous_id from new_events
+        union distinct
+        select versions.anonymous_id
+        from {{ ref('brz_web__events') }} as versions
+        where
+            versions.anonymous_id is not null
+            and {{ checked_landing_table('web.events').key_expression }}
+            in (select new_events.event_id from new_events)
+        union distinct
+        select anonymous_id from restitched_visitors
+    ),
+
+    sessionised_events as (
+        select * from all_sessionised_events
+        where anonymous_id in (select touched_visitors.anonymous_id from touched_visitors)
+    ),
+{%- else %}
+
+sessionised_events as (
+    select * from all_sessionised_events
+),
+{%- endif %}
 
 sessions as (
     select

@@ -5,7 +5,7 @@
 -- bronze records ingested after the latest already counted (its watermark) and adds them to
 -- the stored count of their day (a late file adds to an earlier day). Counting from scratch
 -- is the same addition from zero: on the first run, a full refresh, or when
--- delivery_count_watermarks finds that the records counted are no longer all in bronze (it
+-- bronze_count_watermarks finds that the records counted are no longer all in bronze (it
 -- logs why).
 {{ config(
     materialized='incremental',
@@ -15,7 +15,7 @@
 
 {#- per landing table, the latest ingestion time already counted, as text; none: count
     from scratch -#}
-{%- set watermarks = delivery_count_watermarks(this) if is_incremental() else none %}
+{%- set watermarks = bronze_count_watermarks(this, 'records', []) if is_incremental() else none %}
 
 with new_records as (
     {%- for table in checked_landing_tables() %}

@@ -8,14 +8,18 @@
 -- Incremental: only the running totals (accepted_records, distinct_versions, distinct_keys)
 -- need the whole bronze history. A run adds what the accepted records ingested since the
 -- table's watermark (_max_ingested_at) bring, looking up the earlier versions of their keys
--- only. Counting from scratch is the same addition, from zero and from 1900-01-01: on the
--- first run, a full refresh, or when record_accounting_watermarks finds the stored totals
--- out of date (it logs why).
+-- only: no base view's verdict, hash or join runs over the earlier records (their key and
+-- raw record hash are computed from bronze, their verdict is dq_quarantine's). Counting
+-- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a
+-- full refresh, or when bronze_count_watermarks finds the stored totals out of date (it
+-- logs why).
 {{ config(materialized='incremental', unique_key='source_table') }}
 
 {#- per landing table, the latest ingestion time already counted, as text (literals let the
     bronze scans skip older row groups); none: count from scratch -#}
-{%- set watermarks = record_accounting_watermarks(this) if is_incremental() else none %}
+{%- set watermarks = bronze_count_watermarks(
+    this, 'bronze_records', ['accepted_records', 'distinct_versions', 'distinct_keys']
+) if is_incremental() else none %}
 
 -- the accepted records ingested after their table's watermark
 with new_records as (
@@ -33,24 +37,38 @@ with new_records as (
     {%- endfor %}
 ),
 
--- the versions counted before, of the keys that have new records
-seen_versions as (
+-- the versions of the keys that have new records, among the accepted records ingested before
+-- the watermark: read from bronze, the keys that have new records found first, then their
+-- raw record hashed as the base view hashes it (no base view's verdict, hash or join runs
+-- over the earlier records); the quarantined ones (dq_quarantine) left out
+seen_records as (
     {%- for table in checked_landing_tables() %}
         {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
-        select distinct
+        select
             '{{ table.source_table }}' as source_table,
-            {{ table.key }} as record_key,
-            _raw_record_hash
-        from {{ ref(table.base_model) }}
+            {{ table.key_expression }} as record_key,
+            {{ row_hash(table.raw_columns) }} as _raw_record_hash,
+            bronze._record_id
+        from {{ ref(table.bronze_model) }} as bronze
         where
-            not _is_quarantined
-            and _ingested_at <= cast('{{ watermark }}' as timestamp)
-            and {{ table.key }} in (
+            bronze._ingested_at <= cast('{{ watermark }}' as timestamp)
+            and {{ table.key_expression }} in (
                 select added.record_key from new_records as added
                 where added.source_table = '{{ table.source_table }}'
             )
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+seen_versions as (
+    select distinct
+        seen.source_table,
+        seen.record_key,
+        seen._raw_record_hash
+    from seen_records as seen
+    left join {{ ref('dq_quarantine') }} as quarantine
+        on seen._record_id = quarantine.record_id
+    where quarantine.record_id is null
 ),
 
 seen_keys as (

@@ -1,7 +1,9 @@
 -- The counts of each checked landing table (checked_landing_tables) that are cheap to take
 -- again every run: its records in bronze, loaded into staging (one per key: its current
 -- version) and in quarantine, and the records both loaded and quarantined (must be 0).
--- dq_record_accounting sets them beside the running totals it keeps.
+-- dq_record_accounting sets them beside the running totals it keeps. The bronze records are
+-- counted in bronze itself (a base view has one row per bronze record, but its joins would
+-- run over every record to be counted).
 {{ config(materialized='view', tblproperties={}) }}
 
 with quarantine as (
@@ -12,7 +14,7 @@ landing_table_counts as (
     {%- for table in checked_landing_tables() %}
         select
             '{{ table.source_table }}' as source_table,
-            (select count(*) as n from {{ ref(table.base_model) }}) as bronze_records,
+            (select count(*) as n from {{ ref(table.bronze_model) }}) as bronze_records,
             (select count(*) as n from {{ ref(table.staging_model) }}) as loaded_records,
             (
                 select count(*) as n from quarantine
@@ -25,8 +27,8 @@ landing_table_counts as (
                     on loaded._record_id = quarantine.record_id
             ) as double_counted_records,
             (
-                select coalesce(max(base._ingested_at), cast('1900-01-01' as timestamp)) as latest
-                from {{ ref(table.base_model) }} as base
+                select coalesce(max(bronze._ingested_at), cast('1900-01-01' as timestamp)) as latest
+                from {{ ref(table.bronze_model) }} as bronze
             ) as _max_ingested_at
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}

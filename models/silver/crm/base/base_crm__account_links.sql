@@ -10,7 +10,7 @@ renamed as (
         -- ids
         nullif(trim(source.crm_id), '') as crm_id,
         nullif(trim(source.shop_account_id), '') as shop_account_id,
-        concat(trim(source.crm_id), '-', trim(source.shop_account_id)) as account_link_id,
+        {{ checked_landing_table('crm.account_links').key_expression }} as account_link_id,
 
         -- timestamps
         {{ dbt.safe_cast('source.linked_at', 'timestamp') }} as linked_at,
@@ -18,7 +18,7 @@ renamed as (
         -- lineage
         source._is_malformed,
         source._rescued_data,
-        {{ raw_record(['source.crm_id', 'source.shop_account_id', 'source.linked_at']) }},
+        {{ raw_record(checked_landing_table('crm.account_links').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

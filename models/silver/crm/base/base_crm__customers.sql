@@ -17,7 +17,7 @@ country_dial_codes as (
 renamed as (
     select
         -- ids
-        nullif(trim(source.crm_id), '') as crm_id,
+        {{ checked_landing_table('crm.customers').key_expression }} as crm_id,
 
         -- strings
         trim(source.first_name) as first_name,
@@ -50,10 +50,7 @@ renamed as (
         -- lineage
         source._is_malformed,
         source._rescued_data,
-        {{ raw_record(['source.crm_id', 'source.first_name', 'source.last_name',
-            'source.email', 'source.phone', 'source.country', 'source.city', 'source.tier',
-            'source.marketing_consent', 'source.signup_at', 'source.updated_at',
-            'source.is_deleted', 'source.preferred_language']) }},
+        {{ raw_record(checked_landing_table('crm.customers').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -7,7 +7,8 @@ with source as (
 renamed as (
     select
         -- ids
-        concat(trim(source.order_id), '-', trim(source.line_number)) as order_item_id,
+        {{ checked_landing_table('ecommerce.order_items').key_expression }}
+            as order_item_id,
         trim(source.order_id) as order_id,
         trim(source.product_id) as product_id,
 
@@ -21,8 +22,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.order_id', 'source.line_number', 'source.product_id',
-            'source.quantity', 'source.unit_price', 'source.updated_at']) }},
+        {{ raw_record(checked_landing_table('ecommerce.order_items').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

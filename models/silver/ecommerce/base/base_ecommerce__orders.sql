@@ -20,7 +20,7 @@ country_dial_codes as (
 renamed as (
     select
         -- ids
-        trim(source.order_id) as order_id,
+        {{ checked_landing_table('ecommerce.orders').key_expression }} as order_id,
         -- null: a guest checkout
         nullif(trim(source.shop_account_id), '') as shop_account_id,
 
@@ -45,10 +45,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.order_id', 'source.shop_account_id', 'source.order_status',
-            'source.channel', 'source.currency', 'source.order_total',
-            'source.shipping_amount', 'source.ordered_at', 'source.updated_at',
-            'source.email', 'source.phone', 'source.coupon_code']) }},
+        {{ raw_record(checked_landing_table('ecommerce.orders').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -11,7 +11,7 @@ fx_rates as (
 renamed as (
     select
         -- ids
-        trim(source.product_id) as product_id,
+        {{ checked_landing_table('ecommerce.products').key_expression }} as product_id,
 
         -- strings
         trim(source.product_name) as product_name,
@@ -33,9 +33,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.product_id', 'source.product_name', 'source.category',
-            'source.brand', 'source.list_price', 'source.currency', 'source.is_active',
-            'source.updated_at']) }},
+        {{ raw_record(checked_landing_table('ecommerce.products').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -11,7 +11,7 @@ country_dial_codes as (
 renamed as (
     select
         -- ids
-        source.ticket_id,
+        {{ checked_landing_table('support.ticket_changes').key_expression }} as ticket_id,
 
         -- the requester's contact points
         nullif(trim(source.requester_email), '') as requester_email,
@@ -36,9 +36,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.ticket_id', 'source.requester_email', 'source.requester_phone',
-            'source.status', 'source._change_type', 'source._commit_version',
-            'source._commit_timestamp']) }},
+        {{ raw_record(checked_landing_table('support.ticket_changes').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at

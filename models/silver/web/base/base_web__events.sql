@@ -7,7 +7,7 @@ with source as (
 renamed as (
     select
         -- ids
-        source.event_id,
+        {{ checked_landing_table('web.events').key_expression }} as event_id,
         source.anonymous_id,
         -- null: not logged in
         nullif(trim(source.shop_account_id), '') as shop_account_id,
@@ -28,8 +28,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(['source.event_id', 'source.anonymous_id', 'source.shop_account_id',
-            'source.event_type', 'source.event_at', 'source.page_url']) }},
+        {{ raw_record(checked_landing_table('web.events').raw_columns) }},
         source._record_id,
         source._source_file,
         source._ingested_at
