@@ -45,7 +45,7 @@
 {#- enough periods for 100 years of history #}
 {%- set periods = 1200 if calendar == 'month' else 5300 %}
 {%- set period_start = dbt.dateadd(
-    calendar, 'series.generated_number - 1', 'bounds.first_as_of_date') %}
+    calendar, '(series.generated_number - 1)', 'bounds.first_as_of_date') %}
 
 with order_days as (
     select * from {{ ref('int_customer_order_days') }}
