@@ -1,6 +1,6 @@
 -- Every customer's orders per order date: the per-order facts the customer analytics
--- aggregate, once. customer_360 sums them over all time; churn_features sums those up to
--- each as-of date (point in time). Orders count whatever their status; purchases are the
+-- aggregate, once. int_customer_facts sums them over all time; churn_features sums those
+-- up to each as-of date (point in time). Orders count whatever their status; purchases are the
 -- completed ones (stg_ecommerce__orders.is_completed_purchase).
 
 with orders as (

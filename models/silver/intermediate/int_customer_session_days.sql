@@ -1,6 +1,6 @@
 -- Every customer's web sessions per session date: the per-session facts the customer
--- analytics aggregate, once. customer_360 sums them over all time; churn_features sums
--- those up to each as-of date (point in time). Sessions without a customer (anonymous
+-- analytics aggregate, once. int_customer_facts sums them over all time; churn_features
+-- sums those up to each as-of date (point in time). Sessions without a customer (anonymous
 -- visitors never stitched to one) are left out. The day of the customer's first session
 -- also carries its utm source and medium (the customer's acquisition).
 
