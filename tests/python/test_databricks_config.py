@@ -235,9 +235,11 @@ def test_merge_settings_are_decided_per_engine(nodes):
         config = node["config"]
         if config["materialized"] == "incremental" and config["incremental_strategy"] == "merge":
             assert config.get("merge_update_condition") is None, name
-            # the quality and identity tables have no _record_id: every matched row is
-            # updated (identity: the relabelled nodes, merged on node_key)
-            if {"quality", "identity"} & set(node["tags"]):
+            # the quality and identity tables and int_customer_facts have no _record_id:
+            # every matched row is updated (identity: the relabelled nodes, merged on
+            # node_key; int_customer_facts: the changed customers, merged on customer_id)
+            keyless = "_record_id" not in node["columns"]
+            if keyless or {"quality", "identity"} & set(node["tags"]):
                 assert config.get("matched_condition") is None, name
             else:
                 assert "_record_id" in config["matched_condition"], name
