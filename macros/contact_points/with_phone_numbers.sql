@@ -12,7 +12,9 @@
       international notation, or, for a national one, from the record's country
       (`country_code_column`, an ISO code; none: the relation has no country, and a national
       notation has no E.164 form). Else null.
-    The dial codes are prefix-free, so the join on the code never multiplies a row.
+    The dial codes have 1 to 3 digits (E.164; the seed tests it) and are prefix-free: one
+    equality join per code length, on the first 1, 2 and 3 digits, finds at most one code
+    (a hash join, where a join on `like` would compare every row with every code).
 -#}
 {% macro with_phone_numbers(relation, phone_column, dial_codes, country_code_column=none) %}
     {%- set phone = relation ~ '.' ~ phone_column -%}
@@ -26,19 +28,26 @@
             when {{ digits }} like '00%' then substr({{ digits }}, 3)
         end
     {%- endset -%}
+    {%- set international_dial_code -%}
+        coalesce(
+            {%- for length in range(1, 4) %}
+            international_dial_{{ length }}.dial_code{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+    {%- endset -%}
     {%- set national_number -%}
         case
             when {{ is_international }}
-                then substr({{ international_digits }}, length(international_dial.dial_code) + 1)
+                then substr({{ international_digits }}, length({{ international_dial_code }}) + 1)
             when {{ digits }} like '0%' then substr({{ digits }}, 2)
             else {{ digits }}
         end
     {%- endset %}
     {%- set dial_code -%}
         {%- if country_code_column -%}
-        coalesce(international_dial.dial_code, home_dial.dial_code)
+        coalesce({{ international_dial_code }}, home_dial.dial_code)
         {%- else -%}
-        international_dial.dial_code
+        {{ international_dial_code }}
         {%- endif -%}
     {%- endset %}
     select
@@ -52,8 +61,12 @@
             when length({{ national_number }}) >= 6 then {{ national_number }}
         end as phone_national_number
     from {{ relation }}
-    left join (select distinct dial_code from {{ dial_codes }}) as international_dial
-        on {{ international_digits }} like concat(international_dial.dial_code, '%')
+    {%- for length in range(1, 4) %}
+    left join (select distinct dial_code from {{ dial_codes }}) as international_dial_{{ length }}
+        on
+            length(international_dial_{{ length }}.dial_code) = {{ length }}
+            and substr({{ international_digits }}, 1, {{ length }}) = international_dial_{{ length }}.dial_code
+    {%- endfor %}
     {%- if country_code_column %}
     left join {{ dial_codes }} as home_dial
         on

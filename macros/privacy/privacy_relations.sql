@@ -27,7 +27,7 @@
                 'sources': node.sources or [],
                 'is_rebuilt': node.resource_type == 'seed' or node.config.materialized == 'table',
                 'is_bronze': settings.bronze_tag in node.tags,
-                'is_raw_copy': settings.raw_copy_tag in node.tags,
+                'is_raw_copy': settings.raw_copy_tags | select('in', node.tags) | list | length > 0,
                 'columns': [],
                 'ids': {},
                 'text': [],

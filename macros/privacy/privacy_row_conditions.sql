@@ -11,7 +11,8 @@
       dbt rebuilds on each run (table models, seeds: the identity graph and gold), the
       customer's own rows of an identity relation (var privacy.identity_roles: the CRM
       contacts in bronze, staging and the snapshot, and their links to shop accounts), and
-      the copies of deleted bronze records in raw-copy relations (the quarantine), by record id.
+      the copies of deleted bronze records in raw-copy relations (the base models, the
+      quarantine), by record id.
 -#}
 {% macro privacy_row_conditions(entry, identifiers, relations) %}
     {% set by_id = privacy_id_condition(entry, identifiers.ids) %}

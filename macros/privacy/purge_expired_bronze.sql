@@ -4,7 +4,7 @@
     deletes the raw history older than var bronze_retention_days: every bronze record
     ingested before the cutoff that silver does not serve as the current version of its key
     (superseded versions, exact duplicates, quarantined records), and the rows that
-    describe those records in the raw-copy relations (the quarantine),
+    describe those records in the raw-copy relations (the base models, the quarantine),
     matched by record id; then (Databricks) purges the deleted rows from
     storage (REORG ... APPLY (PURGE), VACUUM). A record that silver still loads from is
     kept at any age, so a full refresh of silver still rebuilds the same current state and
@@ -46,7 +46,7 @@
         {% endif %}
         {% do purged.update({entry.name: {'entry': entry, 'condition': condition}}) %}
     {% endfor %}
-    {#- raw copies (the quarantine): the rows of the purged records,
+    {#- raw copies (the base models, the quarantine): the rows of the purged records,
         by record id, deleted first while bronze still holds them -#}
     {% set ordered = [] %}
     {% for entry in relations if entry.is_raw_copy and entry.record_id and not entry.is_bronze %}

@@ -7,7 +7,7 @@
     it counted were ingested (the privacy audit table: an anonymised record has another raw
     record hash), or when the records it counted are no longer all in bronze (a bronze table
     was rebuilt or purged, a customer's records deleted); the reason is logged. A change of a
-    drop rule or of a base view's raw-record columns is not detected: like every incremental
+    drop rule or of a base model's raw-record columns is not detected: like every incremental
     model of silver, the count then needs --full-refresh.
     `records_column` is the column of `counts` that holds the bronze records counted (summed
     per landing table), `columns` the other columns the model needs. The checks use the

@@ -1,9 +1,8 @@
 {#-
-    The landing tables that pass through a base_* view with data-quality rules: the landing
-    table's name, its bronze model, its base view, its staging model, the staging key, the
+    The landing tables that pass through a base_* model with data-quality rules: the landing
+    table's name, its bronze model, its base model, its staging model, the staging key, the
     key's expression over the bronze record's columns and the bronze columns of its
-    raw record (the base view computes both from them, and dq_record_accounting again from
-    bronze for the earlier records of a batch's keys). The one list that dq_quarantine,
+    raw record (the base model computes both from them). The one list that dq_quarantine,
     dq_record_counts, dq_record_accounting, the delivery monitoring (dq_delivery_counts) and
     the quarantine-completeness test loop over.
 -#}

@@ -1,10 +1,10 @@
 {#-
     The guard on a delivery, like Databricks' expect_or_fail on a rate: the records of one
-    landing table (`source_table`, on its base view `model`) delivered since the last complete
+    landing table (`source_table`, on its base model `model`) delivered since the last complete
     build are counted, and when more than the table's share in the var
     `quarantine_rate_thresholds` (its `default` otherwise, 5 %) were quarantined the build stops
     with one sentence: the table, the counts, the rule that dropped the most, the files and what
-    to do. With the default severity (error) nothing downstream of the base view is built, so
+    to do. With the default severity (error) nothing downstream of the base model is built, so
     staging, the quarantine table and gold keep the state of the last good build.
 
     "Since the last complete build": ingested after the `_max_ingested_at` that

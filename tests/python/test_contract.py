@@ -322,7 +322,7 @@ def test_a_broken_delivery_stops_the_build_and_keeps_gold(minimal: Path) -> None
     assert f"{delivery.name} (20). dbt build skips everything downstream" in failed.stdout
     assert "dq_quarantine_rate__ecommerce_orders" in failed.stdout
     assert "--vars '{quarantine_rate_thresholds: {ecommerce.orders: 1}}'" in failed.stdout
-    # bronze took the delivery in; nothing downstream of the base view was built from it
+    # bronze took the delivery in; nothing downstream of the base model was built from it
     assert (
         query(
             minimal, "select count(*) from silver.base_ecommerce__orders where order_id like 'O9%'"

@@ -577,24 +577,27 @@ def expired_files(workdir: Path) -> list[str]:
 
 def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The relations keeping raw landing records (bronze) or one row per record of them
-    (silver tables with a record_id: the quarantine)."""
+    (silver: the base models, and the tables with a record_id: the quarantine)."""
     return [
         f"{schema}.{table}"
         for schema, table in con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_type = 'BASE TABLE' and (table_schema = 'bronze' or "
-            "(table_schema = 'silver' and table_name in (select table_name "
-            "from information_schema.columns where column_name = 'record_id'))) order by 1, 2"
+            "(table_schema = 'silver' and (starts_with(table_name, 'base_') "
+            "or table_name in (select table_name from information_schema.columns "
+            "where column_name = 'record_id')))) order by 1, 2"
         ).fetchall()
     ]
 
 
 def loaded_record_ids(con: duckdb.DuckDBPyConnection) -> str:
-    """SQL: the record ids silver tables loaded (each key's current version)."""
+    """SQL: the record ids silver tables loaded (each key's current version; the base
+    models hold every record, loaded or not)."""
     tables = con.execute(
         "select table_name from information_schema.columns join information_schema.tables "
         "using (table_schema, table_name) where table_schema = 'silver' "
-        "and column_name = '_record_id' and table_type = 'BASE TABLE'"
+        "and column_name = '_record_id' and table_type = 'BASE TABLE' "
+        "and not starts_with(table_name, 'base_')"
     ).fetchall()
     return " union all ".join(
         f"select _record_id from silver.{t} where _record_id is not null" for (t,) in tables
@@ -605,8 +608,8 @@ def loaded_record_ids(con: duckdb.DuckDBPyConnection) -> str:
 def aged(warehouse: Path, forgotten: dict) -> dict:
     """Back-date the bronze records of the first extract days to before the retention, as
     if they had been ingested years ago, and count what the purge must remove: the ones
-    silver does not load (superseded, duplicate, quarantined), and the rows of the
-    quarantine that describe them."""
+    silver does not load (superseded, duplicate, quarantined), and the rows of the base
+    models and the quarantine that describe them."""
     files = expired_files(warehouse)
     expected = {}
     with duckdb.connect(str(warehouse / f"{DB}.duckdb")) as con:
@@ -629,8 +632,9 @@ def aged(warehouse: Path, forgotten: dict) -> dict:
                 )
         for table in raw_tables(con):
             if table.startswith("silver."):
+                record_id = "_record_id" if table.startswith("silver.base_") else "record_id"
                 expected[table] = con.execute(
-                    f"select count(*) from {table} where record_id in "
+                    f"select count(*) from {table} where {record_id} in "
                     f"({' union all '.join(purged_sql)})"
                 ).fetchone()[0]
     return {"files": files, "expected": {t: n for t, n in expected.items() if n}}
@@ -667,7 +671,11 @@ def test_retention_refuses_while_the_landing_files_are_there(purged: dict) -> No
 def test_retention_purges_exactly_the_expired_history(aged: dict, purged: dict) -> None:
     counts = {row[4].split(".", 1)[1]: row[6] for row in purged["audit"]}
     assert counts == aged["expected"]
-    assert {"bronze.brz_crm__customers", "silver.dq_quarantine"} <= set(counts)
+    assert {
+        "bronze.brz_crm__customers",
+        "silver.base_crm__customers",
+        "silver.dq_quarantine",
+    } <= set(counts)
     assert all(
         row[3].startswith(f"bronze_retention_days={RETENTION_DAYS}, ingested before ")
         and row[2] is None

@@ -1,6 +1,6 @@
 -- The quarantine is complete and exact: every base record that a drop rule rejected
 -- (_is_quarantined) is in dq_quarantine, under its own landing table, with a rule name
--- and a reason, and dq_quarantine holds no record that is not quarantined in its base view.
+-- and a reason, and dq_quarantine holds no record that is not quarantined in its base model.
 -- Returns one row per record where that does not hold, with what is wrong.
 
 with quarantine as (

@@ -10,7 +10,7 @@
 -- Incremental, per visitor (delete+insert on anonymous_id): a run sums up again every
 -- session of the visitors it touches, those whose events or identity may have changed:
 --   * the visitors of the events sessionised since the last run (new, late or corrected);
---   * the visitors where a corrected event was before (its earlier versions, in bronze);
+--   * the visitors where a corrected event was before (its earlier versions, base model);
 --   * the visitors whose stored sessions' customer is no longer the current identity's (a
 --     new login, customers merged or split).
 -- The other visitors' sessions are kept as stored; a visitor left with no event (every
@@ -18,7 +18,7 @@
 -- sessions always match their events and current identity, as a full refresh builds them.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
--- depends_on: {{ ref('brz_web__events') }}
+-- depends_on: {{ ref('base_web__events') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -73,11 +73,10 @@ browser_identities as (
         select anonymous_id from new_events
         union distinct
         select versions.anonymous_id
-        from {{ ref('brz_web__events') }} as versions
+        from {{ ref('base_web__events') }} as versions
         where
             versions.anonymous_id is not null
-            and {{ checked_landing_table('web.events').key_expression }}
-            in (select new_events.event_id from new_events)
+            and versions.event_id in (select new_events.event_id from new_events)
         union distinct
         select anonymous_id from restitched_visitors
     ),

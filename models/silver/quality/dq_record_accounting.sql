@@ -8,8 +8,7 @@
 -- Incremental: only the running totals (accepted_records, distinct_versions, distinct_keys)
 -- need the whole bronze history. A run adds what the accepted records ingested since the
 -- table's watermark (_max_ingested_at) bring, looking up the earlier versions of their keys
--- only: no base view's verdict, hash or join runs over the earlier records (their key and
--- raw record hash are computed from bronze, their verdict is dq_quarantine's). Counting
+-- only, in the stored base rows (key, raw record hash, verdict). Counting
 -- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a
 -- full refresh, or when bronze_count_watermarks finds the stored totals out of date (it
 -- logs why).
@@ -38,37 +37,24 @@ with new_records as (
 ),
 
 -- the versions of the keys that have new records, among the accepted records ingested before
--- the watermark: read from bronze, the keys that have new records found first, then their
--- raw record hashed as the base view hashes it (no base view's verdict, hash or join runs
--- over the earlier records); the quarantined ones (dq_quarantine) left out
-seen_records as (
+-- the watermark: read from the stored base rows, the keys that have new records only
+seen_versions as (
     {%- for table in checked_landing_tables() %}
         {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
-        select
+        select distinct
             '{{ table.source_table }}' as source_table,
-            {{ table.key_expression }} as record_key,
-            {{ row_hash(table.raw_columns) }} as _raw_record_hash,
-            bronze._record_id
-        from {{ ref(table.bronze_model) }} as bronze
+            {{ table.key }} as record_key,
+            _raw_record_hash
+        from {{ ref(table.base_model) }}
         where
-            bronze._ingested_at <= cast('{{ watermark }}' as timestamp)
-            and {{ table.key_expression }} in (
+            not _is_quarantined
+            and _ingested_at <= cast('{{ watermark }}' as timestamp)
+            and {{ table.key }} in (
                 select added.record_key from new_records as added
                 where added.source_table = '{{ table.source_table }}'
             )
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
-),
-
-seen_versions as (
-    select distinct
-        seen.source_table,
-        seen.record_key,
-        seen._raw_record_hash
-    from seen_records as seen
-    left join {{ ref('dq_quarantine') }} as quarantine
-        on seen._record_id = quarantine.record_id
-    where quarantine.record_id is null
 ),
 
 seen_keys as (

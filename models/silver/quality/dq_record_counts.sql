@@ -2,7 +2,7 @@
 -- again every run: its records in bronze, loaded into staging (one per key: its current
 -- version) and in quarantine, and the records both loaded and quarantined (must be 0).
 -- dq_record_accounting sets them beside the running totals it keeps. The bronze records are
--- counted in bronze itself (a base view has one row per bronze record, but its joins would
+-- counted in bronze itself (a base model has one row per bronze record, but its joins would
 -- run over every record to be counted).
 {{ config(materialized='view', tblproperties={}) }}
 

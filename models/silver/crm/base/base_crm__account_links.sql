@@ -1,8 +1,12 @@
 -- Every bronze crosswalk record (CRM contact -> shop account), typed, with its data-quality
--- verdict. A view: stg_crm__account_links and dq_quarantine read the new records from it.
+-- verdict (an append-only table: base models).
+-- stg_crm__account_links and dq_quarantine read the new records from it.
 
 with source as (
     select * from {{ ref('brz_crm__account_links') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 renamed as (

@@ -1,9 +1,13 @@
 -- Every bronze CRM contact record, typed and standardised, with its data-quality verdict.
--- A view: stg_crm__customers and dq_quarantine read the new records from it.
+-- An append-only table (base models): stg_crm__customers and dq_quarantine read the new
+-- records from it.
 {%- set known_tiers = ['bronze', 'silver', 'gold', 'platinum'] %}
 
 with source as (
     select * from {{ ref('brz_crm__customers') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 country_codes as (

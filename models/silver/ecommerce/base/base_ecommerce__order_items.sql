@@ -1,7 +1,11 @@
--- Every bronze order line, typed, with its data-quality verdict (a view).
+-- Every bronze order line, typed, with its data-quality verdict (an append-only table:
+-- base models).
 
 with source as (
     select * from {{ ref('brz_ecommerce__order_items') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 renamed as (

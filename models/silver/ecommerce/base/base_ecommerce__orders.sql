@@ -1,8 +1,13 @@
 -- Every bronze order version, typed, converted to the reporting currency, with its
--- data-quality verdict. A view: stg_ecommerce__orders and dq_quarantine read from it.
+-- data-quality verdict. An append-only table (base models): stg_ecommerce__orders and
+-- dq_quarantine read the new records from it.
 
+{{ assert_reporting_currency_unchanged() }}
 with source as (
     select * from {{ ref('brz_ecommerce__orders') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 currencies as (

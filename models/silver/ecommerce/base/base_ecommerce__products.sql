@@ -1,7 +1,12 @@
--- Every bronze product version, typed, with its data-quality verdict (a view).
+-- Every bronze product version, typed, with its data-quality verdict (an append-only
+-- table: base models).
 
+{{ assert_reporting_currency_unchanged() }}
 with source as (
     select * from {{ ref('brz_ecommerce__products') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 fx_rates as (

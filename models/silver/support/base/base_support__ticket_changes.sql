@@ -1,7 +1,11 @@
--- Every bronze ticket change (change data feed row), with its data-quality verdict (a view).
+-- Every bronze ticket change (change data feed row), with its data-quality verdict
+-- (an append-only table: base models).
 
 with source as (
     select * from {{ ref('brz_support__ticket_changes') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 country_dial_codes as (

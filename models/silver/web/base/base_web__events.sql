@@ -1,7 +1,11 @@
--- Every bronze web event, standardised, with its data-quality verdict (a view).
+-- Every bronze web event, standardised, with its data-quality verdict (an append-only table:
+-- base models).
 
 with source as (
     select * from {{ ref('brz_web__events') }}
+    {%- if is_incremental() %}
+    where _ingested_at > {{ last_ingested_at() }}
+    {%- endif %}
 ),
 
 renamed as (
