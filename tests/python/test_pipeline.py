@@ -168,7 +168,7 @@ def test_invalid_emails_are_kept_and_flagged(built: Path) -> None:
             "where not _is_quarantined and _dq_warnings like '%email_is_valid%'"
         ).fetchone()[0]
         duplicated_flagged = con.execute(
-            "select count(*) - count(distinct _raw_record) from silver.base_crm__customers "
+            "select count(*) - count(distinct _raw_record_hash) from silver.base_crm__customers "
             "where not _is_quarantined and _dq_warnings like '%email_is_valid%'"
         ).fetchone()[0]
     # every injected invalid email is flagged (a duplicated record is flagged twice)

@@ -50,7 +50,8 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(checked_landing_table('ecommerce.orders').raw_columns) }},
+        {{ row_hash(checked_landing_table('ecommerce.orders').raw_columns) }}
+            as _raw_record_hash,
         source._record_id,
         source._source_file,
         source._ingested_at

@@ -40,7 +40,8 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ raw_record(checked_landing_table('support.ticket_changes').raw_columns) }},
+        {{ row_hash(checked_landing_table('support.ticket_changes').raw_columns) }}
+            as _raw_record_hash,
         source._record_id,
         source._source_file,
         source._ingested_at
