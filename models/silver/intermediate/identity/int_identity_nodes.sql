@@ -44,21 +44,21 @@ sightings as (
     select
         'crm' as node_type,
         crm_id as source_id,
-        _record_id,
+        _source_file,
         _ingested_at
     from crm_versions
     union all
     select
         'order' as node_type,
         order_id as source_id,
-        _record_id,
+        _source_file,
         _ingested_at
     from order_versions
     union all
     select
         'account' as node_type,
         shop_account_id as source_id,
-        _record_id,
+        _source_file,
         _ingested_at
     from order_versions
     where shop_account_id is not null
@@ -66,21 +66,21 @@ sightings as (
     select
         'ticket' as node_type,
         ticket_id as source_id,
-        _record_id,
+        _source_file,
         _ingested_at
     from ticket_changes
     union all
     select
         'crm' as node_type,
         crm_id as source_id,
-        _record_id,
+        _source_file,
         _ingested_at
     from account_links
     union all
     select
         'account' as node_type,
         shop_account_id as source_id,
-        _record_id,
+        _source_file,
         _ingested_at
     from account_links
 ),
@@ -90,7 +90,7 @@ web_sightings as (
     select
         'browser' as node_type,
         anonymous_id as source_id,
-        min(_record_id) as _record_id,
+        min(_source_file) as _source_file,
         min(_ingested_at) as _ingested_at
     from web_events
     group by anonymous_id
@@ -98,24 +98,45 @@ web_sightings as (
     select
         'account' as node_type,
         shop_account_id as source_id,
-        min(_record_id) as _record_id,
+        min(_source_file) as _source_file,
         min(_ingested_at) as _ingested_at
     from web_events
     where shop_account_id is not null
     group by shop_account_id
 ),
 
+all_sightings as (
+    select * from sightings
+    union all
+    select * from web_sightings
+),
+
+-- the delivery day of each file (the date in its name, else the day it was ingested: macro
+-- landing_delivery_date), worked out once per file rather than once per record
+delivery_days as (
+    select
+        _source_file,
+        _ingested_at,
+        {{ landing_delivery_date('_source_file', '_ingested_at') }} as delivered_date
+    from (
+        select distinct
+            _source_file,
+            _ingested_at
+        from all_sightings
+    ) as files
+),
+
 first_deliveries as (
     select
-        node_type,
-        source_id,
-        min({{ landing_delivery_date() }}) as first_delivered_date
-    from (
-        select * from sightings
-        union all
-        select * from web_sightings
-    ) as all_sightings
-    group by node_type, source_id
+        all_sightings.node_type,
+        all_sightings.source_id,
+        min(delivery_days.delivered_date) as first_delivered_date
+    from all_sightings
+    inner join delivery_days
+        on
+            all_sightings._source_file = delivery_days._source_file
+            and all_sightings._ingested_at = delivery_days._ingested_at
+    group by all_sightings.node_type, all_sightings.source_id
 ),
 
 -- the current attributes of the records that carry a name or a contact point
