@@ -14,6 +14,12 @@
 -- logs why).
 {{ config(materialized='incremental', unique_key='source_table') }}
 
+{#- bronze_count_watermarks reads the bronze tables on an incremental run only: their refs,
+    so that dbt knows the model depends on them on every run -#}
+{%- for table in checked_landing_tables() %}
+-- depends_on: {{ ref(table.bronze_model) }}
+{%- endfor %}
+
 {#- per landing table, the latest ingestion time already counted, as text (literals let the
     bronze scans skip older row groups); none: count from scratch -#}
 {%- set watermarks = bronze_count_watermarks(
