@@ -1,7 +1,8 @@
 {#-
     The day a bronze record was delivered: the date in its landing file's name (the contract's
     `<table>_YYYY-MM-DD.<ext>`), read from the last segment of the record id
-    (`_source_path:row`) or of the file's path (`_source_file`), else the day it was ingested. The file name's date is the same on a full refresh; the ingestion day is not,
+    (`_source_path:row`) or of the file's path (`_source_file`), else the day it was
+    ingested. The file name's date is the same on a full refresh; the ingestion day is not,
     which is why the file name is read first.
 -#}
 {% macro landing_delivery_date(record_id_column='_record_id', ingested_at_column='_ingested_at') -%}
