@@ -5,7 +5,7 @@
 with source as (
     select * from {{ ref('brz_crm__account_links') }}
     {%- if is_incremental() %}
-    where _ingested_at > {{ last_ingested_at() }}
+        where _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 

@@ -6,7 +6,7 @@
 with source as (
     select * from {{ ref('brz_crm__customers') }}
     {%- if is_incremental() %}
-    where _ingested_at > {{ last_ingested_at() }}
+        where _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 

@@ -4,7 +4,7 @@
 with source as (
     select * from {{ ref('brz_ecommerce__order_items') }}
     {%- if is_incremental() %}
-    where _ingested_at > {{ last_ingested_at() }}
+        where _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 

@@ -6,7 +6,7 @@
 with source as (
     select * from {{ ref('brz_ecommerce__orders') }}
     {%- if is_incremental() %}
-    where _ingested_at > {{ last_ingested_at() }}
+        where _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 

@@ -4,7 +4,7 @@
 with source as (
     select * from {{ ref('brz_web__events') }}
     {%- if is_incremental() %}
-    where _ingested_at > {{ last_ingested_at() }}
+        where _ingested_at > {{ last_ingested_at() }}
     {%- endif %}
 ),
 
