@@ -34,6 +34,19 @@ RUN_SPECIFIC_COLUMNS = frozenset({"_batch_id", "_ingested_at", "_max_ingested_at
 #: still be equal.
 ENGINE_SPECIFIC_COLUMNS = {
     "silver.int_identity_match_pairs": frozenset({"match_weight", "match_probability"}),
+    # macro row_hash: DuckDB's hash() and Spark's xxhash64(); each engine groups on its own
+    **{
+        f"silver.base_{table}": frozenset({"_raw_record_hash"})
+        for table in (
+            "crm__customers",
+            "crm__account_links",
+            "ecommerce__orders",
+            "ecommerce__order_items",
+            "ecommerce__products",
+            "web__events",
+            "support__ticket_changes",
+        )
+    },
 }
 DOUBLE_DECIMALS = 9
 FLOATING_TYPES = frozenset({"DOUBLE", "FLOAT", "REAL"})
