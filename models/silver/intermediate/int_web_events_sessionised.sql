@@ -16,7 +16,7 @@
 
 {%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
 
--- only the columns a session needs: the windows below sort every event of a visitor
+-- the columns a session needs, joined back after the windows below
 with events as (
     select
         event_id,
@@ -32,6 +32,16 @@ with events as (
         event_at,
         _ingested_at,
         _record_id
+    from {{ ref('stg_web__events') }}
+),
+
+-- what the windows sort: every event of a visitor, by time (sorting the keys alone, not
+-- the events' other columns, takes a third less time)
+event_keys as (
+    select
+        event_id,
+        anonymous_id,
+        event_at
     from {{ ref('stg_web__events') }}
 ),
 
@@ -99,14 +109,14 @@ with events as (
 
     events_to_sessionise as (
         select
-            events.*,
+            event_keys.*,
             resume_points.kept_sessions_count
-        from events
+        from event_keys
         inner join resume_points
-            on events.anonymous_id = resume_points.anonymous_id
+            on event_keys.anonymous_id = resume_points.anonymous_id
         where
             resume_points.kept_until is null
-            or events.event_at > resume_points.kept_until
+            or event_keys.event_at > resume_points.kept_until
     ),
 {%- else %}
 
@@ -114,7 +124,7 @@ events_to_sessionise as (
     select
         *,
         0 as kept_sessions_count
-    from events
+    from event_keys
 ),
 {%- endif %}
 
@@ -136,25 +146,11 @@ session_starts as (
     from with_previous
 ),
 
-final as (
+numbered_events as (
     select
-        -- the event
         event_id,
-        anonymous_id,
-        shop_account_id,
-        event_type,
-        page_url,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        referrer,
-        device_type,
-        event_at,
-        _ingested_at,
-        _record_id,
-
-        -- its session: the kept sessions, then one more at each start (bigint: DuckDB's
-        -- sum() is a 128-bit integer, several times slower to read back)
+        -- the kept sessions, then one more at each start (bigint: DuckDB's sum() is a
+        -- 128-bit integer, several times slower to read back)
         cast(kept_sessions_count + sum(case when is_session_start then 1 else 0 end) over (
             partition by anonymous_id
             order by event_at, event_id
@@ -162,6 +158,31 @@ final as (
         ) as {{ dbt.type_bigint() }}) as session_number,
         is_session_start
     from session_starts
+),
+
+final as (
+    select
+        -- the event
+        events.event_id,
+        events.anonymous_id,
+        events.shop_account_id,
+        events.event_type,
+        events.page_url,
+        events.utm_source,
+        events.utm_medium,
+        events.utm_campaign,
+        events.referrer,
+        events.device_type,
+        events.event_at,
+        events._ingested_at,
+        events._record_id,
+
+        -- its session
+        numbered_events.session_number,
+        numbered_events.is_session_start
+    from numbered_events
+    inner join events
+        on numbered_events.event_id = events.event_id
 )
 
 select * from final
