@@ -70,9 +70,43 @@ relabelled_nodes as (
         ['edge_count', 'edge_signature', 'first_delivered_date', 'rule_component_key']) }}
 ),
 
+-- The customers are the rule components joined by the accepted pairs, so the labels
+-- propagate over the few rule components a pair touches, not over every node (a pair's link
+-- between two components is a link between their keys, each the smallest node of its
+-- component); every other node's customer is its rule component
+component_links as (
+    select
+        components_a.rule_component_key as node_key_a,
+        components_b.rule_component_key as node_key_b
+    from accepted_pairs
+    inner join rule_components as components_a
+        on accepted_pairs.node_key_a = components_a.node_key
+    inner join rule_components as components_b
+        on accepted_pairs.node_key_b = components_b.node_key
+),
+
+linked_rule_components as (
+    select node_key_a as node_key from component_links
+    union distinct
+    select node_key_b as node_key from component_links
+),
+
+merged_rule_components as (
+    {{ connected_components('linked_rule_components', 'component_links',
+        var('identity_label_rounds')) }}
+),
+
 components as (
-    {{ connected_components('nodes', 'edges', var('identity_label_rounds'),
-        only='relabelled_nodes') }}
+    select
+        relabelled_nodes.node_key,
+        coalesce(
+            merged_rule_components.component_key, rule_components.rule_component_key
+        ) as component_key
+    from relabelled_nodes
+    inner join rule_components
+        on relabelled_nodes.node_key = rule_components.node_key
+    left join merged_rule_components
+        on rule_components.rule_component_key = merged_rule_components.node_key
 ),
 
 anchored as (
