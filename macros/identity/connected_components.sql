@@ -11,47 +11,70 @@
     `nodes`: a relation with `node_key`; `edges`: a relation with `node_key_a`, `node_key_b`;
     `only` (optional): a relation of the `node_key`s to label, closed under the edges (an
     incremental run's batch, macro components_to_relabel): the other nodes and their edges are
-    left out. Returns a select of `node_key`, `component_key`.
+    left out. An edge counts only between two of the nodes. Returns a select of `node_key`,
+    `component_key`.
 -#}
 {% macro connected_components(nodes, edges, rounds, only=none) %}
     {%- if only %}
         {%- set nodes -%}
             (select node_key from {{ nodes }} where node_key in (select node_key from {{ only }}))
         {%- endset %}
-        {%- set edges -%}
-            (select node_key_a, node_key_b from {{ edges }}
-            where node_key_a in (select node_key from {{ only }}))
-        {%- endset %}
     {%- endif %}
-    with links as (
-        select node_key_a as node_key, node_key_b as neighbour_key from {{ edges }} as edges
+    -- every node numbered in key order: the rounds join and compare numbers, not keys (at
+    -- scale 1 the rounds take a third of the time), and the smallest number is the smallest key
+    with numbered_nodes as (
+        select
+            node_key,
+            row_number() over (order by node_key) as node_number
+        from {{ nodes }} as nodes
+    ),
+
+    numbered_edges as (
+        select
+            nodes_a.node_number as node_number_a,
+            nodes_b.node_number as node_number_b
+        from {{ edges }} as edges
+        inner join numbered_nodes as nodes_a
+            on edges.node_key_a = nodes_a.node_key
+        inner join numbered_nodes as nodes_b
+            on edges.node_key_b = nodes_b.node_key
+    ),
+
+    links as (
+        select node_number_a as node_number, node_number_b as neighbour_number
+        from numbered_edges
         union all
-        select node_key_b as node_key, node_key_a as neighbour_key from {{ edges }} as edges
+        select node_number_b as node_number, node_number_a as neighbour_number
+        from numbered_edges
         union all
-        select node_key, node_key as neighbour_key from {{ nodes }} as nodes
+        select node_number, node_number as neighbour_number from numbered_nodes
     ),
 
     labels_0 as (
-        select node_key, node_key as label from {{ nodes }} as nodes
+        select node_number, node_number as label from numbered_nodes
     ),
     {%- for round in range(1, rounds + 1) %}
 
     labels_{{ round }} as (
         select
-            links.node_key,
+            links.node_number,
             min(previous.label) as label
         from links
         inner join labels_{{ round - 1 }} as previous
-            on links.neighbour_key = previous.node_key
-        group by links.node_key
+            on links.neighbour_number = previous.node_number
+        group by links.node_number
     ),
     {%- endfor %}
 
     final as (
         select
-            node_key,
-            label as component_key
-        from labels_{{ rounds }}
+            numbered_nodes.node_key,
+            components.node_key as component_key
+        from labels_{{ rounds }} as labels
+        inner join numbered_nodes
+            on labels.node_number = numbered_nodes.node_number
+        inner join numbered_nodes as components
+            on labels.label = components.node_number
     )
 
     select * from final
