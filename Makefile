@@ -10,8 +10,8 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 # dbt threads: twice the cores. A node spends part of its time in Python (rendering, the
-# adapter), when DuckDB could run another node's query: at scale 1 on 2 cores, 4 threads
-# built in 90 s and ran day 2 in 28 s, 2 threads in 97 s and 34 s (make bench).
+# adapter), when DuckDB could run another node's query, and each query already uses every
+# core: at scale 1 on 2 cores, one day-2 run took 37.0 s with 4 threads, 39.2 s with 1.
 export DBT_THREADS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
 export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
