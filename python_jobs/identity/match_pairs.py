@@ -370,11 +370,11 @@ def _train(linker: Any, block_on: Any, *, seed: int, u_max_pairs: float) -> None
 
 def _accepted_sql(threshold: float, min_probability: float = 0.0) -> str:
     """The scored pairs kept (``match_probability >= min_probability``), with is_accepted
-    (the same SQL on DuckDB and Spark). A pair is
-    accepted at the threshold when nothing contradicts one person: the first names and the
-    last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
-    equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
-    more than one other rule component (two namesakes in one city, say)."""
+    (the same SQL on DuckDB and Spark). A pair is accepted at the threshold when nothing
+    contradicts one person: the first names and the last names are at most a typo apart
+    (TYPO_DISTANCE), the phones, if both are known, are equal, and neither contact is
+    ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of more than one other rule
+    component (two namesakes in one city, say)."""
     different_phones = "phone_national_number_l <> phone_national_number_r"
     typo = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
