@@ -1,8 +1,8 @@
-"""Benchmark: generate a chosen scale, run the full build and a day-2 incremental, print
-landing records/s per layer, wall time and peak memory, the identity linking throughput, and
-dbt's fixed cost (the same commands on an empty landing folder: every node, zero rows). Then
-the same project's SQL models built on DuckDB and on local Spark from the same (smaller)
-landing data, with the ratio of their wall times."""
+"""Benchmark: generate a chosen scale, run the full build, a day-2 incremental and a run with
+no new data, print landing records/s per layer, wall time and peak memory, the identity
+linking throughput, and dbt's fixed cost (the same commands on an empty landing folder: every
+node, zero rows). Then the same project's SQL models built on DuckDB and on local Spark from
+the same (smaller) landing data, with the ratio of their wall times."""
 
 from __future__ import annotations
 
@@ -310,6 +310,8 @@ def run_benchmark(
         [dbt, *RUN, *PARSE, *EXCLUDE],
         full_run_env,
     )
+    # the same run again with nothing new landed: what a day-2 run costs whatever it brings
+    run("rerun", "dbt run again, no new data", [dbt, *RUN, *PARSE, *EXCLUDE], full_run_env)
     figures = {
         "scale": scale,
         "days": days,
@@ -320,7 +322,7 @@ def run_benchmark(
         **_rates(records, steps),
         "identity_linking": _identity_linking(workdir),
         "slowest_nodes": {
-            key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run")
+            key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run", "rerun")
         },
         "engines": _engine_comparison(engine_scale, days, seed, workdir, console)
         if engine_scale
@@ -338,6 +340,7 @@ def _rates(records: int, steps: dict[str, Step]) -> dict:
     data_build = full_build.seconds - empty_build.seconds
     data_run = full_run.seconds - empty_run.seconds
     data_incr = incr.seconds - empty_run.seconds
+    data_rerun = steps["rerun"].seconds - empty_run.seconds
     return {
         "full_build_seconds": full_build.seconds,
         "full_build_peak_rss_mb": full_build.peak_rss_mb,
@@ -353,6 +356,8 @@ def _rates(records: int, steps: dict[str, Step]) -> dict:
         "fixed_cost_run_seconds": empty_run.seconds,
         "incremental_run_seconds": incr.seconds,
         "incremental_over_full_data_work": data_incr / data_run if data_run > 0 else None,
+        "rerun_seconds": steps["rerun"].seconds,
+        "rerun_over_full_data_work": data_rerun / data_run if data_run > 0 else None,
     }
 
 
@@ -401,6 +406,13 @@ def print_figures(figures: dict, console: Console) -> None:
         if ratio is not None
         else "n/a"
     )
+    rerun = figures.get("rerun_over_full_data_work")
+    if rerun is not None:
+        console.print(
+            f"dbt run again with no new data: {figures['rerun_seconds']:.1f} s; minus fixed "
+            f"cost it is {rerun:.1%} of the full dbt run's data work (the part of day 2 that "
+            "does not depend on what the day brings)"
+        )
     if "identity_linking" in figures:
         console.print(_identity_linking_line(figures["identity_linking"]))
     for key, nodes in figures.get("slowest_nodes", {}).items():

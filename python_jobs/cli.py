@@ -244,9 +244,10 @@ def bench(
         ),
     ] = 0.02,
 ) -> None:
-    """Benchmark: generate SCALE, full dbt build and run, a day-2 incremental run, and dbt's
-    fixed cost on an empty landing folder; print records/s per layer, wall time, peak memory;
-    then the SQL models on DuckDB and on local Spark at ENGINE_SCALE, and their ratio."""
+    """Benchmark: generate SCALE, full dbt build and run, a day-2 incremental run, a run with
+    no new data, and dbt's fixed cost on an empty landing folder; print records/s per layer,
+    wall time, peak memory; then the SQL models on DuckDB and on local Spark at ENGINE_SCALE,
+    and their ratio."""
     from python_jobs.bench import print_figures, run_benchmark
 
     console = terminal.console()
