@@ -25,9 +25,6 @@ The model (docs/identity_resolution.md, item 4):
 * training without labels: the prior from deterministic rules, u by random sampling with a
   fixed seed, m by expectation maximisation on two blocking rules. The same records give the
   same pairs and scores;
-* kept: the pairs with ``match_probability >= AMBIGUITY_PROBABILITY`` (0.01, or the
-  threshold when it is lower). The others (about nine in ten at scale 1) can neither be
-  accepted nor make a contact ambiguous; keeping them cost more than scoring them;
 * acceptance: ``match_probability >= threshold`` unless something contradicts one person:
   first or last names more than a typo apart; both phones known and different (a person's
   contacts carry one mobile number: a duplicate has the same one, or none; a family sharing
@@ -51,7 +48,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
-    "AMBIGUITY_PROBABILITY",
     "PAIRS_SCHEMA",
     "RECORD_COLUMNS",
     "SCORED_NODE_TYPES",
@@ -292,23 +288,18 @@ def score_match_pairs(
     *,
     seed: int = SEED,
     u_max_pairs: float = U_MAX_PAIRS,
-    min_probability: float | None = None,
 ) -> pa.Table:
-    """Score the pairs of records the rules left apart; one row per pair kept (PAIRS_SCHEMA),
+    """Score the pairs of records the rules left apart; one row per pair (PAIRS_SCHEMA),
     node_key_l < node_key_r, sorted by the two keys.
 
     ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
     (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
-    a pair is accepted (unless both phones are known and differ). ``min_probability``: the
-    pairs below it are not kept; by default the lower of AMBIGUITY_PROBABILITY and the
-    threshold, below which a pair changes nothing (0 keeps every scored pair).
+    a pair is accepted (unless both phones are known and differ).
     """
     from splink import Linker
     from splink.internals.exceptions import SplinkException
 
     threshold = parse_threshold(threshold)
-    if min_probability is None:
-        min_probability = min(threshold, AMBIGUITY_PROBABILITY)
     scored = _scored_records(records)
     n_records = _count(scored)
     if n_records < MIN_RECORDS:
@@ -328,13 +319,8 @@ def score_match_pairs(
         except (SplinkException, ArithmeticError, ValueError) as exc:
             return _empty(f"Splink could not train the model on {n_records} records ({exc}).")
         logger.info("Splink: trained in %.1f s; predicting", time.monotonic() - started)
-        # Splink filters on the match weight; a margin below the floor, then the exact filter
-        # in SQL, so that no pair at the floor is lost to rounding
-        predictions = linker.inference.predict(
-            threshold_match_probability=min_probability / 2 or None, warning_mode="never"
-        )
-        accepted = _accepted_sql(threshold, min_probability)
-        pairs = predictions.query_sql(accepted).as_pyarrow_table()
+        predictions = linker.inference.predict(warning_mode="never")
+        pairs = predictions.query_sql(_accepted_sql(threshold)).as_pyarrow_table()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
         input_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
@@ -368,13 +354,12 @@ def _train(linker: Any, block_on: Any, *, seed: int, u_max_pairs: float) -> None
         training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
 
 
-def _accepted_sql(threshold: float, min_probability: float = 0.0) -> str:
-    """The scored pairs kept (``match_probability >= min_probability``), with is_accepted
-    (the same SQL on DuckDB and Spark). A pair is accepted at the threshold when nothing
-    contradicts one person: the first names and the last names are at most a typo apart
-    (TYPO_DISTANCE), the phones, if both are known, are equal, and neither contact is
-    ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of more than one other rule
-    component (two namesakes in one city, say)."""
+def _accepted_sql(threshold: float) -> str:
+    """The scored pairs with is_accepted (the same SQL on DuckDB and Spark). A pair is
+    accepted at the threshold when nothing contradicts one person: the first names and the
+    last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
+    equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
+    more than one other rule component (two namesakes in one city, say)."""
     different_phones = "phone_national_number_l <> phone_national_number_r"
     typo = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
@@ -411,7 +396,6 @@ def _accepted_sql(threshold: float, min_probability: float = 0.0) -> str:
         from {{this}} as pairs
         left join ambiguous as ambiguous_l on pairs.node_key_l = ambiguous_l.node_key
         left join ambiguous as ambiguous_r on pairs.node_key_r = ambiguous_r.node_key
-        where pairs.match_probability >= {min_probability!r}
     """
 
 

@@ -16,14 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from python_jobs.cli import app
 from python_jobs.identity.match_pairs import (
-    AMBIGUITY_PROBABILITY,
     PAIRS_SCHEMA,
     IdentityMatchError,
     score_match_pairs,
@@ -140,12 +138,12 @@ def truth(landing: Path) -> dict[str, tuple[str, str]]:
     }
 
 
-def _duckdb_pairs(records: pa.Table, **options: float) -> tuple[pa.Table, float]:
+def _duckdb_pairs(records: pa.Table) -> tuple[pa.Table, float]:
     with duckdb.connect() as con:
         con.register("records_arrow", records)
         con.execute("create table identity_records as select * from records_arrow")
         started = time.monotonic()
-        pairs = score_match_pairs(con.table("identity_records"), con, THRESHOLD, **options)
+        pairs = score_match_pairs(con.table("identity_records"), con, THRESHOLD)
         elapsed = time.monotonic() - started
         leftovers = con.sql(
             "select table_name from information_schema.tables where table_name like '%splink%'"
@@ -267,20 +265,6 @@ def test_the_same_records_give_the_same_pairs(duckdb_pairs: pa.Table, records: p
     for column in ("match_weight", "match_probability"):
         first, second = duckdb_pairs.column(column).to_pylist(), again.column(column).to_pylist()
         assert max(abs(a - b) for a, b in zip(first, second, strict=True)) < 1e-6
-
-
-def test_only_the_pairs_that_can_change_an_acceptance_are_kept(
-    duckdb_pairs: pa.Table, records: pa.Table
-) -> None:
-    """The pairs below AMBIGUITY_PROBABILITY are left out; with every scored pair kept
-    (min_probability 0) the pairs at or above it and every acceptance are the same."""
-    every, _ = _duckdb_pairs(records, min_probability=0)
-    floor = pc.greater_equal(every.column("match_probability"), AMBIGUITY_PROBABILITY)
-    assert 0 < pc.sum(floor).as_py() < every.num_rows
-    assert pc.min(duckdb_pairs.column("match_probability")).as_py() >= AMBIGUITY_PROBABILITY
-    columns = ["node_key_l", "node_key_r", "is_accepted"]
-    assert every.filter(floor).select(columns).equals(duckdb_pairs.select(columns))
-    assert _accepted(every) == _accepted(duckdb_pairs)
 
 
 def test_too_few_records_give_no_pairs_and_a_warning(
