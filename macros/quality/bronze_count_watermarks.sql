@@ -38,16 +38,10 @@
         {{ return({}) }}
     {% endif %}
 
-    {% set audit = privacy_audit_relation() %}
-    {% if adapter.get_relation(audit.database, audit.schema, audit.identifier) is not none %}
-        {% set earliest = counted.values() | map(attribute='watermark') | min %}
-        {% set changes = run_query(
-            "select count(*) from " ~ audit ~ " where action <> 'none' and requested_at > cast('"
-            ~ earliest ~ "' as timestamp)").columns[0].values()[0] %}
-        {% if changes > 0 %}
-            {% do log(counts.identifier ~ ": a privacy operation changed rows since the last count; counting from scratch.", info=true) %}
-            {{ return(none) }}
-        {% endif %}
+    {% set earliest = counted.values() | map(attribute='watermark') | min %}
+    {% if privacy_changed_rows_since("cast('" ~ earliest ~ "' as timestamp)") %}
+        {% do log(counts.identifier ~ ": a privacy operation changed rows since the last count; counting from scratch.", info=true) %}
+        {{ return(none) }}
     {% endif %}
 
     {% set present_records %}

@@ -3,28 +3,39 @@
 -- browsers. Each with the day it was first delivered, which decides the anchor of its
 -- customer (int_customer_identities), and the current attributes the probabilistic links
 -- compare (int_identity_match_pairs).
+-- The sightings of an id are every record naming it in the base models (every delivered
+-- version, quarantined ones aside), which only grow: so an incremental run reads the records
+-- ingested since its watermark, and a node it sights keeps the earlier of its stored and its
+-- new first delivery and takes its current attributes again. A privacy operation deletes or
+-- anonymises records (forget_customer, purge_expired_bronze): after one, the run builds
+-- every node again from scratch (the pre-hook empties the table), as a full refresh would.
+{{ config(
+    materialized='incremental',
+    unique_key='node_key',
+    pre_hook="{% if is_incremental() and privacy_changed_rows_since(last_ingested_at()) %}"
+        ~ "delete from {{ this }}{% endif %}",
+) }}
+
+{%- set is_batch = is_incremental() and not privacy_changed_rows_since(last_ingested_at()) %}
 
 with crm_versions as (
-    select * from {{ ref('base_crm__customers') }}
-    where not _is_quarantined
+    {{ identity_sightings('base_crm__customers', is_batch) }}
 ),
 
 order_versions as (
-    select * from {{ ref('base_ecommerce__orders') }}
-    where not _is_quarantined
+    {{ identity_sightings('base_ecommerce__orders', is_batch) }}
 ),
 
 ticket_changes as (
-    select * from {{ ref('base_support__ticket_changes') }}
-    where not _is_quarantined
+    {{ identity_sightings('base_support__ticket_changes', is_batch) }}
 ),
 
 account_links as (
-    select * from {{ ref('stg_crm__account_links') }}
+    {{ identity_sightings('base_crm__account_links', is_batch) }}
 ),
 
 web_events as (
-    select * from {{ ref('stg_web__events') }}
+    {{ identity_sightings('base_web__events', is_batch) }}
 ),
 
 contacts as (
@@ -39,7 +50,7 @@ tickets as (
     select * from {{ ref('stg_support__tickets') }}
 ),
 
--- every record naming a source id, with the day its file was delivered
+-- every record naming a source id, with its file
 sightings as (
     select
         'crm' as node_type,
@@ -90,19 +101,19 @@ web_sightings as (
     select
         'browser' as node_type,
         anonymous_id as source_id,
-        min(_source_file) as _source_file,
-        min(_ingested_at) as _ingested_at
+        _source_file,
+        _ingested_at
     from web_events
-    group by anonymous_id
+    group by anonymous_id, _source_file, _ingested_at
     union all
     select
         'account' as node_type,
         shop_account_id as source_id,
-        min(_source_file) as _source_file,
-        min(_ingested_at) as _ingested_at
+        _source_file,
+        _ingested_at
     from web_events
     where shop_account_id is not null
-    group by shop_account_id
+    group by shop_account_id, _source_file, _ingested_at
 ),
 
 all_sightings as (
@@ -126,17 +137,38 @@ delivery_days as (
     ) as files
 ),
 
-first_deliveries as (
+sighted_nodes as (
     select
         all_sightings.node_type,
         all_sightings.source_id,
-        min(delivery_days.delivered_date) as first_delivered_date
+        min(delivery_days.delivered_date) as first_delivered_date,
+        max(all_sightings._ingested_at) as _ingested_at
     from all_sightings
     inner join delivery_days
         on
             all_sightings._source_file = delivery_days._source_file
             and all_sightings._ingested_at = delivery_days._ingested_at
     group by all_sightings.node_type, all_sightings.source_id
+),
+
+-- a node sighted before keeps its earlier first delivery
+first_deliveries as (
+    {%- if is_batch %}
+        select
+            sighted_nodes.node_type,
+            sighted_nodes.source_id,
+            case
+                when stored.first_delivered_date < sighted_nodes.first_delivered_date
+                    then stored.first_delivered_date
+                else sighted_nodes.first_delivered_date
+            end as first_delivered_date,
+            sighted_nodes._ingested_at
+        from sighted_nodes
+        left join {{ this }} as stored
+            on concat(sighted_nodes.node_type, ':', sighted_nodes.source_id) = stored.node_key
+    {%- else %}
+        select * from sighted_nodes
+    {%- endif %}
 ),
 
 -- the current attributes of the records that carry a name or a contact point
@@ -192,7 +224,10 @@ final as (
             as phone_national_number,
 
         -- dates
-        first_deliveries.first_delivered_date
+        first_deliveries.first_delivered_date,
+
+        -- lineage
+        first_deliveries._ingested_at
     from first_deliveries
     left join attributes
         on
