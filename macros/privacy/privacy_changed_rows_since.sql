@@ -3,11 +3,10 @@
     `since`, a SQL timestamp expression: a row of the privacy audit table with an action
     other than `none`, requested later. An incremental model whose stored rows derive from
     rows such an operation deleted or anonymised builds again from scratch then. False when
-    there is no audit table yet, while parsing, and in a unit test (`this` is then the given
-    rows' name, which a query cannot read).
+    there is no audit table yet, and while parsing.
 -#}
 {% macro privacy_changed_rows_since(since) %}
-    {% if not execute or this is string %}
+    {% if not execute %}
         {{ return(false) }}
     {% endif %}
     {% set audit = privacy_audit_relation() %}

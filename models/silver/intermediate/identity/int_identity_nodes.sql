@@ -7,16 +7,17 @@
 -- version, quarantined ones aside), which only grow: so an incremental run reads the records
 -- ingested since its watermark, and a node it sights keeps the earlier of its stored and its
 -- new first delivery and takes its current attributes again. A privacy operation deletes or
--- anonymises records (forget_customer, purge_expired_bronze): after one, the run builds
--- every node again from scratch (the pre-hook empties the table), as a full refresh would.
+-- anonymises records (forget_customer, purge_expired_bronze): after one, and on a table
+-- built before the watermark column existed, the run builds every node again from scratch
+-- (macro incremental_rebuild_needed; the pre-hook empties the table: incremental_rebuild_reset), as a full refresh would.
 {{ config(
     materialized='incremental',
     unique_key='node_key',
-    pre_hook="{% if is_incremental() and privacy_changed_rows_since(last_ingested_at()) %}"
-        ~ "delete from {{ this }}{% endif %}",
+    on_schema_change='append_new_columns',
+    pre_hook="{{ incremental_rebuild_reset() }}",
 ) }}
 
-{%- set is_batch = is_incremental() and not privacy_changed_rows_since(last_ingested_at()) %}
+{%- set is_batch = is_incremental() and not incremental_rebuild_needed(reason_logged=true) %}
 
 with crm_versions as (
     {{ identity_sightings('base_crm__customers', is_batch) }}
