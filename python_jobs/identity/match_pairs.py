@@ -45,7 +45,6 @@ from typing import Any
 
 import narwhals as nw
 import pyarrow as pa
-import pyarrow.compute as pc
 
 __all__ = [
     "PAIRS_SCHEMA",
@@ -359,7 +358,9 @@ def _accepted_sql(threshold: float) -> str:
     accepted at the threshold when nothing contradicts one person: the first names and the
     last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
     equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
-    more than one other rule component (two namesakes in one city, say)."""
+    more than one other rule component (two namesakes in one city, say). One row per pair,
+    node_key_l < node_key_r, sorted by the two keys (by the engine, which sorts in
+    parallel)."""
     different_phones = "phone_national_number_l <> phone_national_number_r"
     typo = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
@@ -384,8 +385,8 @@ def _accepted_sql(threshold: float) -> str:
         )
 
         select
-            pairs.node_key_l,
-            pairs.node_key_r,
+            least(pairs.node_key_l, pairs.node_key_r) as node_key_l,
+            greatest(pairs.node_key_l, pairs.node_key_r) as node_key_r,
             cast(pairs.match_weight as double) as match_weight,
             cast(pairs.match_probability as double) as match_probability,
             pairs.match_probability >= {threshold!r}
@@ -396,25 +397,14 @@ def _accepted_sql(threshold: float) -> str:
         from {{this}} as pairs
         left join ambiguous as ambiguous_l on pairs.node_key_l = ambiguous_l.node_key
         left join ambiguous as ambiguous_r on pairs.node_key_r = ambiguous_r.node_key
+        order by 1, 2
     """
 
 
 def _pairs_table(pairs: pa.Table) -> pa.Table:
-    """The pairs with node_key_l < node_key_r, sorted, in PAIRS_SCHEMA."""
-    left, right = pairs.column("node_key_l"), pairs.column("node_key_r")
-    swap = pc.greater(left, right)
-    table = pa.table(
-        {
-            "node_key_l": pc.if_else(swap, right, left),
-            "node_key_r": pc.if_else(swap, left, right),
-            "match_weight": pairs.column("match_weight"),
-            "match_probability": pairs.column("match_probability"),
-            "is_accepted": pairs.column("is_accepted"),
-        }
-    )
-    return table.sort_by([("node_key_l", "ascending"), ("node_key_r", "ascending")]).cast(
-        PAIRS_SCHEMA
-    )
+    """The pairs of _accepted_sql (node_key_l < node_key_r, sorted by the engine) in
+    PAIRS_SCHEMA."""
+    return pairs.select(PAIRS_SCHEMA.names).cast(PAIRS_SCHEMA)
 
 
 # --------------------------------------------------------------------------- output
