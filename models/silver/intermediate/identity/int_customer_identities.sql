@@ -23,14 +23,6 @@ rule_components as (
     select * from {{ ref('int_identity_rule_components') }}
 ),
 
-rule_edges as (
-    select
-        node_key_a,
-        node_key_b,
-        edge_type
-    from {{ ref('int_identity_edges') }}
-),
-
 accepted_pairs as (
     select
         node_key_l as node_key_a,
@@ -40,14 +32,38 @@ accepted_pairs as (
     where is_accepted
 ),
 
-edges as (
-    select * from rule_edges
-    union all
-    select * from accepted_pairs
+pair_nodes as (
+    select node_key_a as node_key from accepted_pairs
+    union distinct
+    select node_key_b as node_key from accepted_pairs
 ),
 
+pair_signatures as (
+    {{ edge_signatures('pair_nodes', 'accepted_pairs') }}
+),
+
+-- the signature of every link of a node (macro edge_signatures) without hashing every rule
+-- link again: int_identity_rule_components stores the signature of the node's rule links,
+-- and the accepted pairs add theirs (the counts add up, the hashes XOR on)
 edge_signatures as (
-    {{ edge_signatures('nodes', 'edges') }}
+    select
+        node_key,
+        cast(sum(edge_count) as bigint) as edge_count,
+        bit_xor(edge_signature) as edge_signature
+    from (
+        select
+            node_key,
+            edge_count,
+            edge_signature
+        from rule_components
+        union all
+        select
+            node_key,
+            edge_count,
+            edge_signature
+        from pair_signatures
+    ) as signature_parts
+    group by node_key
 ),
 
 -- what decides a node's row: its links, its first delivery and its rule component

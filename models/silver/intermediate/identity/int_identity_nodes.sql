@@ -9,7 +9,8 @@
 -- new first delivery and takes its current attributes again. A privacy operation deletes or
 -- anonymises records (forget_customer, purge_expired_bronze): after one, and on a table
 -- built before the watermark column existed, the run builds every node again from scratch
--- (macro incremental_rebuild_needed; the pre-hook empties the table: incremental_rebuild_reset), as a full refresh would.
+-- (macro incremental_rebuild_needed; the pre-hook incremental_rebuild_reset empties the
+-- table first), as a full refresh would.
 {{ config(
     materialized='incremental',
     unique_key='node_key',
@@ -159,14 +160,14 @@ first_deliveries as (
             sighted_nodes.node_type,
             sighted_nodes.source_id,
             case
-                when stored.first_delivered_date < sighted_nodes.first_delivered_date
-                    then stored.first_delivered_date
+                when stored_nodes.first_delivered_date < sighted_nodes.first_delivered_date
+                    then stored_nodes.first_delivered_date
                 else sighted_nodes.first_delivered_date
             end as first_delivered_date,
             sighted_nodes._ingested_at
         from sighted_nodes
-        left join {{ this }} as stored
-            on concat(sighted_nodes.node_type, ':', sighted_nodes.source_id) = stored.node_key
+        left join {{ this }} as stored_nodes
+            on concat(sighted_nodes.node_type, ':', sighted_nodes.source_id) = stored_nodes.node_key
     {%- else %}
         select * from sighted_nodes
     {%- endif %}
