@@ -158,9 +158,9 @@ def _settings() -> Any:
         ],
         blocking_rules_to_generate_predictions=prediction_rules,
         # the predictions keep only the columns the acceptance reads (_accepted_sql): at
-        # scale 1 Splink writes 3.2M predicted pairs, and every other compared column
-        # retained (city, country, email, phone digits; both sides) made that write a third
-        # of the model's time
+        # scale 1 Splink writes 3.2M predicted pairs, and writing every other compared
+        # column too (city, country, email, phone digits; both sides) took most of the
+        # model's time in dbt
         retain_matching_columns=False,
         additional_columns_to_retain=[
             "rule_component_key",

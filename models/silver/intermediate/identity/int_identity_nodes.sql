@@ -19,25 +19,26 @@
 ) }}
 
 {%- set is_batch = is_incremental() and not incremental_rebuild_needed(reason_logged=true) %}
+{%- set watermark = last_ingested_at() if is_batch else none %}
 
 with crm_versions as (
-    {{ identity_sightings('base_crm__customers', is_batch) }}
+    {{ identity_sightings('base_crm__customers', watermark) }}
 ),
 
 order_versions as (
-    {{ identity_sightings('base_ecommerce__orders', is_batch) }}
+    {{ identity_sightings('base_ecommerce__orders', watermark) }}
 ),
 
 ticket_changes as (
-    {{ identity_sightings('base_support__ticket_changes', is_batch) }}
+    {{ identity_sightings('base_support__ticket_changes', watermark) }}
 ),
 
 account_links as (
-    {{ identity_sightings('base_crm__account_links', is_batch) }}
+    {{ identity_sightings('base_crm__account_links', watermark) }}
 ),
 
 web_events as (
-    {{ identity_sightings('base_web__events', is_batch) }}
+    {{ identity_sightings('base_web__events', watermark) }}
 ),
 
 contacts as (
@@ -159,11 +160,9 @@ first_deliveries as (
         select
             sighted_nodes.node_type,
             sighted_nodes.source_id,
-            case
-                when stored_nodes.first_delivered_date < sighted_nodes.first_delivered_date
-                    then stored_nodes.first_delivered_date
-                else sighted_nodes.first_delivered_date
-            end as first_delivered_date,
+            least(
+                stored_nodes.first_delivered_date, sighted_nodes.first_delivered_date
+            ) as first_delivered_date,
             sighted_nodes._ingested_at
         from sighted_nodes
         left join {{ this }} as stored_nodes
