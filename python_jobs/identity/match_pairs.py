@@ -299,7 +299,7 @@ def score_match_pairs(
     u_max_pairs: float = U_MAX_PAIRS,
 ) -> pa.Table:
     """Score the pairs of records the rules left apart; one row per pair (PAIRS_SCHEMA),
-    node_key_l < node_key_r, sorted by the two keys.
+    node_key_l < node_key_r, in no particular order.
 
     ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
     (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
@@ -369,8 +369,8 @@ def _accepted_sql(threshold: float) -> str:
     last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
     equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
     more than one other rule component (two namesakes in one city, say). One row per pair,
-    node_key_l < node_key_r, sorted by the two keys (by the engine, which sorts in
-    parallel)."""
+    node_key_l < node_key_r, unsorted: a table has no order, and sorting 3.2M pairs took a
+    sixth of the model's time at scale 1."""
     different_phones = "phone_national_number_l <> phone_national_number_r"
     typo = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
@@ -407,13 +407,11 @@ def _accepted_sql(threshold: float) -> str:
         from {{this}} as pairs
         left join ambiguous as ambiguous_l on pairs.node_key_l = ambiguous_l.node_key
         left join ambiguous as ambiguous_r on pairs.node_key_r = ambiguous_r.node_key
-        order by 1, 2
     """
 
 
 def _pairs_table(pairs: pa.Table) -> pa.Table:
-    """The pairs of _accepted_sql (node_key_l < node_key_r, sorted by the engine) in
-    PAIRS_SCHEMA."""
+    """The pairs of _accepted_sql (node_key_l < node_key_r) in PAIRS_SCHEMA."""
     return pairs.select(PAIRS_SCHEMA.names).cast(PAIRS_SCHEMA)
 
 
