@@ -370,7 +370,7 @@ def _accepted_sql(threshold: float) -> str:
     equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
     more than one other rule component (two namesakes in one city, say). One row per pair,
     node_key_l < node_key_r, unsorted: a table has no order, and sorting 3.2M pairs took a
-    sixth of the model's time at scale 1."""
+    sixth of Splink's time at scale 1."""
     different_phones = "phone_national_number_l <> phone_national_number_r"
     typo = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
