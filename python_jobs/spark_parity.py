@@ -36,6 +36,12 @@ RUN_SPECIFIC_COLUMNS = frozenset({"_batch_id", "_ingested_at", "_max_ingested_at
 ENGINE_SPECIFIC_COLUMNS = {
     "silver.int_identity_match_pairs": frozenset({"match_weight", "match_probability"}),
 }
+#: Tables whose rows are kept by engine-specific values, per table: the condition of the rows
+#: compared. Splink's pairs are kept from a match probability on (the candidates a reader
+#: may review), so which non-accepted pairs are kept depends on the engine's scores.
+ENGINE_SPECIFIC_ROWS = {
+    "silver.int_identity_match_pairs": "is_accepted",
+}
 #: Columns of macro row_hash (DuckDB's hash(), Spark's xxhash64()): engine-specific wherever
 #: they are; each engine groups on its own.
 ROW_HASH_COLUMNS = frozenset({"_raw_record_hash"})
@@ -78,6 +84,7 @@ def _compare_table(
 ) -> TableParity:
     duck_table = f"{_quote(layer)}.{_quote(table)}"
     spark_table = f"read_parquet('{(files / '*.parquet').as_posix()}')"
+    compared_rows = ENGINE_SPECIFIC_ROWS.get(f"{layer}.{table}")
     duck_types = dict(
         con.execute(
             "select column_name, data_type from information_schema.columns"
@@ -100,6 +107,9 @@ def _compare_table(
     )
     missing = tuple(sorted(set(duck_types).symmetric_difference(spark_columns) - not_compared))
     compared = [c for c in duck_types if c in spark_columns and c not in not_compared]
+    if compared_rows:
+        duck_table = f"(select * from {duck_table} where {compared_rows})"
+        spark_table = f"(select * from {spark_table} where {compared_rows})"
 
     def projection(columns: list[str]) -> str:
         return ", ".join(

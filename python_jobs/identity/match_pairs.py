@@ -52,6 +52,7 @@ __all__ = [
     "SCORED_NODE_TYPES",
     "IdentityMatchError",
     "identity_records",
+    "kept_probability",
     "parse_threshold",
     "score_match_pairs",
     "to_engine_frame",
@@ -91,6 +92,11 @@ U_MAX_PAIRS = 2e6
 # ambiguous, and none of its pairs is accepted.
 TYPO_DISTANCE = 2
 AMBIGUITY_PROBABILITY = 0.01
+# Kept: the pairs a reader or the acceptance may need, those from the lower of the threshold and
+# AMBIGUITY_PROBABILITY (:func:`kept_probability`). At scale 1 that is 281k of the 3.2M pairs
+# scored; writing the others took most of the model's time. Splink filters its predictions on
+# the match weight: it keeps this much weight below the probability's, and the SQL cuts exactly.
+_WEIGHT_MARGIN = 0.01
 # Below this many records Splink's estimates mean nothing: no pairs, with a warning.
 MIN_RECORDS = 10
 # The prior (probability that two random records match) comes from these deterministic rules,
@@ -126,6 +132,12 @@ def parse_threshold(value: Any) -> float:
     return threshold
 
 
+def kept_probability(threshold: float) -> float:
+    """The match probability from which a scored pair is kept: every pair the acceptance
+    reads (accepted ones, and those that make a contact ambiguous) and no other."""
+    return min(threshold, AMBIGUITY_PROBABILITY)
+
+
 def _settings() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -158,7 +170,7 @@ def _settings() -> Any:
         ],
         blocking_rules_to_generate_predictions=prediction_rules,
         # the predictions keep only the columns the acceptance reads (_accepted_sql): at
-        # scale 1 Splink writes 3.2M predicted pairs, and writing every other compared
+        # scale 1 Splink scores 3.2M pairs, and writing every other compared
         # column too (city, country, email, phone digits; both sides) took most of the
         # model's time in dbt
         retain_matching_columns=False,
@@ -297,18 +309,21 @@ def score_match_pairs(
     *,
     seed: int = SEED,
     u_max_pairs: float = U_MAX_PAIRS,
+    min_probability: float | None = None,
 ) -> pa.Table:
-    """Score the pairs of records the rules left apart; one row per pair (PAIRS_SCHEMA),
+    """Score the pairs of records the rules left apart; one row per pair kept (PAIRS_SCHEMA),
     node_key_l < node_key_r, in no particular order.
 
     ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
     (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
-    a pair is accepted (unless both phones are known and differ).
+    a pair is accepted (unless a veto applies). ``min_probability``: the pairs kept, from
+    this match probability; by default :func:`kept_probability` (0 keeps every scored pair).
     """
     from splink import Linker
     from splink.internals.exceptions import SplinkException
 
     threshold = parse_threshold(threshold)
+    keep = kept_probability(threshold) if min_probability is None else min_probability
     scored = _scored_records(records)
     n_records = _count(scored)
     if n_records < MIN_RECORDS:
@@ -328,15 +343,19 @@ def score_match_pairs(
         except (SplinkException, ArithmeticError, ValueError) as exc:
             return _empty(f"Splink could not train the model on {n_records} records ({exc}).")
         logger.info("Splink: trained in %.1f s; predicting", time.monotonic() - started)
-        predictions = linker.inference.predict(warning_mode="never")
-        pairs = predictions.query_sql(_accepted_sql(threshold)).as_pyarrow_table()
+        predictions = linker.inference.predict(
+            threshold_match_weight=_weight(keep) - _WEIGHT_MARGIN if keep > 0 else None,
+            warning_mode="never",
+        )
+        pairs = predictions.query_sql(_accepted_sql(threshold, keep)).as_pyarrow_table()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
         input_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     result = _pairs_table(pairs)
     logger.info(
-        "Splink: %d pairs scored, %d accepted at match probability >= %s (%.1f s)",
+        "Splink: %d pairs kept (match probability >= %s), %d accepted at >= %s (%.1f s)",
         result.num_rows,
+        keep,
         sum(result.column("is_accepted").to_pylist()),
         threshold,
         time.monotonic() - started,
@@ -363,8 +382,14 @@ def _train(linker: Any, block_on: Any, *, seed: int, u_max_pairs: float) -> None
         training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
 
 
-def _accepted_sql(threshold: float) -> str:
-    """The scored pairs with is_accepted (the same SQL on DuckDB and Spark). A pair is
+def _weight(probability: float) -> float:
+    """Splink's match weight of a match probability (log2 of the odds)."""
+    return math.inf if probability >= 1 else math.log2(probability / (1 - probability))
+
+
+def _accepted_sql(threshold: float, keep: float) -> str:
+    """The scored pairs from match probability ``keep`` with is_accepted (the same SQL on
+    DuckDB and Spark). A pair is
     accepted at the threshold when nothing contradicts one person: the first names and the
     last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
     equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
@@ -407,6 +432,7 @@ def _accepted_sql(threshold: float) -> str:
         from {{this}} as pairs
         left join ambiguous as ambiguous_l on pairs.node_key_l = ambiguous_l.node_key
         left join ambiguous as ambiguous_r on pairs.node_key_r = ambiguous_r.node_key
+        where pairs.match_probability >= {keep!r}
     """
 
 

@@ -16,14 +16,17 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from python_jobs.cli import app
 from python_jobs.identity.match_pairs import (
+    AMBIGUITY_PROBABILITY,
     PAIRS_SCHEMA,
     IdentityMatchError,
+    kept_probability,
     score_match_pairs,
 )
 
@@ -138,12 +141,16 @@ def truth(landing: Path) -> dict[str, tuple[str, str]]:
     }
 
 
-def _duckdb_pairs(records: pa.Table) -> tuple[pa.Table, float]:
+def _duckdb_pairs(
+    records: pa.Table, min_probability: float | None = None
+) -> tuple[pa.Table, float]:
     with duckdb.connect() as con:
         con.register("records_arrow", records)
         con.execute("create table identity_records as select * from records_arrow")
         started = time.monotonic()
-        pairs = score_match_pairs(con.table("identity_records"), con, THRESHOLD)
+        pairs = score_match_pairs(
+            con.table("identity_records"), con, THRESHOLD, min_probability=min_probability
+        )
         elapsed = time.monotonic() - started
         leftovers = con.sql(
             "select table_name from information_schema.tables where table_name like '%splink%'"
@@ -267,6 +274,25 @@ def test_the_same_records_give_the_same_pairs(duckdb_pairs: pa.Table, records: p
     for column in ("match_weight", "match_probability"):
         first, second = first_run.column(column).to_pylist(), again.column(column).to_pylist()
         assert max(abs(a - b) for a, b in zip(first, second, strict=True)) < 1e-6
+
+
+def test_only_the_pairs_the_acceptance_reads_are_kept(
+    duckdb_pairs: pa.Table, records: pa.Table
+) -> None:
+    """By default the pairs from the lower of the threshold and AMBIGUITY_PROBABILITY are kept:
+    exactly those of every scored pair (min_probability 0) from there, accepted alike."""
+    keep = kept_probability(THRESHOLD)
+    assert keep == min(THRESHOLD, AMBIGUITY_PROBABILITY)
+    every, _ = _duckdb_pairs(records, min_probability=0)
+    from_keep = every.filter(pc.greater_equal(every.column("match_probability"), keep))
+    columns = ["node_key_l", "node_key_r", "is_accepted"]
+
+    def rows(table: pa.Table) -> list[tuple]:
+        return sorted(tuple(row.values()) for row in table.select(columns).to_pylist())
+
+    assert 0 < duckdb_pairs.num_rows < every.num_rows
+    assert min(duckdb_pairs.column("match_probability").to_pylist()) >= keep
+    assert rows(duckdb_pairs) == rows(from_keep)
 
 
 def test_too_few_records_give_no_pairs_and_a_warning(

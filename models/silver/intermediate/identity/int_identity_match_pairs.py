@@ -1,5 +1,6 @@
-"""int_identity_match_pairs: the pairs of identity records Splink scored, with their match
-weight and probability and whether the pair is accepted as a probabilistic link.
+"""int_identity_match_pairs: the candidate pairs of identity records Splink scored (match
+probability 0.01 or more, or the threshold if lower), with their match weight and
+probability and whether the pair is accepted as a probabilistic link.
 
 Records: int_identity_nodes with their rule component (int_identity_rule_components); only
 CRM contacts (the records with a name) are scored, and a pair within one rule
