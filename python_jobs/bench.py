@@ -1,7 +1,8 @@
 """Benchmark: generate a chosen scale, run the full build, a day-2 incremental and a run with
 no new data, print landing records/s per layer, wall time and peak memory, the identity
 linking throughput, and dbt's fixed cost (the same commands on an empty landing folder: every
-node, zero rows). Then the same project's SQL models built on DuckDB and on local Spark from
+node, zero rows). Day 2 runs once more with one dbt thread, on a copy of the same warehouse,
+for each node's own time. Then the same project's SQL models built on DuckDB and on local Spark from
 the same (smaller) landing data, with the ratio of their wall times."""
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ EMPTY_LANDING = ["--vars", "{allow_empty_landing: true}"]
 # (selectors.yml), which dbt-spark's session cannot run (a job builds it between them).
 ENGINE_STEPS = ("spark_check_before_splink", "spark_check_after_splink")
 MODELS_ONLY = ["--resource-type", "seed", "model", "snapshot", "--full-refresh"]
+
+
+# How print_figures names each step's slowest nodes
+SLOWEST_NODES_TITLES = {
+    "incremental_serial": "costliest nodes of day 2 (one dbt thread: each node's own time)",
+}
 
 
 @dataclass
@@ -304,6 +311,16 @@ def run_benchmark(
     run("full_run", "dbt run, full", [dbt, *RUN, *PARSE, *EXCLUDE], full_run_env)
     run("next_day", "generate day 2", [*gen, "--next-day"], _step_env(workdir))
     new_records = _landing_records(landing) - records
+    # where day 2's time goes: the same run on a copy of the warehouse with one dbt thread,
+    # so that each node's time is its own (with more threads than cores, nodes that run side
+    # by side take each other's time, and the slowest of them are not the costliest)
+    shutil.copy(workdir / "full_run.duckdb", workdir / "incremental_serial.duckdb")
+    run(
+        "incremental_serial",
+        "dbt run, day-2 incremental with one dbt thread (on a copy)",
+        [dbt, *RUN, *PARSE, *EXCLUDE, "--threads", "1"],
+        _step_env(workdir, "incremental_serial", landing),
+    )
     run(
         "incremental_run",
         "dbt run, day-2 incremental",
@@ -322,7 +339,8 @@ def run_benchmark(
         **_rates(records, steps),
         "identity_linking": _identity_linking(workdir),
         "slowest_nodes": {
-            key: _slowest_nodes(workdir, key) for key in ("full_build", "incremental_run", "rerun")
+            key: _slowest_nodes(workdir, key)
+            for key in ("full_build", "incremental_run", "rerun", "incremental_serial")
         },
         "engines": _engine_comparison(engine_scale, days, seed, workdir, console)
         if engine_scale
@@ -417,7 +435,8 @@ def print_figures(figures: dict, console: Console) -> None:
         console.print(_identity_linking_line(figures["identity_linking"]))
     for key, nodes in figures.get("slowest_nodes", {}).items():
         listed = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in nodes)
-        console.print(f"slowest nodes of {key}: {listed}")
+        title = SLOWEST_NODES_TITLES.get(key, f"slowest nodes of {key}")
+        console.print(f"{title}: {listed}")
     if figures.get("engines"):
         console.print(_engines_line(figures["engines"]))
 
