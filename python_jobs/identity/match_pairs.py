@@ -389,13 +389,12 @@ def _weight(probability: float) -> float:
 
 def _accepted_sql(threshold: float, keep: float) -> str:
     """The scored pairs from match probability ``keep`` with is_accepted (the same SQL on
-    DuckDB and Spark). A pair is
-    accepted at the threshold when nothing contradicts one person: the first names and the
-    last names are at most a typo apart (TYPO_DISTANCE), the phones, if both are known, are
-    equal, and neither contact is ambiguous: alike (AMBIGUITY_PROBABILITY) with contacts of
-    more than one other rule component (two namesakes in one city, say). One row per pair,
-    node_key_l < node_key_r, unsorted: a table has no order, and sorting 3.2M pairs took a
-    sixth of Splink's time at scale 1."""
+    DuckDB and Spark). A pair is accepted at the threshold when nothing contradicts one
+    person: the first names and the last names are at most a typo apart (TYPO_DISTANCE), the
+    phones, if both are known, are equal, and neither contact is ambiguous: alike
+    (AMBIGUITY_PROBABILITY) with contacts of more than one other rule component (two
+    namesakes in one city, say). One row per pair, node_key_l < node_key_r, unsorted: a
+    table has no order, and sorting 3.2M pairs took a sixth of Splink's time at scale 1."""
     different_phones = "phone_national_number_l <> phone_national_number_r"
     typo = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
