@@ -2,8 +2,8 @@
 no new data, print landing records/s per layer, wall time and peak memory, the identity
 linking throughput, and dbt's fixed cost (the same commands on an empty landing folder: every
 node, zero rows). Day 2 runs once more with one dbt thread, on a copy of the same warehouse,
-for each node's own time. Then the same project's SQL models built on DuckDB and on local Spark from
-the same (smaller) landing data, with the ratio of their wall times."""
+for each node's own time. Then the same project's SQL models built on DuckDB and on local
+Spark from the same (smaller) landing data, with the ratio of their wall times."""
 
 from __future__ import annotations
 
