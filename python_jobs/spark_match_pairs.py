@@ -1,16 +1,18 @@
-"""Step 2 of the Spark check: the Splink model int_identity_match_pairs, built on local Spark.
+"""Step 2 of the Spark check: the Splink models int_identity_match_fits and
+int_identity_match_pairs, built on local Spark.
 
 dbt-spark's session method cannot run dbt Python models, so ``make spark-check`` builds the
-project in three steps (selectors.yml): the SQL upstream of int_identity_match_pairs with dbt,
-then this job, then the SQL downstream of it with dbt. This job does what the Python model does
-(models/silver/intermediate/identity/int_identity_match_pairs.py), with the same functions of
-:mod:`python_jobs.identity.match_pairs`, on a SparkSession opened on dbt's warehouse: the
-``spark`` output of profiles.yml (its ``server_side_parameters``: warehouse folder, Derby
-metastore, ...), plus Splink's similarity functions on ``spark.jars``. dbt has exited, so the
-embedded Derby metastore is free. It reads the Spark tables of int_identity_nodes and
-int_identity_rule_components, scores the pairs at the dbt var identity_match_threshold of
-dbt_project.yml, and saves int_identity_match_pairs as a parquet table beside them
-(``<schema>_silver``, the schema generate_schema_name gives the spark target).
+project in three steps (selectors.yml): the SQL upstream of the Splink models with dbt, then
+this job, then the SQL downstream of them with dbt. This job does what the two Python models do
+(models/silver/intermediate/identity/int_identity_match_fits.py and
+int_identity_match_pairs.py), with the same functions of :mod:`python_jobs.identity.match_pairs`,
+on a SparkSession opened on dbt's warehouse: the ``spark`` output of profiles.yml (its
+``server_side_parameters``: warehouse folder, Derby metastore, ...), plus Splink's similarity
+functions on ``spark.jars``. dbt has exited, so the embedded Derby metastore is free. It fits
+Splink on the view int_identity_match_training_records (a fresh build: no fit is stored),
+scores the pairs of int_identity_nodes and int_identity_rule_components with that fit at the
+dbt var identity_match_threshold of dbt_project.yml, and saves both models as parquet tables
+beside them (``<schema>_silver``, the schema generate_schema_name gives the spark target).
 """
 
 from __future__ import annotations
@@ -23,11 +25,22 @@ from typing import Any
 
 import yaml
 
-from python_jobs.identity.match_pairs import identity_records, score_match_pairs
+from python_jobs.identity.match_pairs import (
+    FITS_SCHEMA,
+    current_fit,
+    fit_when_due,
+    identity_records,
+    score_match_pairs,
+)
 from python_jobs.warehouse import REPO_ROOT
 
 MODEL = "int_identity_match_pairs"
-INPUTS = ("int_identity_nodes", "int_identity_rule_components")
+FITS = "int_identity_match_fits"
+INPUTS = (
+    "int_identity_nodes",
+    "int_identity_rule_components",
+    "int_identity_match_training_records",
+)
 LAYER = "silver"
 
 logger = logging.getLogger(__name__)
@@ -99,18 +112,27 @@ def open_session(output: dict[str, Any]) -> Any:
 def build_match_pairs(
     session: Any, schema: str, threshold: Any, progress: Callable[[str], None] = print
 ) -> int:
-    """Score the pairs of ``<schema>.int_identity_nodes`` + ``int_identity_rule_components``
-    and save them as the parquet table ``<schema>.int_identity_match_pairs`` (replaced); the
-    number of pairs."""
+    """Fit Splink on ``<schema>.int_identity_match_training_records`` and save the fit as the
+    parquet table ``<schema>.int_identity_match_fits``; score the pairs of
+    ``int_identity_nodes`` + ``int_identity_rule_components`` with it and save them as
+    ``<schema>.int_identity_match_pairs`` (both replaced); the number of pairs."""
     missing = [name for name in INPUTS if not session.catalog.tableExists(f"{schema}.{name}")]
     if missing:
         raise SparkMatchPairsError(
             f"{', '.join(f'{schema}.{name}' for name in missing)} not on Spark: build them first"
             " (dbt build --target spark --selector spark_check_before_splink)."
         )
-    nodes, components = (session.table(f"{schema}.{name}") for name in INPUTS)
+    nodes, components, training = (session.table(f"{schema}.{name}") for name in INPUTS)
+    progress(f"Fitting Splink on {schema}.{INPUTS[2]}")
+    fits = session.createDataFrame(fit_when_due(training, None, session), schema=_spark_schema())
+    fits.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{FITS}")
+    model_json = current_fit(session.table(f"{schema}.{FITS}"), training)
+    if model_json is None:
+        raise SparkMatchPairsError("Splink could not fit on the training records (warning above).")
     progress(f"Scoring the pairs of {schema}.{INPUTS[0]} at match probability >= {threshold}")
-    pairs = score_match_pairs(identity_records(nodes, components), session, threshold)
+    pairs = score_match_pairs(
+        identity_records(nodes, components), session, threshold, model_json=model_json
+    )
     progress(f"Saving {pairs.num_rows:,} pairs as the parquet table {schema}.{MODEL}")
     (
         session.createDataFrame(pairs)
@@ -119,6 +141,14 @@ def build_match_pairs(
         .saveAsTable(f"{schema}.{MODEL}")
     )
     return pairs.num_rows
+
+
+def _spark_schema() -> Any:
+    """FITS_SCHEMA as Spark's schema (an empty Arrow table alone gives Spark no types)."""
+    from pyspark.sql.types import DateType, LongType, StringType, StructField, StructType
+
+    types = {"fit_date": DateType(), "training_records": LongType(), "model_json": StringType()}
+    return StructType([StructField(name, types[name], False) for name in FITS_SCHEMA.names])
 
 
 def run(progress: Callable[[str], None] = print) -> int:

@@ -32,9 +32,11 @@ RUN_SPECIFIC_COLUMNS = frozenset({"_batch_id", "_ingested_at", "_max_ingested_at
 #: comparison level), and u is estimated on records sampled by the engine's ``hash()`` of the
 #: record id (64-bit on DuckDB, 32-bit Murmur3 on Spark). At scale 0.02 the match weights
 #: differ by up to 1.2. The pairs and their acceptance, all the models downstream read, must
-#: still be equal.
+#: still be equal. The fit itself (Splink's JSON: the engine's SQL dialect, its m and u) too;
+#: its fit date and training record count must be equal.
 ENGINE_SPECIFIC_COLUMNS = {
     "silver.int_identity_match_pairs": frozenset({"match_weight", "match_probability"}),
+    "silver.int_identity_match_fits": frozenset({"model_json"}),
 }
 #: Tables whose rows are kept by engine-specific values, per table: the condition of the rows
 #: compared. Splink's pairs are kept from a match probability on (the candidates a reader

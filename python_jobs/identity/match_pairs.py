@@ -38,6 +38,8 @@ a warning says why; no traceback.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import math
 import time
@@ -47,10 +49,15 @@ import narwhals as nw
 import pyarrow as pa
 
 __all__ = [
+    "FITS_SCHEMA",
     "PAIRS_SCHEMA",
     "RECORD_COLUMNS",
     "SCORED_NODE_TYPES",
+    "TRAINING_COLUMNS",
     "IdentityMatchError",
+    "current_fit",
+    "fit_match_model",
+    "fit_when_due",
     "identity_records",
     "kept_probability",
     "parse_threshold",
@@ -72,6 +79,10 @@ RECORD_COLUMNS = (
     "rule_component_key",
 )
 
+# The training records (int_identity_match_training_records): the CRM contacts as they were
+# on the fit date, which every row carries.
+TRAINING_COLUMNS = (*(c for c in RECORD_COLUMNS if c != "rule_component_key"), "fit_date")
+
 SCORED_NODE_TYPES = ("crm",)
 
 PAIRS_SCHEMA = pa.schema(
@@ -81,6 +92,16 @@ PAIRS_SCHEMA = pa.schema(
         pa.field("match_weight", pa.float64(), nullable=False),
         pa.field("match_probability", pa.float64(), nullable=False),
         pa.field("is_accepted", pa.bool_(), nullable=False),
+    ]
+)
+
+# One row per fit (int_identity_match_models): the fit date, how many records it learnt from,
+# and the fitted model as Splink's JSON (prior, comparisons with their m and u).
+FITS_SCHEMA = pa.schema(
+    [
+        pa.field("fit_date", pa.date32(), nullable=False),
+        pa.field("training_records", pa.int64(), nullable=False),
+        pa.field("model_json", pa.string(), nullable=False),
     ]
 )
 
@@ -138,10 +159,13 @@ def kept_probability(threshold: float) -> float:
     return min(threshold, AMBIGUITY_PROBABILITY)
 
 
-def _settings() -> Any:
+def _training_settings() -> Any:
+    """What Splink learns: the comparisons (their m and u) and the prior. The blocking rules of
+    the predictions and the columns they keep are not part of a fit: they come from
+    :func:`_scoring_settings` when a fit scores."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
+    from splink import SettingsCreator
 
     phone = cl.CustomComparison(
         output_column_name="phone",
@@ -153,10 +177,6 @@ def _settings() -> Any:
         ],
         comparison_description="national number exact, its last 7 digits, else",
     )
-    prediction_rules = [
-        " and ".join([*(f"l.{c} = r.{c}" for c in columns), _OTHER_COMPONENT])
-        for columns in _BLOCKING_COLUMNS
-    ]
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="node_key",
@@ -168,20 +188,36 @@ def _settings() -> Any:
             cl.ExactMatch("email_local"),
             phone,
         ],
-        blocking_rules_to_generate_predictions=prediction_rules,
-        # the predictions keep only the columns the acceptance reads (_accepted_sql): at
-        # scale 1 Splink scores 3.2M pairs, and writing every other compared
-        # column too (city, country, email, phone digits; both sides) took most of the
-        # model's time in dbt
         retain_matching_columns=False,
-        additional_columns_to_retain=[
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def _scoring_settings(model_json: str) -> dict[str, Any]:
+    """Splink's settings to score with a stored fit: the fit (model_json) with this module's
+    blocking rules and the columns the acceptance reads (_accepted_sql)."""
+    try:
+        model = json.loads(model_json)
+    except (TypeError, ValueError) as exc:
+        raise IdentityMatchError(f"The stored Splink fit is not JSON ({exc}).") from None
+    return {
+        **model,
+        "blocking_rules_to_generate_predictions": [
+            " and ".join([*(f"l.{c} = r.{c}" for c in columns), _OTHER_COMPONENT])
+            for columns in _BLOCKING_COLUMNS
+        ],
+        # the predictions keep only the columns the acceptance reads: at scale 1 Splink scores
+        # 3.2M pairs, and writing every other compared column too (city, country, email,
+        # phone digits; both sides) took most of the model's time in dbt
+        "retain_matching_columns": False,
+        "additional_columns_to_retain": [
             "rule_component_key",
             "first_name",
             "last_name",
             "phone_national_number",
         ],
-        retain_intermediate_calculation_columns=False,
-    ), block_on
+        "retain_intermediate_calculation_columns": False,
+    }
 
 
 # --------------------------------------------------------------------------- records
@@ -216,23 +252,26 @@ def _text(name: str, *, lower: bool = False) -> nw.Expr:
     return nw.when(value != "").then(value).alias(name)
 
 
-def _scored_records(records: Any) -> nw.LazyFrame:
-    """The records Splink scores: CRM contacts with their comparison columns
-    (names and city lower-cased, the email's local part, the phone's last 7 digits)."""
+def _scored_records(
+    records: Any, columns: tuple[str, ...] = RECORD_COLUMNS, what: str = "identity records"
+) -> nw.LazyFrame:
+    """The records Splink scores (or learns from): CRM contacts with their comparison columns
+    (names and city lower-cased, the email's local part, the phone's last 7 digits), and the
+    rule component when ``columns`` has it."""
     frame = _lazy(records)
     present = set(frame.collect_schema().names())
-    missing = [c for c in RECORD_COLUMNS if c not in present]
+    missing = [c for c in columns if c not in present]
     if missing:
         raise IdentityMatchError(
-            f"The identity records lack the column(s) {', '.join(missing)}; they need "
-            f"{', '.join(RECORD_COLUMNS)}."
+            f"The {what} lack the column(s) {', '.join(missing)}; they need {', '.join(columns)}."
         )
+    component = ["rule_component_key"] if "rule_component_key" in columns else []
     return (
         frame.filter(nw.col("node_type").is_in(SCORED_NODE_TYPES))
         .select(
             nw.col("node_key").cast(nw.String()),
             nw.col("node_type").cast(nw.String()),
-            nw.col("rule_component_key").cast(nw.String()),
+            *(nw.col(name).cast(nw.String()) for name in component),
             _text("first_name", lower=True),
             _text("last_name", lower=True),
             _text("city", lower=True),
@@ -307,6 +346,7 @@ def score_match_pairs(
     session: Any,
     threshold: Any,
     *,
+    model_json: str | None = None,
     seed: int = SEED,
     u_max_pairs: float = U_MAX_PAIRS,
     min_probability: float | None = None,
@@ -316,33 +356,36 @@ def score_match_pairs(
 
     ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
     (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
-    a pair is accepted (unless a veto applies). ``min_probability``: the pairs kept, from
-    this match probability; by default :func:`kept_probability` (0 keeps every scored pair).
+    a pair is accepted (unless a veto applies). ``model_json``: a stored fit
+    (:func:`fit_match_model`) to score with; without one, Splink learns from ``records``
+    first (``seed``, ``u_max_pairs``). ``min_probability``: the pairs kept, from this match
+    probability; by default :func:`kept_probability` (0 keeps every scored pair).
     """
     from splink import Linker
-    from splink.internals.exceptions import SplinkException
 
     threshold = parse_threshold(threshold)
     keep = kept_probability(threshold) if min_probability is None else min_probability
     scored = _scored_records(records)
     n_records = _count(scored)
-    if n_records < MIN_RECORDS:
-        return _empty(
-            f"only {n_records} CRM contact record(s), fewer than the {MIN_RECORDS} "
-            "the model needs to estimate anything."
+    if model_json is None:
+        if n_records < MIN_RECORDS:
+            return _empty(
+                f"only {n_records} CRM contact record(s), fewer than the {MIN_RECORDS} "
+                "the model needs to estimate anything."
+            )
+        model_json = fit_match_model(
+            scored.drop("rule_component_key"), session, seed=seed, u_max_pairs=u_max_pairs
         )
+        if model_json is None:
+            return _empty("Splink could not learn from these records (warning above).")
+    if n_records < 2:
+        return _empty(f"only {n_records} CRM contact record(s): no pair to score.")
     started = time.monotonic()
     logger.info("Splink: scoring %d CRM contact records", n_records)
     db_api = _db_api(session)
-    settings, block_on = _settings()
     input_table = db_api.register(_native_for(scored, session))
-    linker = Linker(input_table, settings, log_level=None)
+    linker = Linker(input_table, _scoring_settings(model_json), log_level=None)
     try:
-        try:
-            _train(linker, block_on, seed=seed, u_max_pairs=u_max_pairs)
-        except (SplinkException, ArithmeticError, ValueError) as exc:
-            return _empty(f"Splink could not train the model on {n_records} records ({exc}).")
-        logger.info("Splink: trained in %.1f s; predicting", time.monotonic() - started)
         predictions = linker.inference.predict(
             threshold_match_weight=_weight(keep) - _WEIGHT_MARGIN if keep > 0 else None,
             warning_mode="never",
@@ -363,9 +406,51 @@ def score_match_pairs(
     return result
 
 
-def _train(linker: Any, block_on: Any, *, seed: int, u_max_pairs: float) -> None:
+def fit_match_model(
+    records: Any, session: Any, *, seed: int = SEED, u_max_pairs: float = U_MAX_PAIRS
+) -> str | None:
+    """Train Splink on ``records`` (CRM contacts with the comparison columns: TRAINING_COLUMNS
+    less fit_date; native to the engine of ``session``): the fitted model as Splink's JSON
+    (the prior and each comparison's m and u), or None with a warning when it cannot learn
+    (too few records, no pair to learn from). The same records give the same fit."""
+    from splink import Linker
+    from splink.internals.exceptions import SplinkException
+
+    training = _scored_records(records, TRAINING_COLUMNS[:-1], "training records")
+    n_records = _count(training)
+    if n_records < MIN_RECORDS:
+        logger.warning(
+            "Splink has no fit: only %d CRM contact record(s), fewer than the %d the model "
+            "needs to estimate anything.",
+            n_records,
+            MIN_RECORDS,
+        )
+        return None
+    started = time.monotonic()
+    logger.info("Splink: learning from %d CRM contact records", n_records)
+    db_api = _db_api(session)
+    input_table = db_api.register(_native_for(training, session))
+    linker = Linker(input_table, _training_settings(), log_level=None)
+    try:
+        _train(linker, seed=seed, u_max_pairs=u_max_pairs)
+        model = linker.misc.save_model_to_json()
+    except (SplinkException, ArithmeticError, ValueError) as exc:
+        logger.warning("Splink has no fit: it could not train on %d records (%s).", n_records, exc)
+        return None
+    finally:
+        linker.table_management.delete_tables_created_by_splink_from_db()
+        input_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    # a random id of the Linker object, not of the fit: two fits of the same records are equal
+    model.pop("linker_uid", None)
+    logger.info("Splink: trained in %.1f s", time.monotonic() - started)
+    return json.dumps(model, sort_keys=True)
+
+
+def _train(linker: Any, *, seed: int, u_max_pairs: float) -> None:
     """Unsupervised training: the prior from deterministic rules, u from random pairs (seeded),
     m by expectation maximisation on pairs of equal names, then of equal phones."""
+    from splink import block_on
+
     training = linker.training
     logger.info("Splink: estimating the prior from deterministic rules")
     training.estimate_probability_two_random_records_match(
@@ -438,6 +523,75 @@ def _accepted_sql(threshold: float, keep: float) -> str:
 def _pairs_table(pairs: pa.Table) -> pa.Table:
     """The pairs of _accepted_sql (node_key_l < node_key_r) in PAIRS_SCHEMA."""
     return pairs.select(PAIRS_SCHEMA.names).cast(PAIRS_SCHEMA)
+
+
+# --------------------------------------------------------------------------- fits
+
+
+def _fit_date(training_records: Any) -> dt.date | None:
+    """The fit date the training records carry (one for all), or None when there are none."""
+    frame = _lazy(training_records)
+    if "fit_date" not in frame.collect_schema().names():
+        raise IdentityMatchError("The training records lack the column fit_date.")
+    table = frame.select(nw.col("fit_date").max()).collect(backend="pyarrow").to_native()
+    return table.column(0)[0].as_py()
+
+
+def _stored_fits(fits: Any) -> list[dict[str, Any]]:
+    frame = _lazy(fits)
+    missing = [c for c in FITS_SCHEMA.names if c not in frame.collect_schema().names()]
+    if missing:
+        raise IdentityMatchError(f"The stored fits lack the column(s) {', '.join(missing)}.")
+    return frame.select(*FITS_SCHEMA.names).collect(backend="pyarrow").to_native().to_pylist()
+
+
+def fit_when_due(
+    training_records: Any,
+    stored_fits: Any | None,
+    session: Any,
+    *,
+    seed: int = SEED,
+    u_max_pairs: float = U_MAX_PAIRS,
+) -> pa.Table:
+    """The rows int_identity_match_models adds (FITS_SCHEMA): the fit of the training records
+    (TRAINING_COLUMNS: the CRM contacts as they were on their fit date), unless
+    ``stored_fits`` has one of that date already. So a run adds a fit only when the fit date
+    moves (var identity_fit_calendar), and a rerun adds none; a fit date that cannot be fitted
+    (too few records) adds none either, with a warning."""
+    fit_date = _fit_date(training_records)
+    if fit_date is None:
+        logger.warning("Splink has no fit: there are no training records (no CRM contact yet).")
+        return FITS_SCHEMA.empty_table()
+    if stored_fits is not None and any(
+        row["fit_date"] == fit_date for row in _stored_fits(stored_fits)
+    ):
+        logger.info("Splink: the fit of %s is stored; nothing to fit", fit_date)
+        return FITS_SCHEMA.empty_table()
+    training = _lazy(training_records).drop("fit_date")
+    model_json = fit_match_model(training, session, seed=seed, u_max_pairs=u_max_pairs)
+    if model_json is None:
+        return FITS_SCHEMA.empty_table()
+    return pa.table(
+        {
+            "fit_date": [fit_date],
+            "training_records": [
+                _count(training.filter(nw.col("node_type").is_in(SCORED_NODE_TYPES)))
+            ],
+            "model_json": [model_json],
+        },
+        schema=FITS_SCHEMA,
+    )
+
+
+def current_fit(fits: Any, training_records: Any) -> str | None:
+    """The stored fit (its model_json) of the training records' fit date, or None with a
+    warning when there is none (too few records to fit, so far)."""
+    fit_date = _fit_date(training_records)
+    for row in _stored_fits(fits):
+        if row["fit_date"] == fit_date:
+            return row["model_json"]
+    logger.warning("int_identity_match_pairs has no pairs: no Splink fit as of %s.", fit_date)
+    return None
 
 
 # --------------------------------------------------------------------------- output

@@ -10,6 +10,7 @@ different first names share: a household's, which the rules do not link either).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -24,8 +25,12 @@ from typer.testing import CliRunner
 from python_jobs.cli import app
 from python_jobs.identity.match_pairs import (
     AMBIGUITY_PROBABILITY,
+    FITS_SCHEMA,
     PAIRS_SCHEMA,
     IdentityMatchError,
+    current_fit,
+    fit_match_model,
+    fit_when_due,
     kept_probability,
     score_match_pairs,
 )
@@ -293,6 +298,65 @@ def test_only_the_pairs_the_acceptance_reads_are_kept(
     assert 0 < duckdb_pairs.num_rows < every.num_rows
     assert min(duckdb_pairs.column("match_probability").to_pylist()) >= keep
     assert rows(duckdb_pairs) == rows(from_keep)
+
+
+def _training(records: pa.Table, fit_date: dt.date) -> pa.Table:
+    """The records as int_identity_match_training_records gives them: no rule component, the
+    fit date on every row."""
+    training = records.drop(["rule_component_key"])
+    return training.append_column("fit_date", pa.array([fit_date] * training.num_rows))
+
+
+def test_a_stored_fit_scores_as_a_fit_of_the_same_records(
+    duckdb_pairs: pa.Table, records: pa.Table
+) -> None:
+    """A fit learnt from the records (no rule components: a fit does not need them), stored as
+    JSON and read back, scores the same pairs, accepted alike, as training on the records
+    themselves; the scores agree to 1e-6 (parallel sums, see above). Scoring with it does not
+    train: it takes a fraction of the time."""
+    with duckdb.connect() as con:
+        model_json = fit_match_model(con.from_arrow(records.drop(["rule_component_key"])), con)
+        assert model_json is not None
+        started = time.monotonic()
+        scored = score_match_pairs(con.from_arrow(records), con, THRESHOLD, model_json=model_json)
+        print(f"\nScored with a stored fit in {time.monotonic() - started:.2f} s")
+    keys = [("node_key_l", "ascending"), ("node_key_r", "ascending")]
+    trained, scored = duckdb_pairs.sort_by(keys), scored.sort_by(keys)
+    columns = ["node_key_l", "node_key_r", "is_accepted"]
+    assert scored.num_rows > 0 and scored.select(columns).equals(trained.select(columns))
+    for column in ("match_weight", "match_probability"):
+        first, second = trained.column(column).to_pylist(), scored.column(column).to_pylist()
+        assert max(abs(a - b) for a, b in zip(first, second, strict=True)) < 1e-6
+
+
+def test_a_fit_is_added_once_per_fit_date(
+    records: pa.Table, caplog: pytest.LogCaptureFixture
+) -> None:
+    """int_identity_match_fits adds the fit of the training records' date when none of that
+    date is stored, and nothing otherwise (a rerun changes no row); the pairs score with the
+    fit of the current date, and there is none (a warning) for a date never fitted."""
+    sunday, next_sunday = dt.date(2026, 6, 28), dt.date(2026, 7, 5)
+    crm_records = pc.sum(pc.equal(records.column("node_type"), "crm")).as_py()
+    with duckdb.connect() as con:
+        first = fit_when_due(con.from_arrow(_training(records, sunday)), None, con)
+        assert first.schema == FITS_SCHEMA
+        assert first.select(["fit_date", "training_records"]).to_pylist() == [
+            {"fit_date": sunday, "training_records": crm_records}
+        ]
+        again = fit_when_due(con.from_arrow(_training(records, sunday)), first, con)
+        assert again.num_rows == 0
+        moved = fit_when_due(con.from_arrow(_training(records, next_sunday)), first, con)
+        assert moved.column("fit_date").to_pylist() == [next_sunday]
+        fits = pa.concat_tables([first, moved])
+        assert current_fit(fits, _training(records, sunday)) == first["model_json"][0].as_py()
+        with caplog.at_level(logging.WARNING):
+            assert current_fit(fits, _training(records, dt.date(2026, 7, 12))) is None
+    assert "no Splink fit as of 2026-07-12" in caplog.text
+
+
+def test_a_stored_fit_that_is_not_json_is_a_sentence(records: pa.Table) -> None:
+    with duckdb.connect() as con, pytest.raises(IdentityMatchError, match="not JSON"):
+        score_match_pairs(con.from_arrow(records), con, THRESHOLD, model_json="{not json")
 
 
 def test_too_few_records_give_no_pairs_and_a_warning(
