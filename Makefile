@@ -98,9 +98,9 @@ spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spar
 	@test -f "$(C360_DUCKDB_PATH)" || $(BIN)/dbt build --target local --selector spark_check --resource-type seed model snapshot
 	@rm -rf "$(C360_SPARK_DIR)" && mkdir -p "$(C360_SPARK_DIR)"
 	@echo "Spark's own log: $(C360_SPARK_DIR)/jvm.log"
-	@# three steps (selectors.yml): dbt-spark's session cannot run the Python model
-	@# int_identity_match_pairs, so a job builds it on the same warehouse between the SQL
-	@# upstream of it and the SQL downstream of it
+	@# three steps (selectors.yml): dbt-spark's session cannot run the Python models
+	@# int_identity_match_fits and int_identity_match_pairs (Splink), so a job builds them on
+	@# the same warehouse between the SQL upstream of them and the SQL downstream of them
 	$(BIN)/dbt build --target spark --selector spark_check_before_splink --full-refresh 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/python -m python_jobs spark-match-pairs 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/dbt build --target spark --selector spark_check_after_splink --full-refresh 2>>"$(C360_SPARK_DIR)/jvm.log"

@@ -38,8 +38,9 @@ RUN = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "u
 # build stops there (macros/ingestion/check_landing_root.sql).
 EMPTY_LANDING = ["--vars", "{allow_empty_landing: true}"]
 # The engine comparison builds what `make spark-check` builds, without the tests: seeds, SQL
-# models and snapshots, in its two steps around the Splink model int_identity_match_pairs
-# (selectors.yml), which dbt-spark's session cannot run (a job builds it between them).
+# models and snapshots, in its two steps around the Splink models int_identity_match_fits and
+# int_identity_match_pairs (selectors.yml), which dbt-spark's session cannot run (a job builds
+# them between the steps).
 ENGINE_STEPS = ("spark_check_before_splink", "spark_check_after_splink")
 MODELS_ONLY = ["--resource-type", "seed", "model", "snapshot", "--full-refresh"]
 
@@ -205,8 +206,9 @@ def _step_env(workdir: Path, db: str | None = None, landing: Path | None = None)
 def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
     """The full build of the SQL models (seeds, SQL models, snapshots; no tests) from the
     same landing data on DuckDB (target local) and on local Spark (target spark, parquet, 2
-    cores), in the two steps of the Spark check; the Splink model between them is timed
-    apart (dbt builds it on DuckDB, python_jobs spark-match-pairs on Spark)."""
+    cores), in the two steps of the Spark check; the Splink models between them (fit, then
+    pairs) are timed apart (dbt builds them on DuckDB, python_jobs spark-match-pairs on
+    Spark)."""
     dbt = str(Path(sys.executable).parent / "dbt")
     landing = workdir / "engines_landing"
     gen = [sys.executable, "-m", "python_jobs", "generate", "--out", str(landing), "--quiet"]
@@ -227,6 +229,7 @@ def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, consol
             "--target",
             "local",
             "--select",
+            "int_identity_match_fits",
             "int_identity_match_pairs",
             "--full-refresh",
         ],
@@ -239,7 +242,7 @@ def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, consol
             if key == "after":
                 splink = _run(
                     f"{engine}_splink",
-                    f"{engine}: int_identity_match_pairs",
+                    f"{engine}: int_identity_match_fits + int_identity_match_pairs",
                     splink_step[engine],
                     env,
                     console,

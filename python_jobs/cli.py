@@ -193,8 +193,9 @@ def spark_parity() -> None:
 
 @app.command("spark-match-pairs")
 def spark_match_pairs() -> None:
-    """Build int_identity_match_pairs (Splink) on the spark target's local Spark warehouse: the
-    step of make spark-check between the SQL upstream and downstream of the model."""
+    """Build int_identity_match_fits and int_identity_match_pairs (Splink) on the spark target's
+    local Spark warehouse: the step of make spark-check between the SQL upstream and downstream
+    of the two models."""
     import logging
     import sys
 
