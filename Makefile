@@ -10,8 +10,9 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 # dbt threads: twice the cores. A node spends part of its time in Python (rendering, the
-# adapter), when DuckDB could run another node's query, and each query already uses every
-# core: at scale 1 on 2 cores, one day-2 run took 37.0 s with 4 threads, 39.2 s with 1.
+# adapter), when DuckDB could run another node's query; but each query already uses every
+# core, so on 2 cores at scale 1 it hardly matters: day 2 took 29.7-29.8 s with 1 thread,
+# 29.7 s with 2, 29.7-31.2 s with 4; a full run 86.4 s with 1, 86.5 s with 4.
 export DBT_THREADS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
 export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
