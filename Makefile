@@ -10,8 +10,9 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 # dbt threads: twice the cores. A node spends part of its time in Python (rendering, the
-# adapter), when DuckDB could run another node's query, and each query already uses every
-# core: at scale 1 on 2 cores, one day-2 run took 37.0 s with 4 threads, 39.2 s with 1.
+# adapter), when DuckDB could run another node's query; but each query already uses every
+# core, so on 2 cores at scale 1 it hardly matters: day 2 took 29.7-29.8 s with 1 thread,
+# 29.7 s with 2, 29.7-31.2 s with 4; a full run 86.4 s with 1, 86.5 s with 4.
 export DBT_THREADS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 export C360_LANDING_ROOT ?= $(CURDIR)/data/landing
 export C360_DUCKDB_PATH ?= $(CURDIR)/data/warehouse/customer360.duckdb
@@ -99,7 +100,7 @@ spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spar
 	@rm -rf "$(C360_SPARK_DIR)" && mkdir -p "$(C360_SPARK_DIR)"
 	@echo "Spark's own log: $(C360_SPARK_DIR)/jvm.log"
 	@# three steps (selectors.yml): dbt-spark's session cannot run the Python models
-	@# int_identity_match_fits and int_identity_match_pairs (Splink), so a job builds them on
+	@# int_identity_match_fits and int_identity_match_scores (Splink), so a job builds them on
 	@# the same warehouse between the SQL upstream of them and the SQL downstream of them
 	$(BIN)/dbt build --target spark --selector spark_check_before_splink --full-refresh 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/python -m python_jobs spark-match-pairs 2>>"$(C360_SPARK_DIR)/jvm.log"
