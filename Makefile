@@ -100,7 +100,7 @@ spark-check: install  ## build seeds, SQL models, snapshots, tests on local Spar
 	@rm -rf "$(C360_SPARK_DIR)" && mkdir -p "$(C360_SPARK_DIR)"
 	@echo "Spark's own log: $(C360_SPARK_DIR)/jvm.log"
 	@# three steps (selectors.yml): dbt-spark's session cannot run the Python models
-	@# int_identity_match_fits and int_identity_match_pairs (Splink), so a job builds them on
+	@# int_identity_match_fits and int_identity_match_scores (Splink), so a job builds them on
 	@# the same warehouse between the SQL upstream of them and the SQL downstream of them
 	$(BIN)/dbt build --target spark --selector spark_check_before_splink --full-refresh 2>>"$(C360_SPARK_DIR)/jvm.log"
 	$(BIN)/python -m python_jobs spark-match-pairs 2>>"$(C360_SPARK_DIR)/jvm.log"

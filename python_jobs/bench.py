@@ -39,7 +39,7 @@ RUN = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "u
 EMPTY_LANDING = ["--vars", "{allow_empty_landing: true}"]
 # The engine comparison builds what `make spark-check` builds, without the tests: seeds, SQL
 # models and snapshots, in its two steps around the Splink models int_identity_match_fits and
-# int_identity_match_pairs (selectors.yml), which dbt-spark's session cannot run (a job builds
+# int_identity_match_scores (selectors.yml), which dbt-spark's session cannot run (a job builds
 # them between the steps).
 ENGINE_STEPS = ("spark_check_before_splink", "spark_check_after_splink")
 MODELS_ONLY = ["--resource-type", "seed", "model", "snapshot", "--full-refresh"]
@@ -207,7 +207,7 @@ def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, consol
     """The full build of the SQL models (seeds, SQL models, snapshots; no tests) from the
     same landing data on DuckDB (target local) and on local Spark (target spark, parquet, 2
     cores), in the two steps of the Spark check; the Splink models between them (fit, then
-    pairs) are timed apart (dbt builds them on DuckDB, python_jobs spark-match-pairs on
+    scores) are timed apart (dbt builds them on DuckDB, python_jobs spark-match-pairs on
     Spark)."""
     dbt = str(Path(sys.executable).parent / "dbt")
     landing = workdir / "engines_landing"
@@ -230,7 +230,7 @@ def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, consol
             "local",
             "--select",
             "int_identity_match_fits",
-            "int_identity_match_pairs",
+            "int_identity_match_scores",
             "--full-refresh",
         ],
         "spark": [sys.executable, "-m", "python_jobs", "spark-match-pairs"],
@@ -242,7 +242,7 @@ def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, consol
             if key == "after":
                 splink = _run(
                     f"{engine}_splink",
-                    f"{engine}: int_identity_match_fits + int_identity_match_pairs",
+                    f"{engine}: int_identity_match_fits + int_identity_match_scores",
                     splink_step[engine],
                     env,
                     console,

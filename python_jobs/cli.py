@@ -193,9 +193,9 @@ def spark_parity() -> None:
 
 @app.command("spark-match-pairs")
 def spark_match_pairs() -> None:
-    """Build int_identity_match_fits and int_identity_match_pairs (Splink) on the spark target's
-    local Spark warehouse: the step of make spark-check between the SQL upstream and downstream
-    of the two models."""
+    """Build int_identity_match_fits and int_identity_match_scores (Splink) on the spark
+    target's local Spark warehouse: the step of make spark-check between the SQL upstream and
+    downstream of the two models."""
     import logging
     import sys
 
@@ -221,13 +221,14 @@ def spark_match_pairs() -> None:
     except (PySparkException, Py4JError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         console.print(
-            f"Error: Spark failed building int_identity_match_pairs: {reason}"
-            " (Spark's log has the rest).",
+            f"Error: Spark failed building the Splink models: {reason} (Spark's log has the rest).",
             markup=False,
             highlight=False,
         )
         raise typer.Exit(1) from None
-    console.print(f"[green]int_identity_match_pairs built on Spark: {pairs:,} pairs.[/green]")
+    console.print(
+        f"[green]int_identity_match_scores built on Spark: {pairs:,} scored pairs.[/green]"
+    )
 
 
 @app.command()

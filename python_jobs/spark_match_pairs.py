@@ -1,18 +1,19 @@
 """Step 2 of the Spark check: the Splink models int_identity_match_fits and
-int_identity_match_pairs, built on local Spark.
+int_identity_match_scores, built on local Spark.
 
 dbt-spark's session method cannot run dbt Python models, so ``make spark-check`` builds the
 project in three steps (selectors.yml): the SQL upstream of the Splink models with dbt, then
 this job, then the SQL downstream of them with dbt. This job does what the two Python models do
 (models/silver/intermediate/identity/int_identity_match_fits.py and
-int_identity_match_pairs.py), with the same functions of :mod:`python_jobs.identity.match_pairs`,
+int_identity_match_scores.py), with the same functions of :mod:`python_jobs.identity.match_pairs`,
 on a SparkSession opened on dbt's warehouse: the ``spark`` output of profiles.yml (its
 ``server_side_parameters``: warehouse folder, Derby metastore, ...), plus Splink's similarity
 functions on ``spark.jars``. dbt has exited, so the embedded Derby metastore is free. It fits
 Splink on the view int_identity_match_training_records (a fresh build: no fit is stored),
-scores the pairs of int_identity_nodes and int_identity_rule_components with that fit at the
-dbt var identity_match_threshold of dbt_project.yml, and saves both models as parquet tables
-beside them (``<schema>_silver``, the schema generate_schema_name gives the spark target).
+scores every pair of int_identity_nodes with that fit at the dbt vars
+identity_match_threshold and identity_ambiguity_probability of dbt_project.yml, and saves
+both models as parquet tables beside them (``<schema>_silver``, the schema
+generate_schema_name gives the spark target). Step 3 builds int_identity_match_pairs (SQL).
 """
 
 from __future__ import annotations
@@ -25,22 +26,13 @@ from typing import Any
 
 import yaml
 
-from python_jobs.identity.match_pairs import (
-    FITS_SCHEMA,
-    current_fit,
-    fit_when_due,
-    identity_records,
-    score_match_pairs,
-)
+from python_jobs.identity.match_pairs import FITS_SCHEMA, fit_when_due, score_changed_pairs
 from python_jobs.warehouse import REPO_ROOT
 
-MODEL = "int_identity_match_pairs"
+MODEL = "int_identity_match_scores"
 FITS = "int_identity_match_fits"
-INPUTS = (
-    "int_identity_nodes",
-    "int_identity_rule_components",
-    "int_identity_match_training_records",
-)
+INPUTS = ("int_identity_nodes", "int_identity_match_training_records")
+VARS = ("identity_match_threshold", "identity_ambiguity_probability")
 LAYER = "silver"
 
 logger = logging.getLogger(__name__)
@@ -83,14 +75,15 @@ def spark_output(profiles_dir: Path | None = None, target: str = "spark") -> dic
     return render(output)
 
 
-def match_threshold(project_dir: Path = REPO_ROOT) -> Any:
-    """The dbt var identity_match_threshold as dbt_project.yml sets it."""
+def match_vars(project_dir: Path = REPO_ROOT) -> dict[str, Any]:
+    """The dbt vars of the scores (VARS) as dbt_project.yml sets them."""
     path = project_dir / "dbt_project.yml"
     project = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        return project["vars"]["identity_match_threshold"]
-    except (KeyError, TypeError):
-        raise SparkMatchPairsError(f"{path} sets no var identity_match_threshold.") from None
+    values = (project or {}).get("vars") or {}
+    missing = [name for name in VARS if name not in values]
+    if missing:
+        raise SparkMatchPairsError(f"{path} sets no var {', '.join(missing)}.")
+    return {name: values[name] for name in VARS}
 
 
 def open_session(output: dict[str, Any]) -> Any:
@@ -109,38 +102,43 @@ def open_session(output: dict[str, Any]) -> Any:
     return session
 
 
-def build_match_pairs(
-    session: Any, schema: str, threshold: Any, progress: Callable[[str], None] = print
+def build_match_scores(
+    session: Any, schema: str, thresholds: dict[str, Any], progress: Callable[[str], None] = print
 ) -> int:
     """Fit Splink on ``<schema>.int_identity_match_training_records`` and save the fit as the
-    parquet table ``<schema>.int_identity_match_fits``; score the pairs of
-    ``int_identity_nodes`` + ``int_identity_rule_components`` with it and save them as
-    ``<schema>.int_identity_match_pairs`` (both replaced); the number of pairs."""
+    parquet table ``<schema>.int_identity_match_fits``; score every pair of
+    ``int_identity_nodes`` with it and save the scores as
+    ``<schema>.int_identity_match_scores`` (both replaced); the number of pairs."""
     missing = [name for name in INPUTS if not session.catalog.tableExists(f"{schema}.{name}")]
     if missing:
         raise SparkMatchPairsError(
             f"{', '.join(f'{schema}.{name}' for name in missing)} not on Spark: build them first"
             " (dbt build --target spark --selector spark_check_before_splink)."
         )
-    nodes, components, training = (session.table(f"{schema}.{name}") for name in INPUTS)
-    progress(f"Fitting Splink on {schema}.{INPUTS[2]}")
+    nodes, training = (session.table(f"{schema}.{name}") for name in INPUTS)
+    progress(f"Fitting Splink on {schema}.{INPUTS[1]}")
     fits = session.createDataFrame(fit_when_due(training, None, session), schema=_spark_schema())
     fits.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{FITS}")
-    model_json = current_fit(session.table(f"{schema}.{FITS}"), training)
-    if model_json is None:
-        raise SparkMatchPairsError("Splink could not fit on the training records (warning above).")
-    progress(f"Scoring the pairs of {schema}.{INPUTS[0]} at match probability >= {threshold}")
-    pairs = score_match_pairs(
-        identity_records(nodes, components), session, threshold, model_json=model_json
+    progress(f"Scoring the pairs of {schema}.{INPUTS[0]} ({thresholds})")
+    scores = score_changed_pairs(
+        nodes,
+        None,
+        session.table(f"{schema}.{FITS}"),
+        training,
+        session,
+        threshold=thresholds["identity_match_threshold"],
+        ambiguity=thresholds["identity_ambiguity_probability"],
     )
-    progress(f"Saving {pairs.num_rows:,} pairs as the parquet table {schema}.{MODEL}")
+    if scores.num_rows == 0:
+        raise SparkMatchPairsError("Splink scored no pair (the warning above says why).")
+    progress(f"Saving {scores.num_rows:,} scored pairs as the parquet table {schema}.{MODEL}")
     (
-        session.createDataFrame(pairs)
+        session.createDataFrame(scores)
         .write.mode("overwrite")
         .format("parquet")
         .saveAsTable(f"{schema}.{MODEL}")
     )
-    return pairs.num_rows
+    return scores.num_rows
 
 
 def _spark_schema() -> Any:
@@ -152,13 +150,13 @@ def _spark_schema() -> Any:
 
 
 def run(progress: Callable[[str], None] = print) -> int:
-    """The step of ``make spark-check``: profile, threshold, session, pairs; the pair count."""
+    """The step of ``make spark-check``: profile, vars, session, fit and scores; the pair count."""
     output = spark_output()
-    threshold = match_threshold()
+    thresholds = match_vars()
     schema = f"{output['schema']}_{LAYER}"
     progress(f"Opening a local SparkSession on the spark target's warehouse ({schema})")
     session = open_session(output)
     try:
-        return build_match_pairs(session, schema, threshold, progress)
+        return build_match_scores(session, schema, thresholds, progress)
     finally:
         session.stop()

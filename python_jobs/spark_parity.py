@@ -36,6 +36,7 @@ RUN_SPECIFIC_COLUMNS = frozenset({"_batch_id", "_ingested_at", "_max_ingested_at
 #: its fit date and training record count must be equal.
 ENGINE_SPECIFIC_COLUMNS = {
     "silver.int_identity_match_pairs": frozenset({"match_weight", "match_probability"}),
+    "silver.int_identity_match_scores": frozenset({"match_weight", "match_probability"}),
     "silver.int_identity_match_fits": frozenset({"model_json"}),
 }
 #: Tables whose rows are kept by engine-specific values, per table: the condition of the rows
@@ -43,6 +44,9 @@ ENGINE_SPECIFIC_COLUMNS = {
 #: may review), so which non-accepted pairs are kept depends on the engine's scores.
 ENGINE_SPECIFIC_ROWS = {
     "silver.int_identity_match_pairs": "is_accepted",
+    # every row: which pairs are kept depends on the scores; the accepted pairs made of them
+    # are compared in int_identity_match_pairs
+    "silver.int_identity_match_scores": "false",
 }
 #: Columns of macro row_hash (DuckDB's hash(), Spark's xxhash64()): engine-specific wherever
 #: they are; each engine groups on its own.

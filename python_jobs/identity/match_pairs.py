@@ -1,39 +1,42 @@
-"""Probabilistic links between identity records (Splink): the model of int_identity_match_pairs.
+"""Probabilistic links between identity records (Splink): the code of the Splink models.
 
-The dbt Python model ``int_identity_match_pairs`` (models/silver/intermediate/identity/) is a
-thin wrapper around :func:`score_match_pairs`. It takes the *native* frame of the records (a
-DuckDB relation on dbt-duckdb, a PySpark DataFrame on dbt-databricks; pandas and pyarrow work
-too) and the session of the engine, and runs Splink: on Spark where the records are
-(``SparkAPI`` on the SparkSession); on DuckDB in an in-memory database of its own
-(``DuckDBAPI``), fed the records as Arrow, so that Splink's working tables never touch the
-warehouse (dbt-duckdb hands a Python model a connection wrapper Splink does not accept). Only
-the scored pairs come back to Python, as an Arrow table of :data:`PAIRS_SCHEMA`;
-:func:`to_engine_frame` hands it back to the engine.
+Three dbt Python models (models/silver/intermediate/identity/) are thin wrappers around this
+module: ``int_identity_match_fits`` (:func:`fit_when_due`: learn the model once per fit date,
+from int_identity_match_training_records), ``int_identity_match_scores``
+(:func:`score_changed_pairs`: score, with the fit of the current date, the pairs of the CRM
+contacts that changed since the last run; every pair on a first build, a full refresh or a
+new fit). Which scored pairs are links is SQL: ``int_identity_match_pairs``. The functions
+take the *native* frames of the engine (a DuckDB relation on dbt-duckdb, a PySpark DataFrame
+on dbt-databricks; pandas and pyarrow work too) and its session, and run Splink: on Spark
+where the records are (``SparkAPI`` on the SparkSession); on DuckDB in an in-memory database
+of its own (``DuckDBAPI``), fed the records as Arrow, so that Splink's working tables never
+touch the warehouse (dbt-duckdb hands a Python model a connection wrapper Splink does not
+accept). Only the results come back to Python, as Arrow tables (:data:`FITS_SCHEMA`,
+:data:`SCORES_SCHEMA`); :func:`to_engine_frame` hands them back to the engine.
 
-Records: one per identity node (the columns of :data:`RECORD_COLUMNS`: int_identity_nodes
-joined to int_identity_rule_components). Only CRM contacts (:data:`SCORED_NODE_TYPES`) are
-scored: they are the records with a name, and the duplicate contacts the rules cannot link
-(another address, no phone) are what Splink is for. Orders and tickets carry only an email
-and a phone, which the deterministic rules already compare exactly.
+Records: one per identity node (the columns of :data:`RECORD_COLUMNS`: int_identity_nodes).
+Only CRM contacts (:data:`SCORED_NODE_TYPES`) are scored: they are the records with a name,
+and the duplicate contacts the rules cannot link (another address, no phone) are what Splink
+is for. Orders and tickets carry only an email and a phone, which the deterministic rules
+already compare exactly.
 
-The model (docs/identity_resolution.md, item 4):
+The model (docs/identity_resolution.md):
 
 * comparisons: first and last name (Jaro-Winkler levels), city, country, the email's local
   part, the phone's national number (exact, then its last 7 digits);
-* blocking: last name + city, email local part, the phone's last 7 digits; a pair within
-  one rule component (the deterministic rules linked it already) is never scored;
+* blocking: last name + city, email local part, the phone's last 7 digits. The scores need
+  nothing of the deterministic rules, so they stay valid when the rule components change;
+  int_identity_match_pairs keeps the pairs across two components;
 * training without labels: the prior from deterministic rules, u by random sampling with a
   fixed seed, m by expectation maximisation on two blocking rules. The same records give the
-  same pairs and scores;
-* acceptance: ``match_probability >= threshold`` unless something contradicts one person:
-  first or last names more than a typo apart; both phones known and different (a person's
-  contacts carry one mobile number: a duplicate has the same one, or none; a family sharing
-  an address and a surname has two); or a contact alike to contacts of several other
-  components (namesakes in one city: which one would it be?). Measured on the truth file
-  (docs/identity_resolution.md), these vetoes are what keep namesakes and families apart.
+  same fit, and a fit gives the same scores;
+* what each pair says against one person, for the acceptance: first or last names more than a
+  typo apart (``names_alike`` false); both phones known and different (``phones_differ``: a
+  person's contacts carry one mobile number; a family sharing an address and a surname has
+  two).
 
-When Splink cannot train (too few records, no pair to learn from), the result is empty and
-a warning says why; no traceback.
+When Splink cannot learn (too few records, no pair to learn from), there is no fit and no
+score, and a warning says why; no traceback.
 """
 
 from __future__ import annotations
@@ -50,24 +53,25 @@ import pyarrow as pa
 
 __all__ = [
     "FITS_SCHEMA",
-    "PAIRS_SCHEMA",
     "RECORD_COLUMNS",
     "SCORED_NODE_TYPES",
+    "SCORES_SCHEMA",
     "TRAINING_COLUMNS",
     "IdentityMatchError",
     "current_fit",
     "fit_match_model",
     "fit_when_due",
-    "identity_records",
     "kept_probability",
-    "parse_threshold",
-    "score_match_pairs",
+    "parse_probability",
+    "score_changed_pairs",
+    "score_pairs",
     "to_engine_frame",
 ]
 
 logger = logging.getLogger(__name__)
 
-RECORD_COLUMNS = (
+# The compared columns of a record: int_identity_nodes, int_identity_match_training_records.
+COMPARED_COLUMNS = (
     "node_key",
     "node_type",
     "first_name",
@@ -76,26 +80,33 @@ RECORD_COLUMNS = (
     "country_code",
     "email_normalised",
     "phone_national_number",
-    "rule_component_key",
 )
-
+# The records scored (int_identity_nodes), with when each was last sighted: a stored score is
+# of the records as they were then.
+RECORD_COLUMNS = (*COMPARED_COLUMNS, "_ingested_at")
 # The training records (int_identity_match_training_records): the CRM contacts as they were
 # on the fit date, which every row carries.
-TRAINING_COLUMNS = (*(c for c in RECORD_COLUMNS if c != "rule_component_key"), "fit_date")
+TRAINING_COLUMNS = (*COMPARED_COLUMNS, "fit_date")
 
 SCORED_NODE_TYPES = ("crm",)
 
-PAIRS_SCHEMA = pa.schema(
+# One row per scored pair kept (int_identity_match_scores), node_key_l < node_key_r: its
+# scores, what it says against one person, the fit that scored it, and the later of its two
+# records' _ingested_at (the records as they were when scored).
+SCORES_SCHEMA = pa.schema(
     [
         pa.field("node_key_l", pa.string(), nullable=False),
         pa.field("node_key_r", pa.string(), nullable=False),
         pa.field("match_weight", pa.float64(), nullable=False),
         pa.field("match_probability", pa.float64(), nullable=False),
-        pa.field("is_accepted", pa.bool_(), nullable=False),
+        pa.field("names_alike", pa.bool_(), nullable=False),
+        pa.field("phones_differ", pa.bool_(), nullable=False),
+        pa.field("fit_date", pa.date32(), nullable=True),
+        pa.field("_ingested_at", pa.timestamp("us"), nullable=True),
     ]
 )
 
-# One row per fit (int_identity_match_models): the fit date, how many records it learnt from,
+# One row per fit (int_identity_match_fits): the fit date, how many records it learnt from,
 # and the fitted model as Splink's JSON (prior, comparisons with their m and u).
 FITS_SCHEMA = pa.schema(
     [
@@ -108,13 +119,10 @@ FITS_SCHEMA = pa.schema(
 SEED = 42
 # Pairs sampled to estimate u (the chance of each comparison level among non-matches).
 U_MAX_PAIRS = 2e6
-# Acceptance (_accepted_sql): names at most this many edits apart are one name with a typo;
-# a contact alike (at this probability) to contacts of several other rule components is
-# ambiguous, and none of its pairs is accepted.
+# names_alike: names at most this many edits apart are one name with a typo.
 TYPO_DISTANCE = 2
-AMBIGUITY_PROBABILITY = 0.01
-# Kept: the pairs a reader or the acceptance may need, those from the lower of the threshold and
-# AMBIGUITY_PROBABILITY (:func:`kept_probability`). At scale 1 that is 281k of the 3.2M pairs
+# Kept: the pairs the acceptance reads, those from the lower of the threshold and the
+# ambiguity probability (:func:`kept_probability`). At scale 1 that is 283k of the 3.2M pairs
 # scored; writing the others took most of the model's time. Splink filters its predictions on
 # the match weight: it keeps this much weight below the probability's, and the SQL cuts exactly.
 _WEIGHT_MARGIN = 0.01
@@ -124,8 +132,6 @@ MIN_RECORDS = 10
 # assumed to find this share of the true matches.
 PRIOR_RULES_RECALL = 0.7
 
-# A pair inside one rule component is linked already: never scored.
-_OTHER_COMPONENT = "l.rule_component_key <> r.rule_component_key"
 _BLOCKING_COLUMNS = (("last_name", "city"), ("email_local",), ("phone_last7",))
 # Expectation maximisation learns m on pairs that are mostly matches: the same first and last
 # name (trains city, country, email, phone), the same phone (trains the names, city, email).
@@ -139,24 +145,27 @@ class IdentityMatchError(ValueError):
 # --------------------------------------------------------------------------- settings
 
 
-def parse_threshold(value: Any) -> float:
-    """The acceptance threshold as it arrives from dbt (a string once rendered)."""
+def parse_probability(value: Any, var: str) -> float:
+    """A probability as it arrives from dbt (a string once rendered) from the dbt var ``var``."""
     try:
-        threshold = float(value)
+        probability = float(value)
     except (TypeError, ValueError):
-        threshold = math.nan
-    if not 0.0 < threshold <= 1.0:
+        probability = math.nan
+    if not 0.0 < probability <= 1.0:
         raise IdentityMatchError(
-            f"identity_match_threshold must be a probability in (0, 1]; got {value!r} "
-            "(set the dbt var identity_match_threshold)."
+            f"{var} must be a probability in (0, 1]; got {value!r} (set the dbt var {var})."
         )
-    return threshold
+    return probability
 
 
-def kept_probability(threshold: float) -> float:
+def kept_probability(threshold: Any, ambiguity: Any) -> float:
     """The match probability from which a scored pair is kept: every pair the acceptance
-    reads (accepted ones, and those that make a contact ambiguous) and no other."""
-    return min(threshold, AMBIGUITY_PROBABILITY)
+    reads (int_identity_match_pairs: the accepted ones at the threshold, and those that make a
+    contact ambiguous) and no other."""
+    return min(
+        parse_probability(threshold, "identity_match_threshold"),
+        parse_probability(ambiguity, "identity_ambiguity_probability"),
+    )
 
 
 def _training_settings() -> Any:
@@ -193,9 +202,10 @@ def _training_settings() -> Any:
     )
 
 
-def _scoring_settings(model_json: str) -> dict[str, Any]:
+def _scoring_settings(model_json: str, only_changed: bool) -> dict[str, Any]:
     """Splink's settings to score with a stored fit: the fit (model_json) with this module's
-    blocking rules and the columns the acceptance reads (_accepted_sql)."""
+    blocking rules (``only_changed``: the pairs with a changed record, column is_changed) and
+    the columns _scores_sql reads."""
     try:
         model = json.loads(model_json)
     except (TypeError, ValueError) as exc:
@@ -203,7 +213,12 @@ def _scoring_settings(model_json: str) -> dict[str, Any]:
     return {
         **model,
         "blocking_rules_to_generate_predictions": [
-            " and ".join([*(f"l.{c} = r.{c}" for c in columns), _OTHER_COMPONENT])
+            " and ".join(
+                [
+                    *(f"l.{c} = r.{c}" for c in columns),
+                    *(["(l.is_changed or r.is_changed)"] if only_changed else []),
+                ]
+            )
             for columns in _BLOCKING_COLUMNS
         ],
         # the predictions keep only the columns the acceptance reads: at scale 1 Splink scores
@@ -211,10 +226,10 @@ def _scoring_settings(model_json: str) -> dict[str, Any]:
         # phone digits; both sides) took most of the model's time in dbt
         "retain_matching_columns": False,
         "additional_columns_to_retain": [
-            "rule_component_key",
             "first_name",
             "last_name",
             "phone_national_number",
+            "_ingested_at",
         ],
         "retain_intermediate_calculation_columns": False,
     }
@@ -234,16 +249,6 @@ def _lazy(native: Any) -> nw.LazyFrame:
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
 
-def identity_records(nodes: Any, components: Any) -> Any:
-    """The records of :func:`score_match_pairs`: int_identity_nodes with the
-    rule_component_key of int_identity_rule_components (native frames of one engine), as a
-    native frame of that engine."""
-    joined = _lazy(nodes).join(
-        _lazy(components).select("node_key", "rule_component_key"), on="node_key", how="inner"
-    )
-    return nw.to_native(joined)
-
-
 def _text(name: str, *, lower: bool = False) -> nw.Expr:
     """A string column trimmed (lower-cased when asked), an empty value as null."""
     value = nw.col(name).cast(nw.String()).str.strip_chars()
@@ -256,8 +261,8 @@ def _scored_records(
     records: Any, columns: tuple[str, ...] = RECORD_COLUMNS, what: str = "identity records"
 ) -> nw.LazyFrame:
     """The records Splink scores (or learns from): CRM contacts with their comparison columns
-    (names and city lower-cased, the email's local part, the phone's last 7 digits), and the
-    rule component when ``columns`` has it."""
+    (names and city lower-cased, the email's local part, the phone's last 7 digits), and
+    _ingested_at when ``columns`` has it."""
     frame = _lazy(records)
     present = set(frame.collect_schema().names())
     missing = [c for c in columns if c not in present]
@@ -265,19 +270,19 @@ def _scored_records(
         raise IdentityMatchError(
             f"The {what} lack the column(s) {', '.join(missing)}; they need {', '.join(columns)}."
         )
-    component = ["rule_component_key"] if "rule_component_key" in columns else []
+    sighted = ["_ingested_at"] if "_ingested_at" in columns else []
     return (
         frame.filter(nw.col("node_type").is_in(SCORED_NODE_TYPES))
         .select(
             nw.col("node_key").cast(nw.String()),
             nw.col("node_type").cast(nw.String()),
-            *(nw.col(name).cast(nw.String()) for name in component),
             _text("first_name", lower=True),
             _text("last_name", lower=True),
             _text("city", lower=True),
             _text("country_code", lower=True),
             _text("email_normalised"),
             _text("phone_national_number"),
+            *(nw.col(name).cast(nw.Datetime("us")) for name in sighted),
         )
         .with_columns(
             nw.col("email_normalised").str.replace_all(r"@.*$", "").alias("email_local"),
@@ -337,70 +342,67 @@ def _native_for(records: nw.LazyFrame, session: Any) -> Any:
 
 
 def _empty(reason: str) -> pa.Table:
-    logger.warning("int_identity_match_pairs has no pairs: %s", reason)
-    return PAIRS_SCHEMA.empty_table()
+    logger.warning("int_identity_match_scores has no new scores: %s", reason)
+    return SCORES_SCHEMA.empty_table()
 
 
-def score_match_pairs(
+def score_pairs(
     records: Any,
     session: Any,
-    threshold: Any,
+    model_json: str,
     *,
-    model_json: str | None = None,
-    seed: int = SEED,
-    u_max_pairs: float = U_MAX_PAIRS,
-    min_probability: float | None = None,
+    min_probability: float,
+    changed_since: dt.datetime | None = None,
 ) -> pa.Table:
-    """Score the pairs of records the rules left apart; one row per pair kept (PAIRS_SCHEMA),
+    """Score, with the fit ``model_json`` (:func:`fit_match_model`), the pairs of records that
+    share a blocking key; one row per pair kept (SCORES_SCHEMA, fit_date null),
     node_key_l < node_key_r, in no particular order.
 
-    ``records``: the identity records (RECORD_COLUMNS), native to the engine of ``session``
-    (a DuckDB connection or a SparkSession). ``threshold``: the match probability from which
-    a pair is accepted (unless a veto applies). ``model_json``: a stored fit
-    (:func:`fit_match_model`) to score with; without one, Splink learns from ``records``
-    first (``seed``, ``u_max_pairs``). ``min_probability``: the pairs kept, from this match
-    probability; by default :func:`kept_probability` (0 keeps every scored pair).
+    ``records``: the identity records (RECORD_COLUMNS, e.g. int_identity_nodes), native to
+    the engine of ``session`` (a DuckDB connection or a SparkSession). ``min_probability``:
+    the pairs kept, from this match probability (0 keeps every scored pair).
+    ``changed_since``: only the pairs with a record sighted after it (_ingested_at); every
+    pair when None.
     """
     from splink import Linker
 
-    threshold = parse_threshold(threshold)
-    keep = kept_probability(threshold) if min_probability is None else min_probability
     scored = _scored_records(records)
-    n_records = _count(scored)
-    if model_json is None:
-        if n_records < MIN_RECORDS:
-            return _empty(
-                f"only {n_records} CRM contact record(s), fewer than the {MIN_RECORDS} "
-                "the model needs to estimate anything."
-            )
-        model_json = fit_match_model(
-            scored.drop("rule_component_key"), session, seed=seed, u_max_pairs=u_max_pairs
+    only_changed = changed_since is not None
+    if only_changed:
+        scored = scored.with_columns(
+            (nw.col("_ingested_at") > nw.lit(changed_since)).alias("is_changed")
         )
-        if model_json is None:
-            return _empty("Splink could not learn from these records (warning above).")
+        changed = _count(scored.filter(nw.col("is_changed")))
+        if changed == 0:
+            logger.info("Splink: no CRM contact changed since %s; nothing to score", changed_since)
+            return SCORES_SCHEMA.empty_table()
+    n_records = _count(scored)
     if n_records < 2:
         return _empty(f"only {n_records} CRM contact record(s): no pair to score.")
     started = time.monotonic()
-    logger.info("Splink: scoring %d CRM contact records", n_records)
+    logger.info(
+        "Splink: scoring the pairs of %s CRM contact records",
+        f"{changed} of the {n_records}" if only_changed else f"all {n_records}",
+    )
     db_api = _db_api(session)
     input_table = db_api.register(_native_for(scored, session))
-    linker = Linker(input_table, _scoring_settings(model_json), log_level=None)
+    linker = Linker(input_table, _scoring_settings(model_json, only_changed), log_level=None)
     try:
         predictions = linker.inference.predict(
-            threshold_match_weight=_weight(keep) - _WEIGHT_MARGIN if keep > 0 else None,
+            threshold_match_weight=(
+                _weight(min_probability) - _WEIGHT_MARGIN if min_probability > 0 else None
+            ),
             warning_mode="never",
         )
-        pairs = predictions.query_sql(_accepted_sql(threshold, keep)).as_pyarrow_table()
+        pairs = predictions.query_sql(_scores_sql(min_probability)).as_pyarrow_table()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
         input_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-    result = _pairs_table(pairs)
+    result = pairs.select(SCORES_SCHEMA.names).cast(SCORES_SCHEMA)
     logger.info(
-        "Splink: %d pairs kept (match probability >= %s), %d accepted at >= %s (%.1f s)",
+        "Splink: %d pairs kept (match probability >= %s) in %.1f s",
         result.num_rows,
-        keep,
-        sum(result.column("is_accepted").to_pylist()),
-        threshold,
+        min_probability,
         time.monotonic() - started,
     )
     return result
@@ -409,14 +411,14 @@ def score_match_pairs(
 def fit_match_model(
     records: Any, session: Any, *, seed: int = SEED, u_max_pairs: float = U_MAX_PAIRS
 ) -> str | None:
-    """Train Splink on ``records`` (CRM contacts with the comparison columns: TRAINING_COLUMNS
-    less fit_date; native to the engine of ``session``): the fitted model as Splink's JSON
+    """Train Splink on ``records`` (CRM contacts with COMPARED_COLUMNS, native to the engine
+    of ``session``): the fitted model as Splink's JSON
     (the prior and each comparison's m and u), or None with a warning when it cannot learn
     (too few records, no pair to learn from). The same records give the same fit."""
     from splink import Linker
     from splink.internals.exceptions import SplinkException
 
-    training = _scored_records(records, TRAINING_COLUMNS[:-1], "training records")
+    training = _scored_records(records, COMPARED_COLUMNS, "training records")
     n_records = _count(training)
     if n_records < MIN_RECORDS:
         logger.warning(
@@ -472,57 +474,31 @@ def _weight(probability: float) -> float:
     return math.inf if probability >= 1 else math.log2(probability / (1 - probability))
 
 
-def _accepted_sql(threshold: float, keep: float) -> str:
-    """The scored pairs from match probability ``keep`` with is_accepted (the same SQL on
-    DuckDB and Spark). A pair is accepted at the threshold when nothing contradicts one
-    person: the first names and the last names are at most a typo apart (TYPO_DISTANCE), the
-    phones, if both are known, are equal, and neither contact is ambiguous: alike
-    (AMBIGUITY_PROBABILITY) with contacts of more than one other rule component (two
-    namesakes in one city, say). One row per pair, node_key_l < node_key_r, unsorted: a
-    table has no order, and sorting 3.2M pairs took a sixth of Splink's time at scale 1."""
-    different_phones = "phone_national_number_l <> phone_national_number_r"
-    typo = (
+def _scores_sql(min_probability: float) -> str:
+    """The scored pairs from match probability ``min_probability``, with what contradicts one
+    person (the same SQL on DuckDB and Spark): ``names_alike`` when the first names and the
+    last names are each at most a typo apart (TYPO_DISTANCE; false when one is unknown),
+    ``phones_differ`` when both phones are known and differ; and the later _ingested_at of
+    the two records. One row per pair, node_key_l < node_key_r, unsorted: a table has no
+    order, and sorting 3.2M pairs took a sixth of Splink's time at scale 1."""
+    alike = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
         f" and levenshtein(last_name_l, last_name_r) <= {TYPO_DISTANCE}"
     )
     return f"""
-        with candidates as (
-            select node_key_l as node_key, rule_component_key_r as other_component
-            from {{this}}
-            where match_probability >= {AMBIGUITY_PROBABILITY!r}
-            union all
-            select node_key_r as node_key, rule_component_key_l as other_component
-            from {{this}}
-            where match_probability >= {AMBIGUITY_PROBABILITY!r}
-        ),
-
-        ambiguous as (
-            select node_key
-            from candidates
-            group by node_key
-            having count(distinct other_component) > 1
-        )
-
         select
-            least(pairs.node_key_l, pairs.node_key_r) as node_key_l,
-            greatest(pairs.node_key_l, pairs.node_key_r) as node_key_r,
-            cast(pairs.match_weight as double) as match_weight,
-            cast(pairs.match_probability as double) as match_probability,
-            pairs.match_probability >= {threshold!r}
-                and coalesce({typo}, false)
-                and not coalesce({different_phones}, false)
-                and ambiguous_l.node_key is null
-                and ambiguous_r.node_key is null as is_accepted
-        from {{this}} as pairs
-        left join ambiguous as ambiguous_l on pairs.node_key_l = ambiguous_l.node_key
-        left join ambiguous as ambiguous_r on pairs.node_key_r = ambiguous_r.node_key
-        where pairs.match_probability >= {keep!r}
+            least(node_key_l, node_key_r) as node_key_l,
+            greatest(node_key_l, node_key_r) as node_key_r,
+            cast(match_weight as double) as match_weight,
+            cast(match_probability as double) as match_probability,
+            coalesce({alike}, false) as names_alike,
+            coalesce(phone_national_number_l <> phone_national_number_r, false)
+                as phones_differ,
+            cast(null as date) as fit_date,
+            greatest(_ingested_at_l, _ingested_at_r) as _ingested_at
+        from {{this}}
+        where match_probability >= {min_probability!r}
     """
-
-
-def _pairs_table(pairs: pa.Table) -> pa.Table:
-    """The pairs of _accepted_sql (node_key_l < node_key_r) in PAIRS_SCHEMA."""
-    return pairs.select(PAIRS_SCHEMA.names).cast(PAIRS_SCHEMA)
 
 
 # --------------------------------------------------------------------------- fits
@@ -553,7 +529,7 @@ def fit_when_due(
     seed: int = SEED,
     u_max_pairs: float = U_MAX_PAIRS,
 ) -> pa.Table:
-    """The rows int_identity_match_models adds (FITS_SCHEMA): the fit of the training records
+    """The rows int_identity_match_fits adds (FITS_SCHEMA): the fit of the training records
     (TRAINING_COLUMNS: the CRM contacts as they were on their fit date), unless
     ``stored_fits`` has one of that date already. So a run adds a fit only when the fit date
     moves (var identity_fit_calendar), and a rerun adds none; a fit date that cannot be fitted
@@ -583,15 +559,64 @@ def fit_when_due(
     )
 
 
-def current_fit(fits: Any, training_records: Any) -> str | None:
-    """The stored fit (its model_json) of the training records' fit date, or None with a
+def current_fit(fits: Any, training_records: Any) -> tuple[dt.date, str] | None:
+    """The fit date of the training records and its stored fit (model_json), or None with a
     warning when there is none (too few records to fit, so far)."""
     fit_date = _fit_date(training_records)
     for row in _stored_fits(fits):
         if row["fit_date"] == fit_date:
-            return row["model_json"]
-    logger.warning("int_identity_match_pairs has no pairs: no Splink fit as of %s.", fit_date)
+            return fit_date, row["model_json"]
+    logger.warning("Splink scores nothing: no fit as of %s.", fit_date)
     return None
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _latest_ingested_at(scores: Any) -> dt.datetime | None:
+    frame = _lazy(scores)
+    if "_ingested_at" not in frame.collect_schema().names():
+        raise IdentityMatchError("The stored scores lack the column _ingested_at.")
+    table = frame.select(nw.col("_ingested_at").max()).collect(backend="pyarrow").to_native()
+    return table.column(0)[0].as_py()
+
+
+def score_changed_pairs(
+    nodes: Any,
+    stored_scores: Any | None,
+    fits: Any,
+    training_records: Any,
+    session: Any,
+    *,
+    threshold: Any,
+    ambiguity: Any,
+) -> pa.Table:
+    """The rows int_identity_match_scores adds (SCORES_SCHEMA): the pairs of CRM contacts of
+    ``nodes`` (int_identity_nodes) scored with the stored fit of the current fit date, from
+    match probability :func:`kept_probability`. Without ``stored_scores`` (a first build, a
+    full refresh), or when none is stored, every pair; else only the pairs with a contact
+    sighted after the latest stored score (_ingested_at). That is every pair whose score may
+    have changed: the model's pre-hook (macro delete_stale_match_scores) has deleted the
+    stored scores of another fit date, of a contact gone, and of a contact sighted since it
+    was scored, so the stored scores left are current, and no pair is scored twice."""
+    fit = current_fit(fits, training_records)
+    if fit is None:
+        return SCORES_SCHEMA.empty_table()
+    fit_date, model_json = fit
+    changed_since = None if stored_scores is None else _latest_ingested_at(stored_scores)
+    scores = score_pairs(
+        nodes,
+        session,
+        model_json,
+        min_probability=kept_probability(threshold, ambiguity),
+        changed_since=changed_since,
+    )
+    column = SCORES_SCHEMA.get_field_index("fit_date")
+    return scores.set_column(
+        column,
+        SCORES_SCHEMA.field(column),
+        pa.array([fit_date] * scores.num_rows, type=pa.date32()),
+    )
 
 
 # --------------------------------------------------------------------------- output

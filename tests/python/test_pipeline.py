@@ -360,6 +360,13 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
         # incremental: a node merged on day 2 (its watermark: when bronze ingested it)
         "int_identity_nodes": "select * exclude (_ingested_at) from {db}.silver.int_identity_nodes",
         "int_identity_edges": "select * from {db}.silver.int_identity_edges",
+        # incremental: scored on day 1, or on day 2 for the pairs of the contacts it sighted
+        # (_ingested_at); the same fit, so the same scores but for the last digits
+        "int_identity_match_scores": "select node_key_l, node_key_r, names_alike,"
+        " phones_differ, fit_date, round(match_probability, 6)"
+        " from {db}.silver.int_identity_match_scores",
+        "int_identity_match_pairs": "select node_key_l, node_key_r, is_accepted"
+        " from {db}.silver.int_identity_match_pairs",
         "customer_360 customers": "select customer_id from {db}.gold.customer_360",
         "fct_orders customers": "select order_id, customer_id from {db}.gold.fct_orders",
         # merged per changed customer; a retired id (merged away) keeps a flagged row
@@ -378,6 +385,11 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
             ).fetchone()
             # rows, rows only in the incremental build, rows only in the full refresh
             assert counts[0] > 0 and counts[1:] == (0, 0), (name, counts)
+        # day 2 scored the pairs of the contacts it sighted and kept day 1's other scores
+        scored_on = con.execute(
+            "select count(distinct _ingested_at) from day2.silver.int_identity_match_scores"
+        ).fetchone()[0]
+        assert scored_on == 2
 
 
 def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:

@@ -376,6 +376,10 @@ def test_every_linked_record_is_erased(warehouse: Path, customer: dict, forgotte
             f"node_key_l {IN} or node_key_r {IN}",
             [nodes, nodes],
         ),
+        "silver.int_identity_match_scores": (
+            f"node_key_l {IN} or node_key_r {IN}",
+            [nodes, nodes],
+        ),
         "silver.int_identity_rule_components": (
             f"node_key {IN}",
             [nodes],

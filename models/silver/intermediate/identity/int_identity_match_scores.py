@@ -1,0 +1,32 @@
+"""int_identity_match_scores: the pairs of CRM contacts Splink scored with the stored fit of
+the current fit date (int_identity_match_fits), from the match probability the acceptance
+reads (int_identity_match_pairs), with what each pair says against one person.
+
+Incremental (append): the pre-hooks delete the stored scores that are no longer current (of
+another fit date, of a contact gone or sighted since it was scored; every score after a
+privacy operation), and the run scores the pairs of the contacts sighted after the latest
+score left: every pair on a first build, a full refresh or a new fit date; on a day 2 the
+pairs of the batch's contacts. The scores need nothing of the deterministic rules, so they
+stay current when rule components change. The thresholds come from the dbt vars
+identity_match_threshold and identity_ambiguity_probability, which _identity__models.yml
+copies into config.meta (dbt Python models cannot call var()). Portable between dbt-duckdb
+(Splink's DuckDBAPI on an in-memory database fed the records as Arrow) and dbt-databricks
+(SparkAPI on the SparkSession); the code is python_jobs.identity.match_pairs.
+"""
+
+from python_jobs.clv.models import read_table
+from python_jobs.identity.match_pairs import score_changed_pairs, to_engine_frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="incremental", incremental_strategy="append")
+    scores = score_changed_pairs(
+        dbt.ref("int_identity_nodes"),
+        read_table(session, dbt.this) if dbt.is_incremental else None,
+        dbt.ref("int_identity_match_fits"),
+        dbt.ref("int_identity_match_training_records"),
+        session,
+        threshold=dbt.config.meta_get("identity_match_threshold"),
+        ambiguity=dbt.config.meta_get("identity_ambiguity_probability"),
+    )
+    return to_engine_frame(scores, session)
