@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from python_jobs.warehouse import read_table
+
 from . import bgnbd, gamma_gamma, lifetime_value
 from .errors import (
     ClvInputError,
@@ -349,14 +351,6 @@ def parse_refit_every_days(refit_every_days: Any) -> int:
             "_ml__clv.yml copies it into config.meta of clv_model_fits)."
         )
     return round(days)
-
-
-def read_table(session: Any, relation: Any) -> Any:
-    """The table ``relation`` (e.g. dbt.this) as the engine's native frame: a Spark DataFrame
-    on a SparkSession, a DuckDB relation on a DuckDB connection."""
-    if type(session).__module__.startswith("pyspark"):
-        return session.table(str(relation))
-    return session.sql(f"select * from {relation}")
 
 
 def _fit_rows(fits: Any) -> list[dict[str, Any]]:

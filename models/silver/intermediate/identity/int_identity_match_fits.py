@@ -9,8 +9,8 @@ between dbt-duckdb and dbt-databricks, like int_identity_match_pairs; the code i
 python_jobs.identity.match_pairs.fit_when_due.
 """
 
-from python_jobs.clv.models import read_table
 from python_jobs.identity.match_pairs import fit_when_due, to_engine_frame
+from python_jobs.warehouse import read_table
 
 
 def model(dbt, session):

@@ -14,8 +14,8 @@ copies into config.meta (dbt Python models cannot call var()). Portable between 
 (SparkAPI on the SparkSession); the code is python_jobs.identity.match_pairs.
 """
 
-from python_jobs.clv.models import read_table
 from python_jobs.identity.match_pairs import score_changed_pairs, to_engine_frame
+from python_jobs.warehouse import read_table
 
 
 def model(dbt, session):
