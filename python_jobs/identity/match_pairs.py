@@ -1,8 +1,8 @@
 """Probabilistic links between identity records (Splink): the code of the Splink models.
 
-Three dbt Python models (models/silver/intermediate/identity/) are thin wrappers around this
+Two dbt Python models (models/silver/intermediate/identity/) are thin wrappers around this
 module: ``int_identity_match_fits`` (:func:`fit_when_due`: learn the model once per fit date,
-from int_identity_match_training_records), ``int_identity_match_scores``
+from int_identity_match_training_records) and ``int_identity_match_scores``
 (:func:`score_changed_pairs`: score, with the fit of the current date, the pairs of the CRM
 contacts that changed since the last run; every pair on a first build, a full refresh or a
 new fit). Which scored pairs are links is SQL: ``int_identity_match_pairs``. The functions
@@ -126,7 +126,7 @@ TYPO_DISTANCE = 2
 # scored; writing the others took most of the model's time. Splink filters its predictions on
 # the match weight: it keeps this much weight below the probability's, and the SQL cuts exactly.
 _WEIGHT_MARGIN = 0.01
-# Below this many records Splink's estimates mean nothing: no pairs, with a warning.
+# Below this many records Splink's estimates mean nothing: no fit, with a warning.
 MIN_RECORDS = 10
 # The prior (probability that two random records match) comes from these deterministic rules,
 # assumed to find this share of the true matches.
