@@ -91,8 +91,8 @@ TRAINING_COLUMNS = (*COMPARED_COLUMNS, "fit_date")
 SCORED_NODE_TYPES = ("crm",)
 
 # One row per scored pair kept (int_identity_match_scores), node_key_l < node_key_r: its
-# scores, what it says against one person, the fit that scored it, and the later of its two
-# records' _ingested_at (the records as they were when scored).
+# scores, what it says against one person, the fit that scored it, each record's _ingested_at
+# when it was scored (the records as they were then) and the later of the two.
 SCORES_SCHEMA = pa.schema(
     [
         pa.field("node_key_l", pa.string(), nullable=False),
@@ -102,6 +102,8 @@ SCORES_SCHEMA = pa.schema(
         pa.field("names_alike", pa.bool_(), nullable=False),
         pa.field("phones_differ", pa.bool_(), nullable=False),
         pa.field("fit_date", pa.date32(), nullable=True),
+        pa.field("node_l_ingested_at", pa.timestamp("us"), nullable=True),
+        pa.field("node_r_ingested_at", pa.timestamp("us"), nullable=True),
         pa.field("_ingested_at", pa.timestamp("us"), nullable=True),
     ]
 )
@@ -352,7 +354,7 @@ def score_pairs(
     model_json: str,
     *,
     min_probability: float,
-    changed_since: dt.datetime | None = None,
+    stored_scores: Any | None = None,
 ) -> pa.Table:
     """Score, with the fit ``model_json`` (:func:`fit_match_model`), the pairs of records that
     share a blocking key; one row per pair kept (SCORES_SCHEMA, fit_date null),
@@ -361,21 +363,22 @@ def score_pairs(
     ``records``: the identity records (RECORD_COLUMNS, e.g. int_identity_nodes), native to
     the engine of ``session`` (a DuckDB connection or a SparkSession). ``min_probability``:
     the pairs kept, from this match probability (0 keeps every scored pair).
-    ``changed_since``: only the pairs with a record sighted after it (_ingested_at); every
-    pair when None.
+    ``stored_scores``: the scores already stored with the same fit (SCORES_SCHEMA, native to
+    the same engine); only the pairs with a changed record are scored then
+    (:func:`_with_changes`). Every pair when None or empty.
     """
     from splink import Linker
 
     scored = _scored_records(records)
-    only_changed = changed_since is not None
-    if only_changed:
-        scored = scored.with_columns(
-            (nw.col("_ingested_at") > nw.lit(changed_since)).alias("is_changed")
-        )
-        changed = _count(scored.filter(nw.col("is_changed")))
-        if changed == 0:
-            logger.info("Splink: no CRM contact changed since %s; nothing to score", changed_since)
-            return SCORES_SCHEMA.empty_table()
+    only_changed = False
+    if stored_scores is not None:
+        marked = _with_changes(scored, stored_scores)
+        if marked is not None:
+            scored, only_changed = marked, True
+            changed = _count(scored.filter(nw.col("is_changed")))
+            if changed == 0:
+                logger.info("Splink: no CRM contact changed since the stored scores")
+                return SCORES_SCHEMA.empty_table()
     n_records = _count(scored)
     if n_records < 2:
         return _empty(f"only {n_records} CRM contact record(s): no pair to score.")
@@ -478,8 +481,8 @@ def _scores_sql(min_probability: float) -> str:
     """The scored pairs from match probability ``min_probability``, with what contradicts one
     person (the same SQL on DuckDB and Spark): ``names_alike`` when the first names and the
     last names are each at most a typo apart (TYPO_DISTANCE; false when one is unknown),
-    ``phones_differ`` when both phones are known and differ; and the later _ingested_at of
-    the two records. One row per pair, node_key_l < node_key_r, unsorted: a table has no
+    ``phones_differ`` when both phones are known and differ; and the records' _ingested_at,
+    each and the later. One row per pair, node_key_l < node_key_r, unsorted: a table has no
     order, and sorting 3.2M pairs took a sixth of Splink's time at scale 1."""
     alike = (
         f"levenshtein(first_name_l, first_name_r) <= {TYPO_DISTANCE}"
@@ -495,6 +498,10 @@ def _scores_sql(min_probability: float) -> str:
             coalesce(phone_national_number_l <> phone_national_number_r, false)
                 as phones_differ,
             cast(null as date) as fit_date,
+            case when node_key_l < node_key_r then _ingested_at_l else _ingested_at_r end
+                as node_l_ingested_at,
+            case when node_key_l < node_key_r then _ingested_at_r else _ingested_at_l end
+                as node_r_ingested_at,
             greatest(_ingested_at_l, _ingested_at_r) as _ingested_at
         from {{this}}
         where match_probability >= {min_probability!r}
@@ -573,12 +580,50 @@ def current_fit(fits: Any, training_records: Any) -> tuple[dt.date, str] | None:
 # --------------------------------------------------------------------------- scores
 
 
-def _latest_ingested_at(scores: Any) -> dt.datetime | None:
-    frame = _lazy(scores)
-    if "_ingested_at" not in frame.collect_schema().names():
-        raise IdentityMatchError("The stored scores lack the column _ingested_at.")
-    table = frame.select(nw.col("_ingested_at").max()).collect(backend="pyarrow").to_native()
-    return table.column(0)[0].as_py()
+def _with_changes(records: nw.LazyFrame, stored_scores: Any) -> nw.LazyFrame | None:
+    """``records`` with is_changed: sighted after the latest stored score (_ingested_at), or
+    sighted at another time than its stored scores say (a privacy operation rebuilt it). A
+    record's pairs may score otherwise only if it changed. None when nothing is stored."""
+    stored = _lazy(stored_scores)
+    missing = [c for c in SCORES_SCHEMA.names if c not in stored.collect_schema().names()]
+    if missing:
+        raise IdentityMatchError(f"The stored scores lack the column(s) {', '.join(missing)}.")
+    latest = stored.select(nw.col("_ingested_at").max()).collect(backend="pyarrow").to_native()
+    watermark = latest.column(0)[0].as_py()
+    if watermark is None:
+        return None
+    sightings = (
+        nw.concat(
+            [
+                stored.select(
+                    nw.col(f"node_key_{side}").alias("node_key"),
+                    nw.col(f"node_{side}_ingested_at").alias("scored_at"),
+                )
+                for side in ("l", "r")
+            ]
+        )
+        .group_by("node_key")
+        .agg(
+            nw.col("scored_at").min().alias("scored_first_at"),
+            nw.col("scored_at").max().alias("scored_last_at"),
+        )
+    )
+    return (
+        records.join(sightings, on="node_key", how="left")
+        .with_columns(
+            (
+                (nw.col("_ingested_at") > nw.lit(watermark))
+                | (
+                    ~nw.col("scored_first_at").is_null()
+                    & (
+                        (nw.col("scored_first_at") != nw.col("_ingested_at"))
+                        | (nw.col("scored_last_at") != nw.col("_ingested_at"))
+                    )
+                )
+            ).alias("is_changed")
+        )
+        .drop("scored_first_at", "scored_last_at")
+    )
 
 
 def score_changed_pairs(
@@ -594,22 +639,25 @@ def score_changed_pairs(
     """The rows int_identity_match_scores adds (SCORES_SCHEMA): the pairs of CRM contacts of
     ``nodes`` (int_identity_nodes) scored with the stored fit of the current fit date, from
     match probability :func:`kept_probability`. Without ``stored_scores`` (a first build, a
-    full refresh), or when none is stored, every pair; else only the pairs with a contact
-    sighted after the latest stored score (_ingested_at). That is every pair whose score may
-    have changed: the model's pre-hook (macro delete_stale_match_scores) has deleted the
-    stored scores of another fit date, of a contact gone, and of a contact sighted since it
-    was scored, so the stored scores left are current, and no pair is scored twice."""
+    full refresh), or when none is of the current fit, every pair; else only the pairs with
+    a changed contact (:func:`_with_changes`): every pair whose score may have changed. The
+    model's post-hook (macro delete_stale_match_scores) then deletes the scores of another
+    fit, of a contact gone, and of a contact sighted at another time than when it was
+    scored, so that one current score per pair is left."""
     fit = current_fit(fits, training_records)
     if fit is None:
         return SCORES_SCHEMA.empty_table()
     fit_date, model_json = fit
-    changed_since = None if stored_scores is None else _latest_ingested_at(stored_scores)
+    if stored_scores is not None:
+        stored_scores = nw.to_native(
+            _lazy(stored_scores).filter(nw.col("fit_date") == nw.lit(fit_date))
+        )
     scores = score_pairs(
         nodes,
         session,
         model_json,
         min_probability=kept_probability(threshold, ambiguity),
-        changed_since=changed_since,
+        stored_scores=stored_scores,
     )
     column = SCORES_SCHEMA.get_field_index("fit_date")
     return scores.set_column(
