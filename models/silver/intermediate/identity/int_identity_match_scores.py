@@ -2,16 +2,17 @@
 the current fit date (int_identity_match_fits), from the match probability the acceptance
 reads (int_identity_match_pairs), with what each pair says against one person.
 
-Incremental (append): the pre-hooks delete the stored scores that are no longer current (of
-another fit date, of a contact gone or sighted since it was scored; every score after a
-privacy operation), and the run scores the pairs of the contacts sighted after the latest
-score left: every pair on a first build, a full refresh or a new fit date; on a day 2 the
-pairs of the batch's contacts. The scores need nothing of the deterministic rules, so they
-stay current when rule components change. The thresholds come from the dbt vars
-identity_match_threshold and identity_ambiguity_probability, which _identity__models.yml
-copies into config.meta (dbt Python models cannot call var()). Portable between dbt-duckdb
-(Splink's DuckDBAPI on an in-memory database fed the records as Arrow) and dbt-databricks
-(SparkAPI on the SparkSession); the code is python_jobs.identity.match_pairs.
+Incremental (append): a run scores the pairs of the contacts that changed (sighted after the
+latest stored score, or at another time than their scores say: a privacy operation rebuilt
+them): every pair on a first build, a full refresh or a new fit date; on a day 2 the pairs
+of the batch's contacts. Its post-hook (macro delete_stale_match_scores) then deletes the
+stored scores no longer current (of another fit date, of a contact gone or changed). The
+scores need nothing of the deterministic rules, so they stay current when rule components
+change. The thresholds come from the dbt vars identity_match_threshold and
+identity_ambiguity_probability, which _identity__models.yml copies into config.meta (dbt
+Python models cannot call var()). Portable between dbt-duckdb (Splink's DuckDBAPI on an
+in-memory database fed the records as Arrow) and dbt-databricks (SparkAPI on the
+SparkSession); the code is python_jobs.identity.match_pairs.
 """
 
 from python_jobs.identity.match_pairs import score_changed_pairs, to_engine_frame
