@@ -38,16 +38,20 @@ period_ends as (
     from (select {{ as_of_date('deliveries') }} as as_of_date) as as_of
 ),
 
+first_delivery as (
+    select min(delivered_date) as first_delivered_date
+    from delivered_versions
+),
+
 fit_dates as (
     select
         case
-            when period_ends.period_end_date >= (
-                select min(delivered_versions.delivered_date) from delivered_versions
-            )
+            when period_ends.period_end_date >= first_delivery.first_delivered_date
                 then period_ends.period_end_date
             else period_ends.as_of_date
         end as fit_date
     from period_ends
+    cross join first_delivery
 ),
 
 versions_by_fit_date as (
