@@ -251,6 +251,15 @@ def _lazy(native: Any) -> nw.LazyFrame:
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
 
+def _require(frame: nw.LazyFrame, columns: tuple[str, ...], what: str) -> None:
+    """Raise IdentityMatchError naming the columns of ``columns`` that ``frame`` lacks."""
+    missing = [c for c in columns if c not in frame.collect_schema().names()]
+    if missing:
+        raise IdentityMatchError(
+            f"The {what} lack the column(s) {', '.join(missing)}; they need {', '.join(columns)}."
+        )
+
+
 def _text(name: str, *, lower: bool = False) -> nw.Expr:
     """A string column trimmed (lower-cased when asked), an empty value as null."""
     value = nw.col(name).cast(nw.String()).str.strip_chars()
@@ -266,12 +275,7 @@ def _scored_records(
     (names and city lower-cased, the email's local part, the phone's last 7 digits), and
     _ingested_at when ``columns`` has it."""
     frame = _lazy(records)
-    present = set(frame.collect_schema().names())
-    missing = [c for c in columns if c not in present]
-    if missing:
-        raise IdentityMatchError(
-            f"The {what} lack the column(s) {', '.join(missing)}; they need {', '.join(columns)}."
-        )
+    _require(frame, columns, what)
     sighted = ["_ingested_at"] if "_ingested_at" in columns else []
     return (
         frame.filter(nw.col("node_type").is_in(SCORED_NODE_TYPES))
@@ -514,17 +518,14 @@ def _scores_sql(min_probability: float) -> str:
 def _fit_date(training_records: Any) -> dt.date | None:
     """The fit date the training records carry (one for all), or None when there are none."""
     frame = _lazy(training_records)
-    if "fit_date" not in frame.collect_schema().names():
-        raise IdentityMatchError("The training records lack the column fit_date.")
+    _require(frame, ("fit_date",), "training records")
     table = frame.select(nw.col("fit_date").max()).collect(backend="pyarrow").to_native()
     return table.column(0)[0].as_py()
 
 
 def _stored_fits(fits: Any) -> list[dict[str, Any]]:
     frame = _lazy(fits)
-    missing = [c for c in FITS_SCHEMA.names if c not in frame.collect_schema().names()]
-    if missing:
-        raise IdentityMatchError(f"The stored fits lack the column(s) {', '.join(missing)}.")
+    _require(frame, tuple(FITS_SCHEMA.names), "stored fits")
     return frame.select(*FITS_SCHEMA.names).collect(backend="pyarrow").to_native().to_pylist()
 
 
@@ -585,9 +586,7 @@ def _with_changes(records: nw.LazyFrame, stored_scores: Any) -> nw.LazyFrame | N
     sighted at another time than its stored scores say (a privacy operation rebuilt it). A
     record's pairs may score otherwise only if it changed. None when nothing is stored."""
     stored = _lazy(stored_scores)
-    missing = [c for c in SCORES_SCHEMA.names if c not in stored.collect_schema().names()]
-    if missing:
-        raise IdentityMatchError(f"The stored scores lack the column(s) {', '.join(missing)}.")
+    _require(stored, tuple(SCORES_SCHEMA.names), "stored scores")
     latest = stored.select(nw.col("_ingested_at").max()).collect(backend="pyarrow").to_native()
     watermark = latest.column(0)[0].as_py()
     if watermark is None:
