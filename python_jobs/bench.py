@@ -2,13 +2,15 @@
 no new data, print landing records/s per layer, wall time and peak memory, the identity
 linking throughput, and dbt's fixed cost (the same commands on an empty landing folder: every
 node, zero rows). Day 2 runs once more with one dbt thread, on a copy of the same warehouse,
-for each node's own time. Then the same project's SQL models built on DuckDB and on local
+for each node's own time and where it goes (its SQL statements by kind: computing, writing,
+committing; and outside SQL). Then the same project's SQL models built on DuckDB and on local
 Spark from the same (smaller) landing data, with the ratio of their wall times."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,6 +50,14 @@ MODELS_ONLY = ["--resource-type", "seed", "model", "snapshot", "--full-refresh"]
 # How print_figures names each step's slowest nodes
 SLOWEST_NODES_TITLES = {
     "incremental_serial": "costliest nodes of day 2 (one dbt thread: each node's own time)",
+}
+
+
+# How the one-thread day-2 run's SQL statements are grouped, by their first words
+STATEMENT_KINDS = {
+    "compute": ("create temporary table", "create table", "create or replace table"),
+    "write": ("merge", "insert", "delete", "update"),
+    "commit": ("commit",),
 }
 
 
@@ -109,6 +119,46 @@ def _slowest_nodes(workdir: Path, key: str, count: int = 8) -> list[tuple[str, f
     results = json.loads((workdir / f"run_results_{key}.json").read_text())["results"]
     slowest = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:count]
     return [(r["unique_id"].split(".")[-1], round(r["execution_time"], 1)) for r in slowest]
+
+
+def _statement_kind(sql: str) -> str:
+    """compute (a model's select into a table: the batch, or a whole table), write (merge,
+    insert, delete, update), commit (DuckDB writing the changes to the file), or other
+    (catalog lookups, renames, comments, ...), from a statement's first words."""
+    words = " ".join(re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL).split()).lower()
+    for kind, starts in STATEMENT_KINDS.items():
+        if words.startswith(starts):
+            return kind
+    return "other"
+
+
+def _statement_seconds(log_file: Path, run_results: Path, count: int = 8) -> dict:
+    """Where a dbt run's node time goes, from its JSON log file (``--log-format-file json``):
+    the seconds of the models' SQL statements by kind (_statement_kind), the node
+    time outside SQL (Python models, dbt's own work) and the costliest statements."""
+    kinds = dict.fromkeys((*STATEMENT_KINDS, "other"), 0.0)
+    statements: list[tuple[str, str, float]] = []
+    pending: dict[str, str] = {}  # a thread's statement waiting for its status: its kind
+    for line in log_file.read_text().splitlines():
+        event = json.loads(line)
+        name, thread, data = event["info"]["name"], event["info"]["thread"], event["data"]
+        node = data.get("node_info", {}).get("unique_id")
+        if name == "SQLQuery" and node:
+            pending[thread] = _statement_kind(data["sql"])
+        elif name == "SQLQueryStatus" and node and thread in pending:
+            kind, seconds = pending.pop(thread), float(data["elapsed"])
+            kinds[kind] += seconds
+            statements.append((node.split(".")[-1], kind, seconds))
+    node_seconds = sum(
+        result["execution_time"] for result in json.loads(run_results.read_text())["results"]
+    )
+    statements.sort(key=lambda statement: statement[2], reverse=True)
+    return {
+        "node_seconds": node_seconds,
+        "sql_seconds_by_kind": kinds,
+        "outside_sql_seconds": node_seconds - sum(kinds.values()),
+        "costliest_statements": [(n, k, round(s, 2)) for n, k, s in statements[:count]],
+    }
 
 
 def _landing_records(landing: Path) -> int:
@@ -318,11 +368,20 @@ def run_benchmark(
     # so that each node's time is its own (with more threads than cores, nodes that run side
     # by side take each other's time, and the slowest of them are not the costliest)
     shutil.copy(workdir / "full_run.duckdb", workdir / "incremental_serial.duckdb")
+    # its log as JSON, in a folder of its own: each SQL statement with its node and seconds
+    serial_env = {
+        **_step_env(workdir, "incremental_serial", landing),
+        "DBT_LOG_PATH": str(workdir / "logs_incremental_serial"),
+    }
     run(
         "incremental_serial",
         "dbt run, day-2 incremental with one dbt thread (on a copy)",
-        [dbt, *RUN, *PARSE, *EXCLUDE, "--threads", "1"],
-        _step_env(workdir, "incremental_serial", landing),
+        [dbt, *RUN, *PARSE, *EXCLUDE, "--threads", "1", "--log-format-file", "json"],
+        serial_env,
+    )
+    day2_statements = _statement_seconds(
+        workdir / "logs_incremental_serial" / "dbt.log",
+        workdir / "run_results_incremental_serial.json",
     )
     run(
         "incremental_run",
@@ -341,6 +400,7 @@ def run_benchmark(
         "engine_floor": floor,
         **_rates(records, steps),
         "identity_linking": _identity_linking(workdir),
+        "day2_statements": day2_statements,
         "slowest_nodes": {
             key: _slowest_nodes(workdir, key)
             for key in ("full_build", "incremental_run", "rerun", "incremental_serial")
@@ -440,8 +500,27 @@ def print_figures(figures: dict, console: Console) -> None:
         listed = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in nodes)
         title = SLOWEST_NODES_TITLES.get(key, f"slowest nodes of {key}")
         console.print(f"{title}: {listed}")
+    if figures.get("day2_statements"):
+        console.print(_statements_line(figures["day2_statements"]))
     if figures.get("engines"):
         console.print(_engines_line(figures["engines"]))
+
+
+def _statements_line(statements: dict) -> str:
+    """Where the one-thread day-2 run's node time goes, in one line."""
+    kinds = statements["sql_seconds_by_kind"]
+    costliest = ", ".join(
+        f"{node} {kind} {seconds:.1f} s"
+        for node, kind, seconds in statements["costliest_statements"]
+    )
+    return (
+        f"day 2 with one dbt thread, {statements['node_seconds']:.1f} s of node time: "
+        f"{kinds['compute']:.1f} s in the models' selects (the batch, or a whole table), "
+        f"{kinds['write']:.1f} s writing (merge, insert, delete), {kinds['commit']:.1f} s "
+        f"committing, {kinds['other']:.1f} s in other statements, "
+        f"{statements['outside_sql_seconds']:.1f} s outside SQL (Python models, dbt); "
+        f"costliest statements: {costliest}"
+    )
 
 
 def _engines_line(engines: dict) -> str:

@@ -9,7 +9,13 @@ from pathlib import Path
 from rich.console import Console
 from typer.testing import CliRunner
 
-from python_jobs.bench import _engine_floor, _slowest_nodes, print_figures
+from python_jobs.bench import (
+    _engine_floor,
+    _slowest_nodes,
+    _statement_seconds,
+    _statements_line,
+    print_figures,
+)
 from python_jobs.cli import app
 
 
@@ -59,3 +65,57 @@ def test_the_costliest_nodes_of_day_2_come_from_the_one_thread_run(tmp_path: Pat
     text = console.export_text()
     assert "slowest nodes of incremental_run: m1 3.0 s, m0 0.5 s" in text
     assert "costliest nodes of day 2 (one dbt thread: each node's own time): m0 1.5 s" in text
+
+
+def _log_event(name: str, thread: str, node: str | None, **data) -> str:
+    """One line of dbt's JSON log file."""
+    if node:
+        data["node_info"] = {"unique_id": f"model.customer360.{node}"}
+    return json.dumps({"info": {"name": name, "thread": thread}, "data": data})
+
+
+def test_day_2_node_time_is_split_by_kind_of_statement(tmp_path: Path):
+    """Each statement is paired with the status its thread logs next (two threads here,
+    interleaved), classed by its first words after dbt's comment; statements outside a node
+    (catalog lookups at the start) are left out, and what the nodes spent outside SQL is the
+    rest of their time."""
+    comment = '/* {"app": "dbt"} */\n'
+    lines = [
+        _log_event("SQLQuery", "main", None, sql="select 1"),
+        _log_event("SQLQueryStatus", "main", None, elapsed=9.0),
+        _log_event("SQLQuery", "t1", "a", sql=comment + "create temporary table x as select 1"),
+        _log_event("SQLQuery", "t2", "b", sql=comment + "\n  MERGE INTO y using x on true"),
+        _log_event("SQLQueryStatus", "t2", "b", elapsed=0.5),
+        _log_event("SQLQueryStatus", "t1", "a", elapsed=2.0),
+        _log_event("SQLQuery", "t1", "a", sql="COMMIT"),
+        _log_event("SQLQueryStatus", "t1", "a", elapsed=0.25),
+        _log_event("SQLQuery", "t2", "b", sql=comment + "describe y"),
+        _log_event("SQLQueryStatus", "t2", "b", elapsed=0.125),
+        _log_event("SQLQuery", "t2", "b", sql="delete from y where false"),
+        _log_event("SQLQueryStatus", "t2", "b", elapsed=0.5),
+    ]
+    log_file, run_results = tmp_path / "dbt.log", tmp_path / "run_results.json"
+    log_file.write_text("\n".join(lines) + "\n")
+    results = [
+        {"unique_id": "model.customer360.a", "execution_time": 3.0},
+        {"unique_id": "model.customer360.b", "execution_time": 2.0},
+    ]
+    run_results.write_text(json.dumps({"results": results}))
+
+    statements = _statement_seconds(log_file, run_results, count=2)
+
+    assert statements["sql_seconds_by_kind"] == {
+        "compute": 2.0,
+        "write": 1.0,
+        "commit": 0.25,
+        "other": 0.125,
+    }
+    assert statements["node_seconds"] == 5.0
+    assert statements["outside_sql_seconds"] == 5.0 - 3.375
+    assert statements["costliest_statements"] == [("a", "compute", 2.0), ("b", "write", 0.5)]
+    console = Console(record=True, width=400)
+    console.print(_statements_line(statements))
+    text = console.export_text()
+    assert "5.0 s of node time: 2.0 s in the models' selects" in text
+    assert "1.0 s writing (merge, insert, delete), 0.2 s committing" in text
+    assert "costliest statements: a compute 2.0 s, b write 0.5 s" in text
