@@ -132,10 +132,12 @@ def _statement_kind(sql: str) -> str:
     return "other"
 
 
-def _statement_seconds(log_file: Path, run_results: Path, count: int = 8) -> dict:
+def _statement_seconds(log_file: Path, run_results: Path, count: int = 8) -> dict | None:
     """Where a dbt run's node time goes, from its JSON log file (``--log-format-file json``):
     the seconds of the models' SQL statements by kind (_statement_kind), the node
-    time outside SQL (Python models, dbt's own work) and the costliest statements."""
+    time outside SQL (Python models, dbt's own work) and the costliest statements. None when
+    the log has no node's statement with its status (dbt's SQLQuery and SQLQueryStatus
+    events), so that a renamed event shows as missing figures, not as zero seconds."""
     kinds = dict.fromkeys((*STATEMENT_KINDS, "other"), 0.0)
     statements: list[tuple[str, str, float]] = []
     pending: dict[str, str] = {}  # a thread's statement waiting for its status: its kind
@@ -149,6 +151,8 @@ def _statement_seconds(log_file: Path, run_results: Path, count: int = 8) -> dic
             kind, seconds = pending.pop(thread), float(data["elapsed"])
             kinds[kind] += seconds
             statements.append((node.split(".")[-1], kind, seconds))
+    if not statements:
+        return None
     node_seconds = sum(
         result["execution_time"] for result in json.loads(run_results.read_text())["results"]
     )
@@ -500,14 +504,19 @@ def print_figures(figures: dict, console: Console) -> None:
         listed = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in nodes)
         title = SLOWEST_NODES_TITLES.get(key, f"slowest nodes of {key}")
         console.print(f"{title}: {listed}")
-    if figures.get("day2_statements"):
+    if "day2_statements" in figures:
         console.print(_statements_line(figures["day2_statements"]))
     if figures.get("engines"):
         console.print(_engines_line(figures["engines"]))
 
 
-def _statements_line(statements: dict) -> str:
+def _statements_line(statements: dict | None) -> str:
     """Where the one-thread day-2 run's node time goes, in one line."""
+    if statements is None:
+        return (
+            "day 2 with one dbt thread: no SQL statement of a node found in its JSON log "
+            "(dbt's SQLQuery and SQLQueryStatus events), so no split by kind of statement"
+        )
     kinds = statements["sql_seconds_by_kind"]
     costliest = ", ".join(
         f"{node} {kind} {seconds:.1f} s"

@@ -119,3 +119,13 @@ def test_day_2_node_time_is_split_by_kind_of_statement(tmp_path: Path):
     assert "5.0 s of node time: 2.0 s in the models' selects" in text
     assert "1.0 s writing (merge, insert, delete), 0.2 s committing" in text
     assert "costliest statements: a compute 2.0 s, b write 0.5 s" in text
+
+
+def test_a_log_without_statements_says_so(tmp_path: Path):
+    """A log with no node's statement (dbt's events renamed, or the log not JSON) gives no
+    figures, and the bench says so rather than printing zero seconds."""
+    log_file, run_results = tmp_path / "dbt.log", tmp_path / "run_results.json"
+    log_file.write_text(_log_event("MainReportVersion", "main", None, version="1.11") + "\n")
+    run_results.write_text(json.dumps({"results": []}))
+    assert _statement_seconds(log_file, run_results) is None
+    assert "no SQL statement of a node found" in _statements_line(None)
