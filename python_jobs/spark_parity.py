@@ -25,7 +25,16 @@ from python_jobs.warehouse import REPO_ROOT
 #: Layers (DuckDB schemas) compared; the Spark schema is ``<spark_schema>_<layer>``.
 COMPARED_LAYERS = ("reference", "bronze", "silver", "snapshots", "gold")
 #: Columns that describe the dbt run, not the data: they differ between any two builds.
-RUN_SPECIFIC_COLUMNS = frozenset({"_batch_id", "_ingested_at", "_max_ingested_at"})
+RUN_SPECIFIC_COLUMNS = frozenset(
+    {
+        "_batch_id",
+        "_ingested_at",
+        "_max_ingested_at",
+        "_linked_at",
+        "_unlinked_at",
+        "_relabelled_at",
+    }
+)
 #: Columns whose values depend on the engine by design, per table: Splink's scores. Its
 #: comparisons use the engine's Jaro-Winkler (DuckDB's, or the Java UDF of Splink's jar on
 #: Spark; they differ on about a quarter of the name pairs of the sample data, a few across a

@@ -29,16 +29,20 @@
 
 {#-
     The pre-hook of a model that uses incremental_rebuild_needed: when the run builds again
-    from scratch, empties the table (`delete from`), adding the watermark `column` first when
-    the table lacks it (a column added after rows were deleted in one transaction is a
-    conflict on DuckDB). Renders nothing otherwise.
+    from scratch, empties the table (`delete from`), adding first the watermark `column` and
+    the `new_columns` (other timestamp columns of the model) that the table lacks (a column
+    added after rows were deleted in one transaction is a conflict on DuckDB). Renders
+    nothing otherwise.
 -#}
-{% macro incremental_rebuild_reset(column='_ingested_at') %}
+{% macro incremental_rebuild_reset(column='_ingested_at', new_columns=[]) %}
     {%- if incremental_rebuild_needed(column) %}
         {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
-        {%- if column not in columns %}
-            {%- do alter_relation_add_remove_columns(load_cached_relation(this),
-                [api.Column.create(column, dbt.type_timestamp())], none) %}
+        {%- set missing = [] %}
+        {%- for name in [column] + new_columns if name not in columns %}
+            {%- do missing.append(api.Column.create(name, dbt.type_timestamp())) %}
+        {%- endfor %}
+        {%- if missing %}
+            {%- do alter_relation_add_remove_columns(load_cached_relation(this), missing, none) %}
         {%- endif %}
         delete from {{ this }}
     {%- endif %}

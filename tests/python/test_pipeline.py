@@ -356,10 +356,17 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
     build and a full refresh resolve the same graph into the same customers, and gold
     credits orders to the same customers."""
     queries = {
-        "int_customer_identities": "select * from {db}.silver.int_customer_identities",
+        # incremental: the nodes written by day 2 (_relabelled_at: the run's time, with the
+        # node's _ingested_at then)
+        "int_customer_identities": "select * exclude (_ingested_at, _relabelled_at)"
+        " from {db}.silver.int_customer_identities",
+        "int_identity_rule_components": "select * exclude (_relabelled_at)"
+        " from {db}.silver.int_identity_rule_components",
         # incremental: a node merged on day 2 (its watermark: when bronze ingested it)
         "int_identity_nodes": "select * exclude (_ingested_at) from {db}.silver.int_identity_nodes",
-        "int_identity_edges": "select * from {db}.silver.int_identity_edges",
+        # incremental: the links that hold (a link day 2 no longer found keeps its row)
+        "int_identity_edges": "select node_key_a, node_key_b, edge_type"
+        " from {db}.silver.int_identity_edges where _unlinked_at is null",
         # incremental: scored on day 1, or on day 2 for the pairs of the contacts it sighted
         # (_ingested_at); the same fit, so the same scores but for the last digits
         "int_identity_match_scores": "select node_key_l, node_key_r, names_alike,"
@@ -385,6 +392,17 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
             ).fetchone()
             # rows, rows only in the incremental build, rows only in the full refresh
             assert counts[0] > 0 and counts[1:] == (0, 0), (name, counts)
+        # day 2 found the links that changed and labelled again only the components they
+        # touch: day 1's other links and components keep their rows
+        for table, column in [
+            ("int_identity_edges", "_linked_at"),
+            ("int_identity_rule_components", "_relabelled_at"),
+            ("int_customer_identities", "_relabelled_at"),
+        ]:
+            runs = con.execute(
+                f"select count(distinct {column}) from day2.silver.{table}"
+            ).fetchone()[0]
+            assert runs == 2, (table, column, runs)
         # day 2 scored the pairs of the contacts it sighted and kept day 1's other scores
         scored_on = con.execute(
             "select count(distinct _ingested_at) from day2.silver.int_identity_match_scores"

@@ -11,6 +11,7 @@ rule_components as (
 
 edges as (
     select * from {{ ref('int_identity_edges') }}
+    where _unlinked_at is null
 ),
 
 accepted_pairs as (

@@ -10,10 +10,21 @@
 -- earliest anchor; when one splits (a record forgotten or corrected), the part holding the
 -- anchor keeps the id and each other part takes its own anchor's. The id is a function of the
 -- data alone: an incremental run and a full refresh give every node the same customer_id.
--- Incremental: a run finds again only the customers that hold a node whose links, first
--- delivery or rule component changed (macro components_to_relabel); the others keep their
--- stored rows.
-{{ config(materialized='incremental', unique_key='node_key') }}
+-- Incremental: a run finds again only the customers that hold a changed node (macro
+-- components_to_relabel): one whose rule component was found again since the last run
+-- (int_identity_rule_components' _relabelled_at), one sighted since with another first
+-- delivery (int_identity_nodes' _ingested_at), and one whose accepted pairs are not those
+-- stored (a node of an accepted pair now or at the last run, whose signature changed). The
+-- others keep their stored rows. Every node is found again after a privacy operation and on
+-- a table without _relabelled_at (macro incremental_rebuild_needed).
+{{ config(
+    materialized='incremental',
+    unique_key='node_key',
+    pre_hook="{{ incremental_rebuild_reset('_relabelled_at', ['_ingested_at']) }}",
+) }}
+
+{%- set is_batch = is_incremental() and not incremental_rebuild_needed(
+    '_relabelled_at', reason_logged=true) %}
 
 with nodes as (
     select * from {{ ref('int_identity_nodes') }}
@@ -42,48 +53,102 @@ pair_signatures as (
     {{ edge_signatures('pair_nodes', 'accepted_pairs') }}
 ),
 
--- the signature of every link of a node (macro edge_signatures) without hashing every rule
--- link again: int_identity_rule_components stores the signature of the node's rule links,
--- and the accepted pairs add theirs (the counts add up, the hashes XOR on)
-edge_signatures as (
+-- the signature of a node's links (macro edge_signatures) without hashing every rule link
+-- again: int_identity_rule_components stores the signature of the node's rule links, and the
+-- accepted pairs add theirs (the counts add up, the hashes XOR on); summed per node below,
+-- for the nodes a run needs
+signature_parts as (
     select
         node_key,
-        cast(sum(edge_count) as bigint) as edge_count,
-        bit_xor(edge_signature) as edge_signature
-    from (
-        select
-            node_key,
-            edge_count,
-            edge_signature
-        from rule_components
-        union all
-        select
-            node_key,
-            edge_count,
-            edge_signature
-        from pair_signatures
-    ) as signature_parts
-    group by node_key
+        edge_count,
+        edge_signature
+    from rule_components
+    union all
+    select
+        node_key,
+        edge_count,
+        edge_signature
+    from pair_signatures
 ),
 
--- what decides a node's row: its links, its first delivery and its rule component
-signatures as (
-    select
-        edge_signatures.node_key,
-        edge_signatures.edge_count,
-        edge_signatures.edge_signature,
-        nodes.first_delivered_date,
-        rule_components.rule_component_key
-    from edge_signatures
-    inner join nodes
-        on edge_signatures.node_key = nodes.node_key
-    inner join rule_components
-        on edge_signatures.node_key = rule_components.node_key
-),
+{%- if is_batch %}
+
+    watermarks as (
+        select
+            {{ last_ingested_at('_relabelled_at') }} as relabelled_at,
+            {{ last_ingested_at('_ingested_at') }} as ingested_at
+    ),
+
+    -- the nodes of an accepted pair, now or at the last run (then the node's customer joined
+    -- several rule components, or its partner's did)
+    pair_candidates as (
+        select node_key from pair_nodes
+        union
+        select node_key from {{ this }}
+        where component_key != rule_component_key
+    ),
+
+    -- those whose links are not the stored ones: a pair accepted or no longer accepted
+    changed_pair_links as (
+        select candidate_signatures.node_key
+        from (
+            select
+                signature_parts.node_key,
+                cast(sum(signature_parts.edge_count) as bigint) as edge_count,
+                bit_xor(signature_parts.edge_signature) as edge_signature
+            from signature_parts
+            inner join pair_candidates
+                on signature_parts.node_key = pair_candidates.node_key
+            group by signature_parts.node_key
+        ) as candidate_signatures
+        left join {{ this }} as stored_nodes
+            on candidate_signatures.node_key = stored_nodes.node_key
+        where
+            stored_nodes.node_key is null
+            or stored_nodes.edge_count != candidate_signatures.edge_count
+            or stored_nodes.edge_signature != candidate_signatures.edge_signature
+    ),
+
+    changed_nodes as (
+        select rule_components.node_key
+        from rule_components
+        cross join watermarks
+        where rule_components._relabelled_at > watermarks.relabelled_at
+        union
+        select nodes.node_key
+        from nodes
+        cross join watermarks
+        left join {{ this }} as stored_nodes
+            on nodes.node_key = stored_nodes.node_key
+        where
+            nodes._ingested_at > watermarks.ingested_at
+            and (
+                stored_nodes.node_key is null
+                or stored_nodes.first_delivered_date != nodes.first_delivered_date
+            )
+        union
+        select node_key from changed_pair_links
+    ),
+{%- else %}
+
+    changed_nodes as (
+        select node_key from nodes
+    ),
+{%- endif %}
 
 relabelled_nodes as (
-    {{ components_to_relabel('signatures', this, 'component_key',
-        ['edge_count', 'edge_signature', 'first_delivered_date', 'rule_component_key']) }}
+    {{ components_to_relabel('changed_nodes', this, 'component_key') }}
+),
+
+signatures as (
+    select
+        signature_parts.node_key,
+        cast(sum(signature_parts.edge_count) as bigint) as edge_count,
+        bit_xor(signature_parts.edge_signature) as edge_signature
+    from signature_parts
+    inner join relabelled_nodes
+        on signature_parts.node_key = relabelled_nodes.node_key
+    group by signature_parts.node_key
 ),
 
 -- The customers are the rule components joined by the accepted pairs, so the labels
@@ -131,6 +196,7 @@ anchored as (
         nodes.node_type,
         nodes.source_id,
         nodes.first_delivered_date,
+        nodes._ingested_at,
         signatures.edge_count,
         signatures.edge_signature,
         components.component_key,
@@ -173,7 +239,11 @@ final as (
         edge_signature,
 
         -- dates
-        first_delivered_date
+        first_delivered_date,
+
+        -- lineage
+        _ingested_at,
+        {{ run_started_at_timestamp() }} as _relabelled_at
     from anchored
 )
 

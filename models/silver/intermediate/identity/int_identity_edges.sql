@@ -9,6 +9,22 @@
 -- Nodes sharing an email or a phone are linked as a star to the smallest node key of the
 -- group, not pairwise: the same components, with as many edges as nodes. Household emails
 -- and phones (int_identity_shared_contact_points) link nothing.
+-- Incremental (merge on the pair and kind): a run finds every link again and writes only the
+-- difference with the stored ones. A new link (or one found again) gets the run's time as
+-- _linked_at; a stored link no longer found keeps its row, with the run's time as
+-- _unlinked_at. The links that hold are those without _unlinked_at. So
+-- int_identity_rule_components finds the nodes whose links changed from the few rows a run
+-- wrote, instead of hashing every node's links. A table without the _linked_at column, and
+-- every table after a privacy operation (forget_customer deletes the rows of the forgotten
+-- nodes), is built again from the current links (macro incremental_rebuild_needed).
+{{ config(
+    materialized='incremental',
+    unique_key=['node_key_a', 'node_key_b', 'edge_type'],
+    pre_hook="{{ incremental_rebuild_reset('_linked_at', ['_unlinked_at']) }}",
+) }}
+
+{%- set is_batch = is_incremental() and not incremental_rebuild_needed(
+    '_linked_at', reason_logged=true) %}
 
 with crm_versions as (
     select * from {{ ref('base_crm__customers') }}
@@ -135,7 +151,7 @@ id_edges as (
         on logins.anonymous_id = single_account_browsers.anonymous_id
 ),
 
-final as (
+current_links as (
     select distinct
         node_key_a,
         node_key_b,
@@ -148,6 +164,65 @@ final as (
         node_key_b,
         edge_type
     from id_edges
-)
+),
+
+{%- if is_batch %}
+
+    stored_links as (
+        select * from {{ this }}
+        where _unlinked_at is null
+    ),
+
+    -- the links not stored, or stored as gone: found (again) by this run
+    new_links as (
+        select
+            current_links.node_key_a,
+            current_links.node_key_b,
+            current_links.edge_type,
+            {{ run_started_at_timestamp() }} as _linked_at,
+            cast(null as {{ dbt.type_timestamp() }}) as _unlinked_at
+        from current_links
+        left join stored_links
+            on
+                current_links.node_key_a = stored_links.node_key_a
+                and current_links.node_key_b = stored_links.node_key_b
+                and current_links.edge_type = stored_links.edge_type
+        where stored_links.node_key_a is null
+    ),
+
+    -- the stored links this run no longer finds
+    lost_links as (
+        select
+            stored_links.node_key_a,
+            stored_links.node_key_b,
+            stored_links.edge_type,
+            stored_links._linked_at,
+            {{ run_started_at_timestamp() }} as _unlinked_at
+        from stored_links
+        left join current_links
+            on
+                stored_links.node_key_a = current_links.node_key_a
+                and stored_links.node_key_b = current_links.node_key_b
+                and stored_links.edge_type = current_links.edge_type
+        where current_links.node_key_a is null
+    ),
+
+    final as (
+        select * from new_links
+        union all
+        select * from lost_links
+    )
+{%- else %}
+
+    final as (
+        select
+            node_key_a,
+            node_key_b,
+            edge_type,
+            {{ run_started_at_timestamp() }} as _linked_at,
+            cast(null as {{ dbt.type_timestamp() }}) as _unlinked_at
+        from current_links
+    )
+{%- endif %}
 
 select * from final
