@@ -8,10 +8,8 @@
     stored at the last run gained or lost a link, so its component must be found again (macro
     components_to_relabel).
 
-    `nodes`: a relation with `node_key` (every node, or an incremental run's few: the links
-    are filtered to theirs first, so a few nodes cost a scan of the links, not a hash table of
-    them); `edges`: a relation with `node_key_a`, `node_key_b`, `edge_type`. Returns a select
-    of `node_key`, `edge_count`, `edge_signature`.
+    `nodes`: a relation with `node_key`; `edges`: a relation with `node_key_a`, `node_key_b`,
+    `edge_type`. Returns a select of `node_key`, `edge_count`, `edge_signature`.
 -#}
 {% macro edge_signatures(nodes, edges) %}
     select
@@ -23,10 +21,8 @@
     from {{ nodes }} as nodes
     left join (
         select node_key_a as node_key, node_key_b as neighbour_key, edge_type from {{ edges }}
-        where node_key_a in (select node_key from {{ nodes }})
         union all
         select node_key_b as node_key, node_key_a as neighbour_key, edge_type from {{ edges }}
-        where node_key_b in (select node_key from {{ nodes }})
     ) as links
         on nodes.node_key = links.node_key
     group by nodes.node_key
