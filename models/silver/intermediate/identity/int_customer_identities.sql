@@ -83,7 +83,7 @@ signature_parts as (
     -- several rule components, or its partner's did)
     pair_candidates as (
         select node_key from pair_nodes
-        union
+        union distinct
         select node_key from {{ this }}
         where component_key != rule_component_key
     ),
@@ -114,7 +114,7 @@ signature_parts as (
         from rule_components
         cross join watermarks
         where rule_components._relabelled_at > watermarks.relabelled_at
-        union
+        union distinct
         select nodes.node_key
         from nodes
         cross join watermarks
@@ -126,7 +126,7 @@ signature_parts as (
                 stored_nodes.node_key is null
                 or stored_nodes.first_delivered_date != nodes.first_delivered_date
             )
-        union
+        union distinct
         select node_key from changed_pair_links
     ),
 {%- else %}

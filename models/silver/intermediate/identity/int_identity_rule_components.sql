@@ -58,10 +58,12 @@ edges as (
         cross join watermark
         where
             stored_nodes.node_key is null
-            or (select min(edges._linked_at) from edges) > watermark.relabelled_at
-        union
+            or (
+                select min(edges._linked_at) as first_linked_at from edges
+            ) > watermark.relabelled_at
+        union distinct
         select node_key_a as node_key from changed_edges
-        union
+        union distinct
         select node_key_b as node_key from changed_edges
     ),
 {%- else %}
