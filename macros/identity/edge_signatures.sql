@@ -4,9 +4,10 @@
     link; 0 for a node without links). The hash is the first 60 bits of the md5 of
     `<neighbour>|<kind>` (macro md5_bigint), the same number on every engine; the string is
     built with `||`, which is null for a node without links on every engine (DuckDB's
-    `concat` skips nulls: it would hash '|'). A node whose signature differs from the one
-    stored at the last run gained or lost a link, so its component must be found again (macro
-    components_to_relabel).
+    `concat` skips nulls: it would hash '|'). int_identity_rule_components stores it for its
+    nodes' rule links; int_customer_identities adds the accepted pairs' to it, and a node of
+    a pair whose signature differs from the stored one gained or lost a pair, so its customer
+    must be found again (macro components_to_relabel).
 
     `nodes`: a relation with `node_key`; `edges`: a relation with `node_key_a`, `node_key_b`,
     `edge_type`. Returns a select of `node_key`, `edge_count`, `edge_signature`.
