@@ -14,8 +14,10 @@
 --   * the visitors whose stored sessions' customer is no longer the current identity's (a
 --     new login, customers merged or split).
 -- The other visitors' sessions are kept as stored; a visitor left with no event (every
--- event corrected to another visitor) loses its sessions (post-hook). So a visitor's
--- sessions always match their events and current identity, as a full refresh builds them.
+-- event corrected to another visitor) loses its sessions (post-hook: it compares with the
+-- events' distinct visitors, so DuckDB hashes each visitor once, not each event). So a
+-- visitor's sessions always match their events and current identity, as a full refresh
+-- builds them.
 -- session_id is a hash of the visitor and the session's first event time: stable across
 -- runs unless a late event becomes the session's new first event.
 -- depends_on: {{ ref('base_web__events') }}
@@ -25,8 +27,8 @@
     unique_key='anonymous_id',
     post_hook=[
         "{% if is_incremental() %}delete from {{ this }} where anonymous_id not in"
-        ~ " (select sessionised.anonymous_id from {{ ref('int_web_events_sessionised') }}"
-        ~ " as sessionised){% endif %}",
+        ~ " (select distinct sessionised.anonymous_id"
+        ~ " from {{ ref('int_web_events_sessionised') }} as sessionised){% endif %}",
     ],
 ) }}
 

@@ -43,7 +43,10 @@ with new_records as (
 ),
 
 -- the versions of the keys that have new records, among the accepted records ingested before
--- the watermark: read from the stored base rows, the keys that have new records only
+-- the watermark: read from the stored base rows, the keys that have new records only. The new
+-- keys are read from the base table again, not from new_records: the engine then sees how few
+-- they are and looks them up in the history (at scale 1, with no new data, 0.2 s instead of
+-- 1.1 s; the union of every table in new_records made DuckDB hash the 6M earlier web events).
 seen_versions as (
     {%- for table in checked_landing_tables() %}
         {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
@@ -56,8 +59,11 @@ seen_versions as (
             not _is_quarantined
             and _ingested_at <= cast('{{ watermark }}' as timestamp)
             and {{ table.key }} in (
-                select added.record_key from new_records as added
-                where added.source_table = '{{ table.source_table }}'
+                select added.{{ table.key }}
+                from {{ ref(table.base_model) }} as added
+                where
+                    not added._is_quarantined
+                    and added._ingested_at > cast('{{ watermark }}' as timestamp)
             )
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
