@@ -173,44 +173,25 @@ current_links as (
         where _unlinked_at is null
     ),
 
-    -- the links not stored, or stored as gone: found (again) by this run
-    new_links as (
+    -- the difference between the links found and the stored ones, in one pass: a link not
+    -- stored (or stored as gone) is found (again) by this run; a stored link that this run no
+    -- longer finds keeps its _linked_at and is gone from this run on
+    final as (
         select
-            current_links.node_key_a,
-            current_links.node_key_b,
-            current_links.edge_type,
-            {{ run_started_at_timestamp() }} as _linked_at,
-            cast(null as {{ dbt.type_timestamp() }}) as _unlinked_at
+            coalesce(current_links.node_key_a, stored_links.node_key_a) as node_key_a,
+            coalesce(current_links.node_key_b, stored_links.node_key_b) as node_key_b,
+            coalesce(current_links.edge_type, stored_links.edge_type) as edge_type,
+            coalesce(stored_links._linked_at, {{ run_started_at_timestamp() }}) as _linked_at,
+            case
+                when current_links.node_key_a is null then {{ run_started_at_timestamp() }}
+            end as _unlinked_at
         from current_links
-        left join stored_links
+        full outer join stored_links
             on
                 current_links.node_key_a = stored_links.node_key_a
                 and current_links.node_key_b = stored_links.node_key_b
                 and current_links.edge_type = stored_links.edge_type
-        where stored_links.node_key_a is null
-    ),
-
-    -- the stored links this run no longer finds
-    lost_links as (
-        select
-            stored_links.node_key_a,
-            stored_links.node_key_b,
-            stored_links.edge_type,
-            stored_links._linked_at,
-            {{ run_started_at_timestamp() }} as _unlinked_at
-        from stored_links
-        left join current_links
-            on
-                stored_links.node_key_a = current_links.node_key_a
-                and stored_links.node_key_b = current_links.node_key_b
-                and stored_links.edge_type = current_links.edge_type
-        where current_links.node_key_a is null
-    ),
-
-    final as (
-        select * from new_links
-        union all
-        select * from lost_links
+        where current_links.node_key_a is null or stored_links.node_key_a is null
     )
 {%- else %}
 
