@@ -30,6 +30,26 @@
 {% endmacro %}
 
 {#-
+    The edge signature of each of `nodes` from `parts`, several signature rows per node (the
+    signatures of disjoint sets of its links, each as edge_signatures gives it): the counts
+    add up and the hashes XOR on, so the result is what edge_signatures gives over all those
+    links. `parts`: a relation with `node_key`, `edge_count`, `edge_signature`; `nodes`: a
+    relation with `node_key` (the nodes wanted). Returns a select of `node_key`,
+    `edge_count`, `edge_signature`.
+-#}
+{% macro combined_edge_signatures(parts, nodes) %}
+    select
+        parts.node_key,
+        cast(sum(parts.edge_count) as {{ dbt.type_bigint() }}) as edge_count,
+        bit_xor(parts.edge_signature) as edge_signature
+    from {{ parts }} as parts
+    inner join {{ nodes }} as nodes
+        on parts.node_key = nodes.node_key
+    group by parts.node_key
+{% endmacro %}
+
+
+{#-
     The first 60 bits of the md5 of a string expression, as a bigint (the same on every
     engine); null for null (`||`, not DuckDB's null-skipping `concat`).
 -#}

@@ -55,8 +55,8 @@ pair_signatures as (
 
 -- the signature of a node's links (macro edge_signatures) without hashing every rule link
 -- again: int_identity_rule_components stores the signature of the node's rule links, and the
--- accepted pairs add theirs (the counts add up, the hashes XOR on); summed per node below,
--- for the nodes a run needs
+-- accepted pairs add theirs; combined per node below (macro combined_edge_signatures), for
+-- the nodes a run needs
 signature_parts as (
     select
         node_key,
@@ -92,14 +92,7 @@ signature_parts as (
     changed_pair_links as (
         select candidate_signatures.node_key
         from (
-            select
-                signature_parts.node_key,
-                cast(sum(signature_parts.edge_count) as bigint) as edge_count,
-                bit_xor(signature_parts.edge_signature) as edge_signature
-            from signature_parts
-            inner join pair_candidates
-                on signature_parts.node_key = pair_candidates.node_key
-            group by signature_parts.node_key
+            {{ combined_edge_signatures('signature_parts', 'pair_candidates') | indent(8) }}
         ) as candidate_signatures
         left join {{ this }} as stored_nodes
             on candidate_signatures.node_key = stored_nodes.node_key
@@ -141,14 +134,7 @@ relabelled_nodes as (
 ),
 
 signatures as (
-    select
-        signature_parts.node_key,
-        cast(sum(signature_parts.edge_count) as bigint) as edge_count,
-        bit_xor(signature_parts.edge_signature) as edge_signature
-    from signature_parts
-    inner join relabelled_nodes
-        on signature_parts.node_key = relabelled_nodes.node_key
-    group by signature_parts.node_key
+    {{ combined_edge_signatures('signature_parts', 'relabelled_nodes') }}
 ),
 
 -- The customers are the rule components joined by the accepted pairs, so the labels
