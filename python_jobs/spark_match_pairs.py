@@ -9,7 +9,8 @@ int_identity_match_scores.py), with the same functions of :mod:`python_jobs.iden
 on a SparkSession opened on dbt's warehouse: the ``spark`` output of profiles.yml (its
 ``server_side_parameters``: warehouse folder, Derby metastore, ...), plus Splink's similarity
 functions on ``spark.jars``. dbt has exited, so the embedded Derby metastore is free. It fits
-Splink on the view int_identity_match_training_records (a fresh build: no fit is stored),
+Splink on the view int_identity_match_training_records, as of the date of the view
+int_identity_match_fit_date (a fresh build: no fit is stored),
 scores every pair of int_identity_nodes with that fit at the dbt vars
 identity_match_threshold and identity_ambiguity_probability of dbt_project.yml, and saves
 both models as parquet tables beside them (``<schema>_silver``, the schema
@@ -31,7 +32,11 @@ from python_jobs.warehouse import REPO_ROOT
 
 MODEL = "int_identity_match_scores"
 FITS = "int_identity_match_fits"
-INPUTS = ("int_identity_nodes", "int_identity_match_training_records")
+INPUTS = (
+    "int_identity_nodes",
+    "int_identity_match_fit_date",
+    "int_identity_match_training_records",
+)
 VARS = ("identity_match_threshold", "identity_ambiguity_probability")
 LAYER = "silver"
 
@@ -105,7 +110,8 @@ def open_session(output: dict[str, Any]) -> Any:
 def build_match_scores(
     session: Any, schema: str, thresholds: dict[str, Any], progress: Callable[[str], None] = print
 ) -> int:
-    """Fit Splink on ``<schema>.int_identity_match_training_records`` and save the fit as the
+    """Fit Splink on ``<schema>.int_identity_match_training_records`` (as of the date of
+    ``<schema>.int_identity_match_fit_date``) and save the fit as the
     parquet table ``<schema>.int_identity_match_fits``; score every pair of
     ``int_identity_nodes`` with it and save the scores as
     ``<schema>.int_identity_match_scores`` (both replaced); the number of pairs."""
@@ -115,16 +121,18 @@ def build_match_scores(
             f"{', '.join(f'{schema}.{name}' for name in missing)} not on Spark: build them first"
             " (dbt build --target spark --selector spark_check_before_splink)."
         )
-    nodes, training = (session.table(f"{schema}.{name}") for name in INPUTS)
-    progress(f"Fitting Splink on {schema}.{INPUTS[1]}")
-    fits = session.createDataFrame(fit_when_due(training, None, session), schema=_spark_schema())
+    nodes, fit_date, training = (session.table(f"{schema}.{name}") for name in INPUTS)
+    progress(f"Fitting Splink on {schema}.{INPUTS[2]}")
+    fits = session.createDataFrame(
+        fit_when_due(fit_date, training, None, session), schema=_spark_schema()
+    )
     fits.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{FITS}")
     progress(f"Scoring the pairs of {schema}.{INPUTS[0]} ({thresholds})")
     scores = score_changed_pairs(
         nodes,
         None,
         session.table(f"{schema}.{FITS}"),
-        training,
+        fit_date,
         session,
         threshold=thresholds["identity_match_threshold"],
         ambiguity=thresholds["identity_ambiguity_probability"],

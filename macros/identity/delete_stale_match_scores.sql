@@ -2,7 +2,7 @@
     The post-hook of int_identity_match_scores: on an incremental run, after the run added the
     scores of the pairs whose score may have changed, deletes the stored scores that are no
     longer current, so that one current score per pair is left: a score of another fit date
-    than the current one (int_identity_match_training_records), and a score of a contact gone
+    than the current one (int_identity_match_fit_date), and a score of a contact gone
     from int_identity_nodes or whose _ingested_at is not the one it was scored with (sighted
     since, or rebuilt by a privacy operation). A post-hook, not a pre-hook: dbt-duckdb 1.11
     rolls the run's transaction back while it stages a Python model's rows, which would undo
@@ -27,8 +27,8 @@
             where
                 scores.fit_date is null
                 or scores.fit_date not in (
-                    select training.fit_date
-                    from {{ ref('int_identity_match_training_records') }} as training
+                    select current_fit_date.fit_date
+                    from {{ ref('int_identity_match_fit_date') }} as current_fit_date
                 )
                 or node_l.node_key is null
                 or node_r.node_key is null

@@ -2,7 +2,8 @@
 
 Two dbt Python models (models/silver/intermediate/identity/) are thin wrappers around this
 module: ``int_identity_match_fits`` (:func:`fit_when_due`: learn the model once per fit date,
-from int_identity_match_training_records) and ``int_identity_match_scores``
+int_identity_match_fit_date, from int_identity_match_training_records) and
+``int_identity_match_scores``
 (:func:`score_changed_pairs`: score, with the fit of the current date, the pairs of the CRM
 contacts that changed since the last run; every pair on a first build, a full refresh or a
 new fit). Which scored pairs are links is SQL: ``int_identity_match_pairs``. The functions
@@ -515,10 +516,10 @@ def _scores_sql(min_probability: float) -> str:
 # --------------------------------------------------------------------------- fits
 
 
-def _fit_date(training_records: Any) -> dt.date | None:
-    """The fit date the training records carry (one for all), or None when there are none."""
-    frame = _lazy(training_records)
-    _require(frame, ("fit_date",), "training records")
+def _fit_date(fit_date: Any) -> dt.date | None:
+    """The date of ``fit_date`` (int_identity_match_fit_date: one row), or None without one."""
+    frame = _lazy(fit_date)
+    _require(frame, ("fit_date",), "fit date")
     table = frame.select(nw.col("fit_date").max()).collect(backend="pyarrow").to_native()
     return table.column(0)[0].as_py()
 
@@ -530,6 +531,7 @@ def _stored_fits(fits: Any) -> list[dict[str, Any]]:
 
 
 def fit_when_due(
+    fit_date: Any,
     training_records: Any,
     stored_fits: Any | None,
     session: Any,
@@ -538,13 +540,14 @@ def fit_when_due(
     u_max_pairs: float = U_MAX_PAIRS,
 ) -> pa.Table:
     """The rows int_identity_match_fits adds (FITS_SCHEMA): the fit of the training records
-    (TRAINING_COLUMNS: the CRM contacts as they were on their fit date), unless
-    ``stored_fits`` has one of that date already. So a run adds a fit only when the fit date
-    moves (var identity_fit_calendar), and a rerun adds none; a fit date that cannot be fitted
-    (too few records) adds none either, with a warning."""
-    fit_date = _fit_date(training_records)
+    (TRAINING_COLUMNS: the CRM contacts as they were on the fit date, ``fit_date``:
+    int_identity_match_fit_date), unless ``stored_fits`` has one of that date already. So a
+    run adds a fit only when the fit date moves (var identity_fit_calendar), and a rerun adds
+    none without reading the training records; a fit date that cannot be fitted (too few
+    records) adds none either, with a warning."""
+    fit_date = _fit_date(fit_date)
     if fit_date is None:
-        logger.warning("Splink has no fit: there are no training records (no CRM contact yet).")
+        logger.warning("Splink has no fit: there is no fit date (no delivery yet).")
         return FITS_SCHEMA.empty_table()
     if stored_fits is not None and any(
         row["fit_date"] == fit_date for row in _stored_fits(stored_fits)
@@ -567,10 +570,10 @@ def fit_when_due(
     )
 
 
-def current_fit(fits: Any, training_records: Any) -> tuple[dt.date, str] | None:
-    """The fit date of the training records and its stored fit (model_json), or None with a
-    warning when there is none (too few records to fit, so far)."""
-    fit_date = _fit_date(training_records)
+def current_fit(fits: Any, fit_date: Any) -> tuple[dt.date, str] | None:
+    """The fit date (``fit_date``: int_identity_match_fit_date) and its stored fit
+    (model_json), or None with a warning when there is none (too few records to fit, so far)."""
+    fit_date = _fit_date(fit_date)
     for row in _stored_fits(fits):
         if row["fit_date"] == fit_date:
             return fit_date, row["model_json"]
@@ -629,21 +632,22 @@ def score_changed_pairs(
     nodes: Any,
     stored_scores: Any | None,
     fits: Any,
-    training_records: Any,
+    fit_date: Any,
     session: Any,
     *,
     threshold: Any,
     ambiguity: Any,
 ) -> pa.Table:
     """The rows int_identity_match_scores adds (SCORES_SCHEMA): the pairs of CRM contacts of
-    ``nodes`` (int_identity_nodes) scored with the stored fit of the current fit date, from
-    match probability :func:`kept_probability`. Without ``stored_scores`` (a first build, a
-    full refresh), or when none is of the current fit, every pair; else only the pairs with
-    a changed contact (:func:`_with_changes`): every pair whose score may have changed. The
-    model's post-hook (macro delete_stale_match_scores) then deletes the scores of another
-    fit, of a contact gone, and of a contact sighted at another time than when it was
-    scored, so that one current score per pair is left."""
-    fit = current_fit(fits, training_records)
+    ``nodes`` (int_identity_nodes) scored with the stored fit of the current fit date
+    (``fit_date``: int_identity_match_fit_date), from match probability
+    :func:`kept_probability`. Without ``stored_scores`` (a first build, a full refresh), or
+    when none is of the current fit, every pair; else only the pairs with a changed contact
+    (:func:`_with_changes`): every pair whose score may have changed. The model's post-hook
+    (macro delete_stale_match_scores) then deletes the scores of another fit, of a contact
+    gone, and of a contact sighted at another time than when it was scored, so that one
+    current score per pair is left."""
+    fit = current_fit(fits, fit_date)
     if fit is None:
         return SCORES_SCHEMA.empty_table()
     fit_date, model_json = fit

@@ -462,9 +462,10 @@ def test_scoring_the_changed_contacts_completes_the_stored_scores(
 def test_a_fit_is_added_once_per_fit_date(
     records: pa.Table, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """int_identity_match_fits adds the fit of the training records' date when none of that
-    date is stored, and nothing otherwise (a rerun changes no row); the scores use the fit of
-    the current date, and there is none (a warning) for a date never fitted."""
+    """int_identity_match_fits adds the fit of the fit date (int_identity_match_fit_date) when
+    none of that date is stored, and nothing otherwise, without reading the training records
+    (a rerun changes no row); the scores use the fit of the current date, and there is none (a
+    warning) for a date never fitted."""
     sunday, next_sunday = dt.date(2026, 6, 28), dt.date(2026, 7, 5)
     crm_records = pc.sum(pc.equal(records.column("node_type"), "crm")).as_py()
 
@@ -472,20 +473,26 @@ def test_a_fit_is_added_once_per_fit_date(
         table = _training(records)
         return table.append_column("fit_date", pa.array([fit_date] * table.num_rows))
 
+    def on(fit_date: dt.date) -> pa.Table:
+        """int_identity_match_fit_date: one row."""
+        return pa.table({"fit_date": [fit_date], "as_of_date": [fit_date]})
+
     with duckdb.connect() as con:
-        first = fit_when_due(con.from_arrow(training(sunday)), None, con)
+        first = fit_when_due(on(sunday), con.from_arrow(training(sunday)), None, con)
         assert first.schema == FITS_SCHEMA
         assert first.select(["fit_date", "training_records"]).to_pylist() == [
             {"fit_date": sunday, "training_records": crm_records}
         ]
-        again = fit_when_due(con.from_arrow(training(sunday)), first, con)
+        # a fit of that date is stored: the training records are not read (reading this fails)
+        unread = con.sql("select error('read: ' || x) as fit_date from range(1) as t(x)")
+        again = fit_when_due(on(sunday), unread, first, con)
         assert again.num_rows == 0
-        moved = fit_when_due(con.from_arrow(training(next_sunday)), first, con)
+        moved = fit_when_due(on(next_sunday), con.from_arrow(training(next_sunday)), first, con)
         assert moved.column("fit_date").to_pylist() == [next_sunday]
         fits = pa.concat_tables([first, moved])
-        assert current_fit(fits, training(sunday)) == (sunday, first["model_json"][0].as_py())
+        assert current_fit(fits, on(sunday)) == (sunday, first["model_json"][0].as_py())
         with caplog.at_level(logging.WARNING):
-            assert current_fit(fits, training(dt.date(2026, 7, 12))) is None
+            assert current_fit(fits, on(dt.date(2026, 7, 12))) is None
     assert "no fit as of 2026-07-12" in caplog.text
 
 

@@ -2,9 +2,10 @@
 per fit date (the fitted model as Splink's JSON).
 
 Incremental (append): a run fits Splink on int_identity_match_training_records (the CRM
-contacts as they were on the fit date, var identity_fit_calendar) only when no fit of that
-date is stored: on the first build, a full refresh, and when the calendar moves on. A rerun,
-or a run in the same period, adds nothing, so the links move only with the data. Portable
+contacts as they were on the fit date of int_identity_match_fit_date, var
+identity_fit_calendar) only when no fit of that date is stored: on the first build, a full
+refresh, and when the calendar moves on. A rerun, or a run in the same period, adds
+nothing and reads only the fit date, so the links move only with the data. Portable
 between dbt-duckdb and dbt-databricks, like int_identity_match_pairs; the code is
 python_jobs.identity.match_pairs.fit_when_due.
 """
@@ -16,5 +17,10 @@ from python_jobs.warehouse import read_table
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append")
     stored_fits = read_table(session, dbt.this) if dbt.is_incremental else None
-    fits = fit_when_due(dbt.ref("int_identity_match_training_records"), stored_fits, session)
+    fits = fit_when_due(
+        dbt.ref("int_identity_match_fit_date"),
+        dbt.ref("int_identity_match_training_records"),
+        stored_fits,
+        session,
+    )
     return to_engine_frame(fits, session)

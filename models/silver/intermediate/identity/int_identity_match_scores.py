@@ -25,7 +25,7 @@ def model(dbt, session):
         dbt.ref("int_identity_nodes"),
         read_table(session, dbt.this) if dbt.is_incremental else None,
         dbt.ref("int_identity_match_fits"),
-        dbt.ref("int_identity_match_training_records"),
+        dbt.ref("int_identity_match_fit_date"),
         session,
         threshold=dbt.config.meta_get("identity_match_threshold"),
         ambiguity=dbt.config.meta_get("identity_ambiguity_probability"),
