@@ -574,6 +574,9 @@ def current_fit(fits: Any, fit_date: Any) -> tuple[dt.date, str] | None:
     """The fit date (``fit_date``: int_identity_match_fit_date) and its stored fit
     (model_json), or None with a warning when there is none (too few records to fit, so far)."""
     fit_date = _fit_date(fit_date)
+    if fit_date is None:
+        logger.warning("Splink scores nothing: there is no fit date (no delivery yet).")
+        return None
     for row in _stored_fits(fits):
         if row["fit_date"] == fit_date:
             return fit_date, row["model_json"]

@@ -493,7 +493,12 @@ def test_a_fit_is_added_once_per_fit_date(
         assert current_fit(fits, on(sunday)) == (sunday, first["model_json"][0].as_py())
         with caplog.at_level(logging.WARNING):
             assert current_fit(fits, on(dt.date(2026, 7, 12))) is None
+            # before any delivery, int_identity_match_fit_date has no row
+            nothing_delivered = on(sunday).slice(0, 0)
+            assert fit_when_due(nothing_delivered, unread, None, con).num_rows == 0
+            assert current_fit(fits, nothing_delivered) is None
     assert "no fit as of 2026-07-12" in caplog.text
+    assert "no fit date (no delivery yet)" in caplog.text
 
 
 def test_too_few_records_give_no_fit_and_a_warning(

@@ -1,9 +1,10 @@
--- The date Splink's fit is as of on this run, one row: the last day of the var
--- identity_fit_calendar's period (a Sunday, a month end, or the day itself) on or before the
--- run's as-of date; in the first period (no CRM contact delivered by the period's end yet)
--- the as-of date itself. int_identity_match_training_records holds the contacts as they were
--- on it; int_identity_match_fits and int_identity_match_scores read the date here, so that a
--- run between two fit dates never evaluates the training records.
+-- The date Splink's fit is as of on this run, one row (none before any delivery, when there
+-- is no as-of date): the last day of the var identity_fit_calendar's period (a Sunday, a
+-- month end, or the day itself) on or before the run's as-of date; in the first period (no
+-- CRM contact delivered by the period's end yet) the as-of date itself.
+-- int_identity_match_training_records holds the contacts as they were on it;
+-- int_identity_match_fits and int_identity_match_scores read the date here, so that a run
+-- between two fit dates never evaluates the training records.
 {%- set calendar = var('identity_fit_calendar') %}
 {%- if calendar not in ['day', 'week', 'month'] %}
     {{ exceptions.raise_compiler_error(
@@ -46,6 +47,7 @@ final as (
         period_ends.as_of_date
     from period_ends
     cross join first_delivery
+    where period_ends.as_of_date is not null
 )
 
 select * from final
