@@ -542,6 +542,10 @@ def test_dbt_selectors_select_existing_nodes(bundle, dbt_selections):
     }
     assert data_nodes <= {node["unique_id"] for node in build}
     assert any(node["resource_type"] == "test" for node in build)
+    # Unit tests run in CI only (their inputs are fixed): none in the daily run, while the
+    # project has them.
+    assert not [node["unique_id"] for node in build if node["resource_type"] == "unit_test"]
+    assert any(node["resource_type"] == "unit_test" for node in dbt_selections["all"])
     # Each excluded tag exists (an exclusion of a misspelt tag would silently do nothing).
     tags = set().union(*map(node_tags, dbt_selections["all"]))
     assert excluded_tags <= tags
