@@ -757,8 +757,10 @@ def test_dbt_model_files_refit_on_the_schedule(clv_summary: pd.DataFrame) -> Non
             "customer_purchase_summary": lambda: con.sql("select * from summary"),
             "clv_model_fits": lambda: con.sql("select * from fits"),
         }
-        exists = con.sql("select count(*) from duckdb_tables() where table_name = 'fits'")
-        this = None if full_refresh or not exists.fetchone()[0] else "fits"
+        ((exists,),) = con.sql(
+            "select count(*) from duckdb_tables() where table_name = 'fits'"
+        ).fetchall()
+        this = None if full_refresh or not exists else "fits"
         added = fits_model.model(_FakeDbt(refs, meta, this=this), con)
         con.register("added", added)
         if this is None:  # dbt's create-table of a first build or full refresh

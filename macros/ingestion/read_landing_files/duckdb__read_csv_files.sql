@@ -33,7 +33,7 @@
             filename,
             ltrim(rtrim(split_part(content, chr(10), 1), chr(13)), chr(65279)) as header,
             list_max(list_transform(string_split(content, chr(10)),
-                line -> length(line) - length(replace(line, ',', '')) + 1)) as widest
+                lambda line: length(line) - length(replace(line, ',', '')) + 1)) as widest
         from read_text({{ duckdb__landing_file_list(files) }})
         order by filename
     {%- endset -%}
