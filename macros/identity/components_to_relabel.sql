@@ -18,7 +18,9 @@
     select stored_members.node_key
     from {{ stored }} as stored_members
     inner join (
-        select stored_nodes.{{ component_column }} as stored_component
+        -- one row per component, however many of its nodes changed (without distinct,
+        -- DuckDB 2.0 joins every member once per changed node: 13M rows on day 2 at scale 1)
+        select distinct stored_nodes.{{ component_column }} as stored_component
         from {{ changed }} as changed_nodes
         inner join {{ stored }} as stored_nodes
             on changed_nodes.node_key = stored_nodes.node_key
