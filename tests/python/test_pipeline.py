@@ -240,7 +240,6 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path, day2: dict) 
 
     silver = [
         ("silver", "dq_record_accounting"),
-        ("silver", "int_web_events_sessionised"),
         ("silver", "int_web_sessions"),
     ]
     for schema, table in [("gold", t) for t in GOLD_TABLES] + silver:
