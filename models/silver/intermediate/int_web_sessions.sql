@@ -147,34 +147,27 @@ browser_identities as (
     ),
 {%- endif %}
 
--- the events sessionised (every event on a first build or a full refresh), with the columns a
--- session needs
+-- the columns a session needs, joined back by event_id to the events sessionised below
 events as (
     select
-        stg_events.event_id,
-        stg_events.anonymous_id,
-        stg_events.shop_account_id,
-        stg_events.event_type,
-        stg_events.page_url,
-        stg_events.utm_source,
-        stg_events.utm_medium,
-        stg_events.utm_campaign,
-        stg_events.referrer,
-        stg_events.device_type,
-        stg_events.event_at,
-        stg_events._ingested_at
-    from {{ ref('stg_web__events') }} as stg_events
-    {% if is_incremental() %}
-        inner join resume_points
-            on stg_events.anonymous_id = resume_points.anonymous_id
-        where
-            resume_points.kept_until is null
-            or stg_events.event_at > resume_points.kept_until
-    {% endif %}
+        event_id,
+        anonymous_id,
+        shop_account_id,
+        event_type,
+        page_url,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        referrer,
+        device_type,
+        event_at,
+        _ingested_at
+    from {{ ref('stg_web__events') }}
 ),
 
--- what the windows sort: the same events' keys only (sorting the keys alone, not the events'
--- other columns, takes a fifth less time; the rest is joined back below)
+-- the events sessionised (every event on a first build or a full refresh): what the windows
+-- sort, their keys only (sorting the keys alone, not the events' other columns, takes a
+-- fifth less time)
 event_keys as (
     select
         stg_events.event_id,
