@@ -55,22 +55,14 @@ browser_identities as (
 
     -- the events staged since the last run (new, late or corrected)
     new_events as (
-        select
-            event_id,
-            anonymous_id,
-            event_at
+        select event_id
         from {{ ref('stg_web__events') }}
         where _ingested_at > {{ last_ingested_at('_max_ingested_at') }}
     ),
 
-    -- where they are now, and where each version of them was (a corrected event leaves its
-    -- old visitor and time; a version without a time never had a session)
+    -- where each version of them is or was: the staged one, and a corrected event's earlier
+    -- visitor and time (base model; a version without a visitor or time never had a session)
     touched_events as (
-        select
-            anonymous_id,
-            event_at
-        from new_events
-        union all
         select
             versions.anonymous_id,
             versions.event_at
@@ -147,22 +139,9 @@ browser_identities as (
     ),
 {%- endif %}
 
--- the columns a session needs, joined back by event_id to the events sessionised below
+-- every event's columns, joined back by event_id to the events sessionised below
 events as (
-    select
-        event_id,
-        anonymous_id,
-        shop_account_id,
-        event_type,
-        page_url,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        referrer,
-        device_type,
-        event_at,
-        _ingested_at
-    from {{ ref('stg_web__events') }}
+    select * from {{ ref('stg_web__events') }}
 ),
 
 -- the events sessionised (every event on a first build or a full refresh): what the windows
