@@ -72,12 +72,10 @@ signature_parts as (
 ),
 
 {%- if is_batch %}
-
-    watermarks as (
-        select
-            {{ last_ingested_at('_relabelled_at') }} as relabelled_at,
-            {{ last_ingested_at('_ingested_at') }} as ingested_at
-    ),
+    {#- the watermarks as literals: a filter on a literal is applied at the scan, before the
+        joins (from a one-row CTE cross joined, DuckDB joins every node first) #}
+    {%- set relabelled_watermark = last_ingested_at('_relabelled_at') %}
+    {%- set ingested_watermark = last_ingested_at('_ingested_at') %}
 
     -- the nodes of an accepted pair, now or at the last run (then the node's customer joined
     -- several rule components, or its partner's did)
@@ -105,16 +103,14 @@ signature_parts as (
     changed_nodes as (
         select rule_components.node_key
         from rule_components
-        cross join watermarks
-        where rule_components._relabelled_at > watermarks.relabelled_at
+        where rule_components._relabelled_at > {{ relabelled_watermark }}
         union distinct
         select nodes.node_key
         from nodes
-        cross join watermarks
         left join {{ this }} as stored_nodes
             on nodes.node_key = stored_nodes.node_key
         where
-            nodes._ingested_at > watermarks.ingested_at
+            nodes._ingested_at > {{ ingested_watermark }}
             and (
                 stored_nodes.node_key is null
                 or stored_nodes.first_delivered_date != nodes.first_delivered_date

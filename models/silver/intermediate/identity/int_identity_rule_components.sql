@@ -33,19 +33,17 @@ edges as (
 ),
 
 {%- if is_batch %}
-
-    watermark as (
-        select {{ last_ingested_at('_relabelled_at') }} as relabelled_at
-    ),
+    {#- the watermark as a literal: a filter on a literal is applied at the scan, before the
+        joins (from a one-row CTE cross joined, DuckDB joins every row first) #}
+    {%- set watermark = last_ingested_at('_relabelled_at') %}
 
     -- the links added or removed since the last run
     changed_edges as (
         select all_edges.*
         from all_edges
-        cross join watermark
         where
-            all_edges._linked_at > watermark.relabelled_at
-            or all_edges._unlinked_at > watermark.relabelled_at
+            all_edges._linked_at > {{ watermark }}
+            or all_edges._unlinked_at > {{ watermark }}
     ),
 
     -- the new nodes and the ends of those links; every node when the edges were built again
@@ -55,12 +53,11 @@ edges as (
         from nodes
         left join {{ this }} as stored_nodes
             on nodes.node_key = stored_nodes.node_key
-        cross join watermark
         where
             stored_nodes.node_key is null
             or (
                 select min(edges._linked_at) as first_linked_at from edges
-            ) > watermark.relabelled_at
+            ) > {{ watermark }}
         union distinct
         select node_key_a as node_key from changed_edges
         union distinct
