@@ -18,14 +18,14 @@
 -- is_retired, with zero counts and null dates: readers filter `not is_retired`. Deleting it
 -- would need a merge that deletes matched rows, which dbt-databricks' merge does not offer
 -- (only `not matched by source`, conditioned on the target alone), and delete+insert cannot
--- delete a key without inserting it again; a flagged row is a plain merge on DuckDB and
--- Delta, and the local Spark check (parquet, built from scratch) never has one. If the id
--- comes back (a split restores its anchor), the merge makes the row live again.
+-- delete a key without inserting it again; a flagged row is a plain write of its key (a
+-- merge on Delta, a delete and an insert on DuckDB: dbt_project.yml), and the local Spark
+-- check (parquet, built from scratch) never has one. If the id comes back (a split restores
+-- its anchor), the next write makes the row live again.
 
 {{ config(
     materialized='incremental',
     unique_key='customer_id',
-    merge_update_condition=none,
     matched_condition=none,
 ) }}
 
