@@ -6,7 +6,8 @@ The Spark check writes parquet tables under ``<C360_SPARK_DIR>/warehouse/<schema
 comparison needs no JVM: for each Spark table of the compared layers, the rows of both engines
 must be equal as multisets (``EXCEPT ALL`` both ways), on every column but the few that record
 the run itself (batch id, ingestion time) and the few that depend on the engine by design
-(:data:`ENGINE_SPECIFIC_COLUMNS`: Splink's scores; :data:`ROW_HASH_COLUMNS`). Doubles are
+(:data:`ENGINE_SPECIFIC_COLUMNS`: Splink's scores; :data:`ROW_HASH_COLUMNS`), and on the
+current run's rows of a table that keeps earlier runs' (:data:`RUN_HISTORY_ROWS`). Doubles are
 compared rounded to :data:`DOUBLE_DECIMALS` places: the two engines may sum floating-point
 numbers in a different order. Everything else (strings, decimals, dates, timestamps,
 booleans) must be identical.
@@ -56,6 +57,15 @@ ENGINE_SPECIFIC_ROWS = {
     # every row: which pairs are kept depends on the scores; the accepted pairs made of them
     # are compared in int_identity_match_pairs
     "silver.int_identity_match_scores": "false",
+}
+#: Tables that keep rows of earlier runs, per table: the condition of the rows compared. The
+#: Spark check builds from scratch, so it has the current run's rows only, where a DuckDB
+#: warehouse built run after run also keeps the earlier ones (a Splink fit per fit date): only
+#: the fit of the DuckDB warehouse's current fit date is compared.
+RUN_HISTORY_ROWS = {
+    "silver.int_identity_match_fits": (
+        "fit_date in (select fit_date from silver.int_identity_match_fit_date)"
+    ),
 }
 #: Columns of macro row_hash (DuckDB's hash(), Spark's xxhash64()): engine-specific wherever
 #: they are; each engine groups on its own.
@@ -125,6 +135,10 @@ def _compare_table(
     if compared_rows:
         duck_table = f"(select * from {duck_table} where {compared_rows})"
         spark_table = f"(select * from {spark_table} where {compared_rows})"
+    current_rows = RUN_HISTORY_ROWS.get(f"{layer}.{table}")
+    if current_rows:
+        duck_table = f"(select * from {duck_table} where {current_rows})"
+        spark_table = f"(select * from {spark_table} where {current_rows})"
 
     def projection(columns: list[str]) -> str:
         return ", ".join(
@@ -181,4 +195,18 @@ def compare_warehouses(
     if not table_dirs:
         raise ParityError(f"No Spark tables under {spark_warehouse}: run make spark-check first.")
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
-        return [_compare_table(con, layer, path.name, path) for layer, path in table_dirs]
+        return [_compare_one(con, layer, path.name, path) for layer, path in table_dirs]
+
+
+def _compare_one(
+    con: duckdb.DuckDBPyConnection, layer: str, table: str, files: Path
+) -> TableParity:
+    try:
+        return _compare_table(con, layer, table, files)
+    except duckdb.CatalogException as exc:
+        reason = str(exc).splitlines()[0]
+        raise ParityError(
+            f"{layer}.{table} cannot be compared ({reason}): the DuckDB warehouse was built by"
+            " other code. Build both from the same project and landing data (make build, then"
+            " make spark-check)."
+        ) from exc

@@ -125,3 +125,51 @@ def test_splink_scores_and_kept_pairs_are_engine_specific_but_acceptance_is_not(
     [result] = compare_warehouses(duck, spark)
     assert not result.equal
     assert (result.only_in_duckdb, result.only_in_spark) == (0, 1)
+
+
+FITS = """
+    select * from (values
+        (date '2026-11-29', 3272, '{"m": 1}'),
+        (date '2026-12-06', 3301, '{"m": 2}')
+    ) as fits(fit_date, training_records, model_json)
+"""
+
+
+def test_a_fit_history_is_compared_on_the_current_fit_date(warehouses):
+    """A DuckDB warehouse built run after run keeps a Splink fit per fit date; the Spark check
+    builds from scratch and has the fit of the current fit date only."""
+    duck, spark = warehouses
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create schema silver")
+        con.execute(f"create table silver.int_identity_match_fits as {FITS}")
+        con.execute(
+            "create view silver.int_identity_match_fit_date as select date '2026-11-29' as fit_date"
+        )
+    current_only = FITS.replace("""        (date '2026-12-06', 3301, '{"m": 2}')""", "").replace(
+        """'{"m": 1}'),""", """'{"m": 1}')"""
+    )
+    write_spark_table(spark, "silver", "int_identity_match_fits", current_only)
+    [result] = compare_warehouses(duck, spark)
+    assert result.equal
+    assert (result.duckdb_rows, result.spark_rows) == (1, 1)
+
+    # the current fit itself must still be the same
+    shutil.rmtree(spark / "c360_silver.db" / "int_identity_match_fits")
+    write_spark_table(
+        spark, "silver", "int_identity_match_fits", current_only.replace("3272", "3271")
+    )
+    [result] = compare_warehouses(duck, spark)
+    assert not result.equal
+    assert result.differing_columns == ("training_records",)
+
+
+def test_a_warehouse_built_by_other_code_is_a_sentence_not_a_stack_trace(warehouses):
+    """Without the fit date view (a warehouse built before it existed), the fits cannot be
+    compared: the check says so and how to rebuild."""
+    duck, spark = warehouses
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create schema silver")
+        con.execute(f"create table silver.int_identity_match_fits as {FITS}")
+    write_spark_table(spark, "silver", "int_identity_match_fits", FITS)
+    with pytest.raises(ParityError, match=r"built by other code.*make build"):
+        compare_warehouses(duck, spark)
