@@ -161,7 +161,12 @@ def analysis(
 @app.command("spark-parity")
 def spark_parity() -> None:
     """Compare the tables make spark-check built on local Spark with the DuckDB warehouse's."""
-    from python_jobs.spark_parity import ParityError, compare_warehouses, spark_warehouse_dir
+    from python_jobs.spark_parity import (
+        ParityError,
+        compare_warehouses,
+        landing_mismatch,
+        spark_warehouse_dir,
+    )
     from python_jobs.warehouse import duckdb_path
 
     console = terminal.console()
@@ -187,6 +192,9 @@ def spark_parity() -> None:
     unequal = [result.table for result in results if not result.equal]
     if unequal:
         console.print(f"[red]{len(unequal)} of {len(results)} tables differ between engines.[/red]")
+        hint = landing_mismatch(results, duckdb_path())
+        if hint:
+            console.print(f"[yellow]{hint}[/yellow]", highlight=False)
         raise typer.Exit(1)
     console.print(f"[green]All {len(results)} tables are equal on Spark and DuckDB.[/green]")
 

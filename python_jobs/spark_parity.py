@@ -177,6 +177,24 @@ def _compare_table(
     )
 
 
+def landing_mismatch(results: list[TableParity], duckdb_path: Path) -> str | None:
+    """A sentence when bronze differs: bronze is the landing files as they landed, the same on
+    both engines from the same files, so the two warehouses were built from other landing data
+    and the other differences are not the engines'. Bronze is append-only, so only a new
+    warehouse (which make spark-check builds when there is none) is built from these files
+    alone."""
+    bronze = [result.table for result in results if result.table.startswith("bronze.")]
+    differing = [result.table for result in results if result.table in bronze and not result.equal]
+    if not differing:
+        return None
+    return (
+        f"Bronze differs ({', '.join(differing)}): the DuckDB warehouse was built from other"
+        " landing data than the Spark check, so the differences are not the engines'. Delete"
+        f" {duckdb_path} and run make spark-check again: it builds the DuckDB warehouse from"
+        " this landing data first."
+    )
+
+
 def compare_warehouses(
     duckdb_path: Path, spark_warehouse: Path, spark_schema: str = "c360"
 ) -> list[TableParity]:

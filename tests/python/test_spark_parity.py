@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from python_jobs.spark_parity import ParityError, compare_warehouses
+from python_jobs.spark_parity import ParityError, compare_warehouses, landing_mismatch
 
 ORDERS = """
     select * from (values
@@ -173,3 +173,19 @@ def test_a_warehouse_built_by_other_code_is_a_sentence_not_a_stack_trace(warehou
     write_spark_table(spark, "silver", "int_identity_match_fits", FITS)
     with pytest.raises(ParityError, match=r"built by other code.*make build"):
         compare_warehouses(duck, spark)
+
+
+def test_bronze_that_differs_points_at_the_landing_data_not_the_engines(warehouses):
+    duck, spark = warehouses
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create schema bronze")
+        con.execute(f"create table bronze.brz_orders as {ORDERS}")
+    write_spark_table(spark, "gold", "orders", ORDERS)
+    write_spark_table(spark, "bronze", "brz_orders", ORDERS.replace("'O1'", "'O9'"))
+    results = compare_warehouses(duck, spark)
+    assert [result.equal for result in results] == [False, True]
+    assert f"Delete {duck} and run make spark-check" in landing_mismatch(results, duck)
+    # bronze equal: a difference elsewhere is the engines', with no such hint
+    shutil.rmtree(spark / "c360_bronze.db" / "brz_orders")
+    write_spark_table(spark, "bronze", "brz_orders", ORDERS)
+    assert landing_mismatch(compare_warehouses(duck, spark), duck) is None
