@@ -109,7 +109,14 @@ def _compare_table(
 ) -> TableParity:
     duck_table = f"{_quote(layer)}.{_quote(table)}"
     spark_table = f"read_parquet('{(files / '*.parquet').as_posix()}')"
-    compared_rows = ENGINE_SPECIFIC_ROWS.get(f"{layer}.{table}")
+    compared_rows = [
+        condition
+        for condition in (
+            ENGINE_SPECIFIC_ROWS.get(f"{layer}.{table}"),
+            RUN_HISTORY_ROWS.get(f"{layer}.{table}"),
+        )
+        if condition
+    ]
     duck_types = dict(
         con.execute(
             "select column_name, data_type from information_schema.columns"
@@ -133,12 +140,9 @@ def _compare_table(
     missing = tuple(sorted(set(duck_types).symmetric_difference(spark_columns) - not_compared))
     compared = [c for c in duck_types if c in spark_columns and c not in not_compared]
     if compared_rows:
-        duck_table = f"(select * from {duck_table} where {compared_rows})"
-        spark_table = f"(select * from {spark_table} where {compared_rows})"
-    current_rows = RUN_HISTORY_ROWS.get(f"{layer}.{table}")
-    if current_rows:
-        duck_table = f"(select * from {duck_table} where {current_rows})"
-        spark_table = f"(select * from {spark_table} where {current_rows})"
+        where = " and ".join(f"({condition})" for condition in compared_rows)
+        duck_table = f"(select * from {duck_table} where {where})"
+        spark_table = f"(select * from {spark_table} where {where})"
 
     def projection(columns: list[str]) -> str:
         return ", ".join(
@@ -183,8 +187,11 @@ def landing_mismatch(results: list[TableParity], duckdb_path: Path) -> str | Non
     and the other differences are not the engines'. Bronze is append-only, so only a new
     warehouse (which make spark-check builds when there is none) is built from these files
     alone."""
-    bronze = [result.table for result in results if result.table.startswith("bronze.")]
-    differing = [result.table for result in results if result.table in bronze and not result.equal]
+    differing = [
+        result.table
+        for result in results
+        if result.table.startswith("bronze.") and not result.equal
+    ]
     if not differing:
         return None
     return (
