@@ -107,6 +107,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 "select 'e-int-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
                 " 1783000000::bigint as event_at"
             ),
+            # columns the contract does not know: kept in _rescued_data when they hold a value
+            "web/events/events_2026-07-09_extra.parquet": (
+                "select 'e-extra-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
+                " timestamp '2026-06-29 11:00:00' as event_at, 'summer' as ad_campaign,"
+                " cast(null as varchar) as ad_group"
+                " union all select 'e-extra-2', 'a-1', 'page_view', timestamp '2026-06-29 11:05:00',"
+                " null, null"
+            ),
             "support/ticket_changes/ticket_changes_2026-07-09_text.parquet": (
                 "select 'T-text-1' as ticket_id, 'five' as satisfaction_score,"
                 " 'update_postimage' as _change_type"
@@ -270,7 +278,7 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
         events = dict(
             con.execute(
                 "select event_id, struct_pack(event_at, _rescued_data) from bronze.brz_web__events"
-                " where event_id in ('e-text-1', 'e-text-2', 'e-int-1')"
+                " where event_id in ('e-text-1', 'e-text-2', 'e-int-1', 'e-extra-1', 'e-extra-2')"
             ).fetchall()
         )
         ticket = con.execute(
@@ -287,6 +295,9 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
     assert events["e-text-2"]["_rescued_data"] is None
     assert events["e-int-1"]["event_at"] is None
     assert json.loads(events["e-int-1"]["_rescued_data"]) == {"event_at": "1783000000"}
+    assert json.loads(events["e-extra-1"]["_rescued_data"]) == {"ad_campaign": "summer"}
+    assert events["e-extra-2"]["_rescued_data"] is None
+    assert events["e-extra-2"]["event_at"] is not None
     assert ticket[0] is None and json.loads(ticket[1]) == {"satisfaction_score": "five"}
     # the events without a time reach the quarantine with a reason
     assert quarantined == [

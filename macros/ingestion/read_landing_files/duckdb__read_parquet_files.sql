@@ -56,18 +56,34 @@
     The _rescued_data of a Parquet record: the `extra` columns (not in the contract) and the
     values of the `typed` columns that their contract type cannot hold (a string `yesterday`
     or an int64 for a timestamp, `five` for an integer), as text, in a JSON object without
-    null values; null when that object is empty.
+    null values; null when that object is empty. The object is built only for the records
+    that have such a value (a cheap test first): building and merging a JSON object for every
+    record took a tenth of brz_web__events' time at scale 1 (6.4M records, all clean).
 -#}
 {% macro duckdb__parquet_rescued_data(contract, extra, typed) -%}
-        nullif(cast(json_merge_patch('{}', json_object(
+        case
+            when
             {%- for name in extra %}
-            {{ privacy_literal(name) }}, {{ quote_landing_name(name) }},
+                {{ quote_landing_name(name) }} is not null or
             {%- endfor %}
             {%- for name in typed %}
-            {{ privacy_literal(name) }}, case
-                when try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null
-                    then cast({{ quote_landing_name(name) }} as varchar)
-            end{{ ',' if not loop.last }}
+                ({{ quote_landing_name(name) }} is not null
+                    and try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null)
+                {{- ' or' if not loop.last }}
             {%- endfor %}
-        )) as varchar), '{}')
+            {%- if not typed %}
+                false
+            {%- endif %}
+                then nullif(cast(json_merge_patch('{}', json_object(
+            {%- for name in extra %}
+                {{ privacy_literal(name) }}, {{ quote_landing_name(name) }},
+            {%- endfor %}
+            {%- for name in typed %}
+                {{ privacy_literal(name) }}, case
+                    when try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null
+                        then cast({{ quote_landing_name(name) }} as varchar)
+                end{{ ',' if not loop.last }}
+            {%- endfor %}
+                )) as varchar), '{}')
+        end
 {%- endmacro %}
