@@ -58,7 +58,7 @@
     or an int64 for a timestamp, `five` for an integer), as text, in a JSON object without
     null values; null when that object is empty. The object is built only for the records
     that have such a value (a cheap test first): building and merging a JSON object for every
-    record took a tenth of brz_web__events' time at scale 1 (6.4M records, all clean).
+    record cost about 0.5 s of brz_web__events' 9.5 s at scale 1 (6.4M records, all clean).
 -#}
 {% macro duckdb__parquet_rescued_data(contract, extra, typed) -%}
         case
