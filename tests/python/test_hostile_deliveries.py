@@ -112,8 +112,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 "select 'e-extra-1' as event_id, 'a-1' as anonymous_id, 'page_view' as event_type,"
                 " timestamp '2026-06-29 11:00:00' as event_at, 'summer' as ad_campaign,"
                 " cast(null as varchar) as ad_group"
-                " union all select 'e-extra-2', 'a-1', 'page_view', timestamp '2026-06-29 11:05:00',"
-                " null, null"
+                " union all select 'e-extra-2', 'a-1', 'page_view',"
+                " timestamp '2026-06-29 11:05:00', null, null"
             ),
             "support/ticket_changes/ticket_changes_2026-07-09_text.parquet": (
                 "select 'T-text-1' as ticket_id, 'five' as satisfaction_score,"
