@@ -61,28 +61,26 @@
     record cost about 0.5 s of brz_web__events' 9.5 s at scale 1 (6.4M records, all clean).
 -#}
 {% macro duckdb__parquet_rescued_data(contract, extra, typed) -%}
+    {#- per column, the condition of a value to rescue: an extra column's value, a typed
+        column's value that its contract type cannot hold -#}
+    {%- set rescued_when = {} %}
+    {%- for name in extra %}
+        {%- do rescued_when.update({name: quote_landing_name(name) ~ ' is not null'}) %}
+    {%- endfor %}
+    {%- for name in typed %}
+        {%- do rescued_when.update({name: '(' ~ quote_landing_name(name) ~ ' is not null and try_cast('
+            ~ quote_landing_name(name) ~ ' as ' ~ (bronze_column_type(contract, contract.columns[name]) | trim)
+            ~ ') is null)'}) %}
+    {%- endfor %}
         case
-            when
-            {%- for name in extra %}
-                {{ quote_landing_name(name) }} is not null or
-            {%- endfor %}
-            {%- for name in typed %}
-                ({{ quote_landing_name(name) }} is not null
-                    and try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null)
-                {{- ' or' if not loop.last }}
-            {%- endfor %}
-            {%- if not typed %}
-                false
-            {%- endif %}
+            when {{ rescued_when.values() | join(' or ') }}
                 then nullif(cast(json_merge_patch('{}', json_object(
             {%- for name in extra %}
-                {{ privacy_literal(name) }}, {{ quote_landing_name(name) }},
+                {{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ',' if typed or not loop.last }}
             {%- endfor %}
             {%- for name in typed %}
-                {{ privacy_literal(name) }}, case
-                    when try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, contract.columns[name]) }}) is null
-                        then cast({{ quote_landing_name(name) }} as varchar)
-                end{{ ',' if not loop.last }}
+                {{ privacy_literal(name) }}, case when {{ rescued_when[name] }} then cast({{ quote_landing_name(name) }} as varchar) end
+                {{- ',' if not loop.last }}
             {%- endfor %}
                 )) as varchar), '{}')
         end
