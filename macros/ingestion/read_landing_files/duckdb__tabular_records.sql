@@ -3,8 +3,8 @@
     are `present`: the contract columns cast to their bronze type (null when the files lack
     them; Parquet's typed columns with try_cast, duckdb__parquet_typed_columns), the other
     columns as JSON in _rescued_data (duckdb__csv_rescued_data, duckdb__parquet_rescued_data),
-    and each record's row in its file (CSV: counted in scan order, which DuckDB keeps; Parquet:
-    the reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows.
+    and each record's row in its file (CSV: duckdb__rows_numbered_in_file; Parquet: the
+    reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows.
 -#}
 {% macro duckdb__tabular_records(contract, reader, present, spare=[]) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
@@ -30,16 +30,10 @@
         false as _is_malformed,
         filename as _source_file,
         {%- if contract.format == 'csv' %}
-        cast(_scan_row_number - min(_scan_row_number) over (partition by filename) + 1 as bigint)
+        cast(_file_row_number as bigint) as _source_row_number
+    from {{ duckdb__rows_numbered_in_file(reader) }} as scanned
         {%- else %}
-        cast(file_row_number + 1 as bigint)
-        {%- endif %} as _source_row_number
-    from (
-        select
-            *
-            {%- if contract.format == 'csv' %},
-            row_number() over () as _scan_row_number
-            {%- endif %}
-        from {{ reader }}
-    ) as scanned
+        cast(file_row_number + 1 as bigint) as _source_row_number
+    from {{ reader }} as scanned
+        {%- endif %}
 {% endmacro %}
