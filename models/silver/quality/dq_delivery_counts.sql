@@ -17,15 +17,19 @@
     from scratch -#}
 {%- set watermarks = bronze_count_watermarks(this, 'records', []) if is_incremental() else none %}
 
-with new_records as (
+-- the new records counted per landing file and ingestion, so that the delivery date is read
+-- from each file's name once, not from every record's id
+with new_file_counts as (
     {%- for table in checked_landing_tables() %}
         {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
         select
             '{{ table.source_table }}' as source_table,
-            {{ landing_delivery_date() }} as delivery_date,
-            _ingested_at
+            _source_path,
+            _ingested_at,
+            count(*) as records
         from {{ ref(table.bronze_model) }}
         where _ingested_at > cast('{{ watermark }}' as timestamp)
+        group by _source_path, _ingested_at
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
@@ -33,10 +37,10 @@ with new_records as (
 new_counts as (
     select
         source_table,
-        delivery_date,
-        count(*) as records,
+        {{ landing_delivery_date('_source_path') }} as delivery_date,
+        sum(records) as records,
         max(_ingested_at) as _max_ingested_at
-    from new_records
+    from new_file_counts
     group by source_table, delivery_date
 ),
 
