@@ -13,7 +13,10 @@
     the repeated keys and splitting on them (stg_web__events: 15 s → 12.5 s at scale 1). The
     repeated keys are found by their 64-bit hash, which groups and joins faster than the keys
     (a string `event_id`); two keys of one hash only send both to the ranking, where each key
-    is its own partition.
+    is its own partition. The ranking sorts the key, the ordering columns and the record id
+    only, and the winners' rows are then picked by their record id, which names one row of
+    `relation` (a bronze record): stg_ecommerce__orders, whose 1.27M rows are mostly versions
+    of repeated keys, 0.95-1.06 s against 1.54-1.75 s at scale 1.
 -#}
 {% macro duckdb__latest_version_per_key(relation, key, order_by) %}
     with repeated as (
@@ -31,11 +34,15 @@
 
     select versions.*
     from {{ relation }} as versions
-    where hash({{ key }}) in (select repeated.key_hash from repeated)
-    qualify row_number() over (
-        partition by {{ key }}
-        order by {{ order_by }}, _record_id
-    ) = 1
+    where _record_id in (
+        select ranked._record_id
+        from {{ relation }} as ranked
+        where hash({{ key }}) in (select repeated.key_hash from repeated)
+        qualify row_number() over (
+            partition by {{ key }}
+            order by {{ order_by }}, _record_id
+        ) = 1
+    )
 {% endmacro %}
 
 {#- Other engines: QUALIFY. -#}
