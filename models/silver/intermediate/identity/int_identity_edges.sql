@@ -105,12 +105,28 @@ linking_points as (
         and shared_contact_points.point_value is null
 ),
 
+-- the smallest node key of each email and phone: the centre of its star (a group by and a
+-- join cost less than a window partitioned by the point: the model's select at scale 1 takes
+-- 0.56-0.71 s against 0.72-0.82 s)
+point_centres as (
+    select
+        point_type,
+        point_value,
+        min(node_key) as centre_key
+    from linking_points
+    group by point_type, point_value
+),
+
 contact_point_edges as (
     select
-        node_key as node_key_a,
-        min(node_key) over (partition by point_type, point_value) as node_key_b,
-        point_type as edge_type
+        linking_points.node_key as node_key_a,
+        point_centres.centre_key as node_key_b,
+        linking_points.point_type as edge_type
     from linking_points
+    inner join point_centres
+        on
+            linking_points.point_type = point_centres.point_type
+            and linking_points.point_value = point_centres.point_value
 ),
 
 logins as (
