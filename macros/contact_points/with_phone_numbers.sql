@@ -20,6 +20,7 @@
     and join condition, the regular expression ran 14 times per row.
 -#}
 {% macro with_phone_numbers(relation, phone_column, dial_codes, country_code_column=none) %}
+    {%- set digits = phone_digits(phone_column) -%}
     {%- set international_dial_code -%}
         coalesce(
             {%- for length in range(1, 4) %}
@@ -57,14 +58,15 @@
                     else phone_parts._phone_digits
                 end as _national_number
             from (
-                -- the digits once per row: a regular expression costs more than the joins
+                -- the digits once per row: a regular expression costs more than the joins (the
+                -- engine computes the expression repeated in this select once)
                 select
                     *,
-                    {{ phone_digits(phone_column) }} as _phone_digits,
+                    {{ digits }} as _phone_digits,
                     case
-                        when trim({{ phone_column }}) like '+%' then {{ phone_digits(phone_column) }}
-                        when {{ phone_digits(phone_column) }} like '00%'
-                            then substr({{ phone_digits(phone_column) }}, 3)
+                        when trim({{ phone_column }}) like '+%' then {{ digits }}
+                        when {{ digits }} like '00%'
+                            then substr({{ digits }}, 3)
                     end as _international_digits
                 from {{ relation }}
             ) as phone_parts
