@@ -4,7 +4,7 @@
     key as label; each round gives a node the smallest label among itself and its neighbours.
     After as many rounds as the longest shortest path of a component, every node of it holds
     the component's smallest node key. The rounds are unrolled as CTEs (`rounds`, the var
-    identity_label_rounds), each reading the previous one once; the singular test
+    identity_label_rounds; macro label_rounds); the singular test
     assert_identity_components_converged fails, naming the var, when an edge still joins two
     labels.
 
@@ -50,6 +50,34 @@
         select node_number, node_number as neighbour_number from numbered_nodes
     ),
 
+    {{ label_rounds(rounds) }}
+
+    final as (
+        select
+            numbered_nodes.node_key,
+            components.node_key as component_key
+        from labels_{{ rounds }} as labels
+        inner join numbered_nodes
+            on labels.node_number = numbered_nodes.node_number
+        inner join numbered_nodes as components
+            on labels.label = components.node_number
+    )
+
+    select * from final
+{% endmacro %}
+
+{#-
+    The CTEs labels_0 to labels_<rounds> of connected_components, over its `links` (each node's
+    neighbours and itself) and `numbered_nodes`: `node_number`, `label`. Every round reads the
+    previous one once and every link: Spark and Databricks inline a CTE at each reference, so
+    a round that read the previous one twice would compute it twice, and the first round
+    2^rounds times.
+-#}
+{% macro label_rounds(rounds) %}
+    {{ return(adapter.dispatch('label_rounds', 'customer360')(rounds)) }}
+{% endmacro %}
+
+{% macro default__label_rounds(rounds) %}
     labels_0 as (
         select node_number, node_number as label from numbered_nodes
     ),
@@ -65,17 +93,46 @@
         group by links.node_number
     ),
     {%- endfor %}
+{% endmacro %}
 
-    final as (
+{#-
+    DuckDB stores a CTE read twice once, so a round can read the previous one twice: only the
+    nodes whose label fell in the previous round pass it on to their neighbours (no other
+    node can give a neighbour a smaller label than it gave already), and every other node
+    keeps its label (least() skips a null). The same labels, round by round; after the first
+    rounds few nodes pass anything on. int_identity_rule_components' labels at scale 1 (a full refresh, 1M nodes,
+    1.3M links, 5 of the 12 rounds changing a label): 1.5-1.7 s against 3.8-4.0 s with every
+    link read in every round.
+-#}
+{% macro duckdb__label_rounds(rounds) %}
+    labels_0 as (
         select
-            numbered_nodes.node_key,
-            components.node_key as component_key
-        from labels_{{ rounds }} as labels
-        inner join numbered_nodes
-            on labels.node_number = numbered_nodes.node_number
-        inner join numbered_nodes as components
-            on labels.label = components.node_number
-    )
+            node_number,
+            node_number as label,
+            true as has_fallen
+        from numbered_nodes
+    ),
+    {%- for round in range(1, rounds + 1) %}
 
-    select * from final
+    passed_{{ round }} as (
+        select
+            links.node_number,
+            min(previous.label) as label
+        from labels_{{ round - 1 }} as previous
+        inner join links
+            on previous.node_number = links.neighbour_number
+        where previous.has_fallen
+        group by links.node_number
+    ),
+
+    labels_{{ round }} as (
+        select
+            previous.node_number,
+            least(previous.label, passed.label) as label,
+            coalesce(passed.label < previous.label, false) as has_fallen
+        from labels_{{ round - 1 }} as previous
+        left join passed_{{ round }} as passed
+            on previous.node_number = passed.node_number
+    ),
+    {%- endfor %}
 {% endmacro %}
