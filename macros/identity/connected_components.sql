@@ -70,8 +70,8 @@
     The CTEs labels_0 to labels_<rounds> of connected_components, over its `links` (each node's
     neighbours and itself) and `numbered_nodes`: `node_number`, `label`. Every round reads the
     previous one once and every link: Spark and Databricks inline a CTE at each reference, so
-    a round that read the previous one twice would compute it twice, and the first round
-    2^rounds times.
+    a round that read the previous one twice would compute it twice, that one's previous one
+    four times, and so on (with 12 rounds, the first one 2,048 times).
 -#}
 {% macro label_rounds(rounds) %}
     {{ return(adapter.dispatch('label_rounds', 'customer360')(rounds)) }}
