@@ -375,10 +375,10 @@ def _one_minus_h_paper(theta: np.ndarray, x, T, t) -> np.ndarray:
     return _one_minus_h((r + x) * np.log1p(-z), f)
 
 
-def _expected_by_quadrature(theta: np.ndarray, x: float, tx: float, T: float, t: float) -> float:
-    """E[Y(t) | x, t_x, T] by adaptive quadrature over the Beta(a, b+x) quantile of p.
+def _expected_by_quadrature(theta: np.ndarray, x: float, T: float, t: float) -> float:
+    """E[Y(t) | alive, x, T] by adaptive quadrature over the Beta(a, b+x) quantile of p.
 
-    E[Y(t)] = P(alive) * int_0^1 h(F^-1(u)) du with F the Beta(a, b+x) CDF and
+    E[Y(t) | alive] = int_0^1 h(F^-1(u)) du with F the Beta(a, b+x) CDF and
     h(p) = [1 - (1 + p t/(alpha+T))^-(r+x)] / p, a bounded monotone function, so the
     integrand has no singularity whatever a and b+x are.
     """
@@ -402,33 +402,34 @@ def _expected_by_quadrature(theta: np.ndarray, x: float, tx: float, T: float, t:
     value, _ = integrate.quad(
         h, 0.0, 1.0, points=breaks or None, limit=400, epsabs=0.0, epsrel=1e-10
     )
-    log_d = _log_alive_denominator(theta, np.array([x]), np.array([tx]), np.array([T]))[0]
-    return float(value * np.exp(-log_d))
+    return float(value)
 
 
-def _expected_core(theta: np.ndarray, x, tx, T, t, *, near_one_checked: bool = False):
+def _expected_given_alive(theta: np.ndarray, x, T, t, *, near_one_checked: bool = False):
+    """E[Y(t) | alive, x, T]: E[Y(t) | x, t_x, T] without its P(alive) factor, which is all
+    of it that depends on t_x. So customers with the same x and T share it (at scale 1,
+    3,995 (x, T) pairs for 37,129 distinct (x, t_x, T))."""
     r, alpha, a, b = theta
     if abs(a - 1.0) < _A_NEAR_ONE and not near_one_checked:
         lo = np.array([r, alpha, 1.0 - _A_NEAR_ONE, b])
         hi = np.array([r, alpha, 1.0 + _A_NEAR_ONE, b])
-        e_lo = _expected_core(lo, x, tx, T, t, near_one_checked=True)
-        e_hi = _expected_core(hi, x, tx, T, t, near_one_checked=True)
+        e_lo = _expected_given_alive(lo, x, T, t, near_one_checked=True)
+        e_hi = _expected_given_alive(hi, x, T, t, near_one_checked=True)
         weight = (a - (1.0 - _A_NEAR_ONE)) / (2.0 * _A_NEAR_ONE)
         return e_lo + weight * (e_hi - e_lo)
-    x, tx, T, t = np.broadcast_arrays(x, tx, T, t)
-    log_d = _log_alive_denominator(theta, x, tx, T)
+    x, T, t = np.broadcast_arrays(x, T, t)
     lead = (a + b + x - 1.0) / (a - 1.0)
-    # Bounds of E[Y(t)] = P(alive) E[(1 - exp(-lambda p t))/p | alive]; given alive, lambda ~
-    # Gamma(r+x, alpha+T) and p ~ Beta(a, b+x), so E <= P(alive) t (r+x)/(alpha+T), and
-    # E <= P(alive) E[1/p | alive] = P(alive) (a+b+x-1)/(a-1) when a > 1.
+    # Bounds of E[Y(t) | alive] = E[(1 - exp(-lambda p t))/p | alive]: given alive, lambda ~
+    # Gamma(r+x, alpha+T) and p ~ Beta(a, b+x), so E <= t (r+x)/(alpha+T), and
+    # E <= E[1/p | alive] = (a+b+x-1)/(a-1) when a > 1.
     bound = t * (r + x) / (alpha + T)
     if a > 1.0:
         bound = np.minimum(bound, lead)
-    upper = bound * np.exp(-log_d) * (1.0 + 1e-8) + 1e-300
+    upper = bound * (1.0 + 1e-8) + 1e-300
 
     def evaluate(one_minus_h: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", over="ignore"):
-            return lead * one_minus_h * np.exp(-log_d)
+            return lead * one_minus_h
 
     def bad(values: np.ndarray) -> np.ndarray:
         return ~np.isfinite(values) | (values < -1e-12 * upper) | (values > upper)
@@ -443,10 +444,16 @@ def _expected_core(theta: np.ndarray, x, tx, T, t, *, near_one_checked: bool = F
         todo = bad(out)
     if todo.any():
         for i in zip(*np.nonzero(todo), strict=True):
-            out[i] = _expected_by_quadrature(theta, x[i], tx[i], T[i], t[i])
+            out[i] = _expected_by_quadrature(theta, x[i], T[i], t[i])
     out = np.clip(out, 0.0, None)
     out[t == 0] = 0.0
     return out
+
+
+def _expected_core(theta: np.ndarray, x, tx, T, t) -> np.ndarray:
+    """E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) * E[Y(t) | alive, x, T]."""
+    x, tx, T, t = np.broadcast_arrays(x, tx, T, t)
+    return np.exp(-_log_alive_denominator(theta, x, tx, T)) * _expected_given_alive(theta, x, T, t)
 
 
 def expected_purchases(

@@ -94,7 +94,8 @@ def discounted_expected_purchases(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(E[Y(H)], sum_k (E[Y(k)] - E[Y(k-1)]) / (1 + d_u)^k) for each customer.
 
-    Identical (x, t_x, T) rows are computed once.
+    Identical (x, t_x, T) rows are computed once, and E[Y(k) | alive] (all of E[Y(k)] but
+    the P(alive) factor) once per distinct (x, T).
     """
     horizon = check_horizon(horizon_periods)
     if not (np.isfinite(period_discount_rate) and period_discount_rate >= 0):
@@ -107,10 +108,15 @@ def discounted_expected_purchases(
     inverse = inverse.reshape(-1)
     ux, utx, uage = unique[:, 0], unique[:, 1], unique[:, 2]
     theta = params.as_array()
+    alive = np.exp(-bgnbd._log_alive_denominator(theta, ux, utx, uage))
+    histories, history_of = np.unique(unique[:, [0, 2]], axis=0, return_inverse=True)
+    history_of = history_of.reshape(-1)
+    hx, hage = histories[:, 0], histories[:, 1]
     previous = np.zeros(ux.size)
     discounted = np.zeros(ux.size)
     for k in range(1, horizon + 1):
-        current = bgnbd._expected_core(theta, ux, utx, uage, np.full(ux.size, float(k)))
+        given_alive = bgnbd._expected_given_alive(theta, hx, hage, np.full(hx.size, float(k)))
+        current = alive * given_alive[history_of]
         # E[Y(k)] is non-decreasing in k; guard against rounding in the increments.
         current = np.maximum(current, previous)
         discounted += (current - previous) / (1.0 + period_discount_rate) ** k
