@@ -100,9 +100,9 @@
     nodes whose label fell in the previous round pass it on to their neighbours (no other
     node can give a neighbour a smaller label than it gave already), and every other node
     keeps its label (least() skips a null). The same labels, round by round; after the first
-    rounds few nodes pass anything on. int_identity_rule_components' labels at scale 1 (a full refresh, 1M nodes,
-    1.3M links, 5 of the 12 rounds changing a label): 1.5-1.7 s against 3.8-4.0 s with every
-    link read in every round.
+    rounds few nodes pass anything on. At scale 1 (1M nodes, 1.3M links, 5 of the 12 rounds
+    changing a label), a full refresh of int_identity_rule_components takes 2.9-3.1 s against
+    5.0-5.4 s with every link read in every round.
 -#}
 {% macro duckdb__label_rounds(rounds) %}
     labels_0 as (
