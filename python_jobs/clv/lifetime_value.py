@@ -108,7 +108,7 @@ def discounted_expected_purchases(
     inverse = inverse.reshape(-1)
     ux, utx, uage = unique[:, 0], unique[:, 1], unique[:, 2]
     theta = params.as_array()
-    alive = np.exp(-bgnbd._log_alive_denominator(theta, ux, utx, uage))
+    alive = bgnbd.probability_alive(params, ux, utx, uage)
     histories, history_of = np.unique(unique[:, [0, 2]], axis=0, return_inverse=True)
     history_of = history_of.reshape(-1)
     hx, hage = histories[:, 0], histories[:, 1]
