@@ -31,6 +31,9 @@ SEED ?= 42
 BENCH_SCALE ?= 1
 # The DuckDB/local Spark comparison of `make bench` (0 skips it): Spark takes minutes even here
 ENGINE_SCALE ?= 0.02
+# The last day of `make bench`'s landing data (empty: yesterday); day 2 is the day after. Two
+# runs with the same date measure the same calendar (Splink refits on Sundays, CLV weekly).
+BENCH_END_DATE ?=
 # dbt vars for build, run and freshness, as YAML: make build VARS='{as_of_date: 2026-06-30}'
 # (passed to dbt through the environment, so the shell never re-reads the value)
 export VARS ?= {}
@@ -131,7 +134,8 @@ docs: install  ## generate and serve the docs site
 	$(BIN)/dbt docs generate --target local && $(BIN)/dbt docs serve --port 8080
 
 bench: install  ## benchmark at scale 1 (about 10M landing records), then DuckDB vs local Spark at ENGINE_SCALE
-	$(BIN)/python -m python_jobs bench --scale $(BENCH_SCALE) --days 180 --engine-scale $(ENGINE_SCALE)
+	$(BIN)/python -m python_jobs bench --scale $(BENCH_SCALE) --days 180 --engine-scale $(ENGINE_SCALE) \
+		$(if $(BENCH_END_DATE),--end-date $(BENCH_END_DATE))
 
 # Not part of make test: it needs checkouts of dbt-project-evaluator and dbt-utils (no dbt hub
 # here). Copies the project to a temporary folder and builds nothing of the product.

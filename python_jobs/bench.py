@@ -257,7 +257,9 @@ def _step_env(workdir: Path, db: str | None = None, landing: Path | None = None)
     return env
 
 
-def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, console: Console) -> dict:
+def _engine_comparison(
+    scale: float, days: int, seed: int, workdir: Path, console: Console, end_date: str | None
+) -> dict:
     """The full build of the SQL models (seeds, SQL models, snapshots; no tests) from the
     same landing data on DuckDB (target local) and on local Spark (target spark, parquet, 2
     cores), in the two steps of the Spark check; the Splink models between them (fit, then
@@ -269,7 +271,7 @@ def _engine_comparison(scale: float, days: int, seed: int, workdir: Path, consol
     _run(
         "engines_generate",
         f"generate landing data for the engine comparison (scale {scale})",
-        [*gen, "--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"],
+        [*gen, *_generate_args(scale, days, seed, end_date)],
         _step_env(workdir),
         console,
     )
@@ -322,11 +324,81 @@ def _identity_linking(workdir: Path) -> dict | None:
     return linking_throughput(workdir / "run_results_full_build.json", records)
 
 
+def _generate_args(scale: float, days: int, seed: int, end_date: str | None) -> list[str]:
+    """The options of `python -m python_jobs generate` for a fresh landing folder."""
+    args = ["--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"]
+    return [*args, "--end-date", end_date] if end_date else args
+
+
+def calendar_state(warehouse: Path) -> dict | None:
+    """What the calendar decides in a built warehouse: gold's as-of date, Splink's latest fit
+    date and the CLV fits (how many, the latest one's as-of date). None when a table is
+    missing (a build that made no gold)."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            (as_of, splink_fit, clv_fits, clv_as_of), *_ = con.execute(
+                "select"
+                " (select max(as_of_date) from gold.customer_360),"
+                " (select max(fit_date) from silver.int_identity_match_fits),"
+                " (select count(*) from gold.clv_model_fits),"
+                " (select max(as_of_date) from gold.clv_model_fits)"
+            ).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return {
+        "as_of_date": as_of,
+        "splink_fit_date": splink_fit,
+        "clv_fits": clv_fits,
+        "clv_fit_as_of_date": clv_as_of,
+    }
+
+
+def calendar_work(before: dict | None, after: dict | None) -> dict | None:
+    """The work a run did because of the calendar, from the calendar_state of its warehouse
+    before and after it: its as-of date, and whether Splink (weekly, var
+    identity_fit_calendar) and CLV (every clv_refit_every_days) fitted again. A fit day costs
+    a day 2 far more than the day's records do (Splink then scores every pair again)."""
+    if before is None or after is None or after["as_of_date"] is None:
+        return None
+    as_of = after["as_of_date"]
+    return {
+        "as_of_date": as_of.isoformat(),
+        "weekday": as_of.strftime("%A"),
+        "splink_refitted": after["splink_fit_date"] != before["splink_fit_date"],
+        "splink_fit_date": str(after["splink_fit_date"]),
+        "clv_refitted": after["clv_fits"] > before["clv_fits"],
+        "clv_fit_as_of_date": str(after["clv_fit_as_of_date"]),
+    }
+
+
+def calendar_line(calendar: dict) -> str:
+    """What the calendar made day 2 do, in one line."""
+    splink = (
+        f"Splink fitted again (fit date {calendar['splink_fit_date']}) and scored every pair"
+        if calendar["splink_refitted"]
+        else f"Splink scored the batch with the stored fit of {calendar['splink_fit_date']}"
+    )
+    clv = (
+        f"CLV fitted again as of {calendar['clv_fit_as_of_date']}"
+        if calendar["clv_refitted"]
+        else f"CLV scored with the stored fit as of {calendar['clv_fit_as_of_date']}"
+    )
+    return f"day 2 as of {calendar['as_of_date']} ({calendar['weekday']}): {splink}; {clv}"
+
+
 def run_benchmark(
-    scale: float, days: int, seed: int, workdir: Path, console: Console, engine_scale: float = 0.0
+    scale: float,
+    days: int,
+    seed: int,
+    workdir: Path,
+    console: Console,
+    engine_scale: float = 0.0,
+    end_date: str | None = None,
 ) -> dict:
     """Run every step and return the figures (also written to workdir/bench.json); with an
-    engine_scale, also the DuckDB/Spark comparison at that scale."""
+    engine_scale, also the DuckDB/Spark comparison at that scale. end_date: the last day of
+    the landing data (YYYY-MM-DD; the generator's default, yesterday, when None), so that two
+    runs can measure the same calendar (day 2 is the day after it)."""
     dbt = str(Path(sys.executable).parent / "dbt")
     if workdir.exists():
         shutil.rmtree(workdir)
@@ -341,7 +413,7 @@ def run_benchmark(
     run(
         "generate",
         "generate landing data",
-        [*gen, "--scale", str(scale), "--days", str(days), "--seed", str(seed), "--clean"],
+        [*gen, *_generate_args(scale, days, seed, end_date)],
         _step_env(workdir),
     )
     records = _landing_records(landing)
@@ -371,6 +443,7 @@ def run_benchmark(
     # where day 2's time goes: the same run on a copy of the warehouse with one dbt thread,
     # so that each node's time is its own (with more threads than cores, nodes that run side
     # by side take each other's time, and the slowest of them are not the costliest)
+    calendar_before = calendar_state(workdir / "full_run.duckdb")
     shutil.copy(workdir / "full_run.duckdb", workdir / "incremental_serial.duckdb")
     # the copy (2.5 GB at scale 1) sits in the page cache until the kernel writes it back;
     # without a sync, the run's first checkpoint (its fsync) pays for that write-back (1.5 s
@@ -386,6 +459,9 @@ def run_benchmark(
         "dbt run, day-2 incremental with one dbt thread (on a copy)",
         [dbt, *RUN, *PARSE, *EXCLUDE, "--threads", "1", "--log-format-file", "json"],
         serial_env,
+    )
+    day2_calendar = calendar_work(
+        calendar_before, calendar_state(workdir / "incremental_serial.duckdb")
     )
     day2_statements = _statement_seconds(
         workdir / "logs_incremental_serial" / "dbt.log",
@@ -409,11 +485,12 @@ def run_benchmark(
         **_rates(records, steps),
         "identity_linking": _identity_linking(workdir),
         "day2_statements": day2_statements,
+        "day2_calendar": day2_calendar,
         "slowest_nodes": {
             key: _slowest_nodes(workdir, key)
             for key in ("full_build", "incremental_run", "rerun", "incremental_serial")
         },
-        "engines": _engine_comparison(engine_scale, days, seed, workdir, console)
+        "engines": _engine_comparison(engine_scale, days, seed, workdir, console, end_date)
         if engine_scale
         else None,
     }
@@ -495,6 +572,8 @@ def print_figures(figures: dict, console: Console) -> None:
         if ratio is not None
         else "n/a"
     )
+    if figures.get("day2_calendar"):
+        console.print(calendar_line(figures["day2_calendar"]))
     rerun = figures.get("rerun_over_full_data_work")
     if rerun is not None:
         console.print(

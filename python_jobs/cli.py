@@ -253,6 +253,14 @@ def bench(
             help="Scale of the DuckDB/local Spark comparison of the SQL models; 0 skips it."
         ),
     ] = 0.02,
+    end_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Last day of the landing data, YYYY-MM-DD (day 2 is the day after): two runs "
+            "with the same date measure the same calendar (Splink's and CLV's fit days).",
+            show_default="yesterday, UTC",
+        ),
+    ] = None,
 ) -> None:
     """Benchmark: generate SCALE, full dbt build and run, a day-2 incremental run, a run with
     no new data, and dbt's fixed cost on an empty landing folder; print records/s per layer,
@@ -261,7 +269,7 @@ def bench(
     from python_jobs.bench import print_figures, run_benchmark
 
     console = terminal.console()
-    figures = run_benchmark(scale, days, seed, workdir.resolve(), console, engine_scale)
+    figures = run_benchmark(scale, days, seed, workdir.resolve(), console, engine_scale, end_date)
     print_figures(figures, console)
     console.print(f"Figures written to {workdir / 'bench.json'}")
 

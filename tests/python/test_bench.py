@@ -6,14 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 from rich.console import Console
 from typer.testing import CliRunner
 
 from python_jobs.bench import (
     _engine_floor,
+    _generate_args,
     _slowest_nodes,
     _statement_seconds,
     _statements_line,
+    calendar_line,
+    calendar_state,
+    calendar_work,
     print_figures,
 )
 from python_jobs.cli import app
@@ -129,3 +134,74 @@ def test_a_log_without_statements_says_so(tmp_path: Path):
     run_results.write_text(json.dumps({"results": []}))
     assert _statement_seconds(log_file, run_results) is None
     assert "no SQL statement of a node found" in _statements_line(None)
+
+
+def _warehouse(path: Path, as_of: str, splink_fits: list[str], clv_fits: list[str]) -> Path:
+    """A warehouse with the tables calendar_state reads: gold's as-of date, Splink's fit dates
+    and the CLV fits' as-of dates."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema gold; create schema silver")
+        con.execute("create table gold.customer_360 (customer_id varchar, as_of_date date)")
+        con.execute("insert into gold.customer_360 values ('c1', ?), ('c2', ?)", [as_of, as_of])
+        con.execute("create table silver.int_identity_match_fits (fit_date date)")
+        for fit_date in splink_fits:
+            con.execute("insert into silver.int_identity_match_fits values (?)", [fit_date])
+        con.execute("create table gold.clv_model_fits (fit_id varchar, as_of_date date)")
+        for as_of_date in clv_fits:
+            con.execute("insert into gold.clv_model_fits values ('f', ?)", [as_of_date])
+    return path
+
+
+def test_the_bench_says_what_the_calendar_made_day_2_do(tmp_path: Path):
+    """Day 2 as of a Sunday: Splink's weekly fit date moves on, so it fits and scores every
+    pair again; CLV keeps the fit of the day before (no refit due). The next day neither."""
+    day1 = _warehouse(tmp_path / "day1.duckdb", "2026-12-05", ["2026-11-29"], ["2026-12-05"])
+    sunday = _warehouse(
+        tmp_path / "day2.duckdb", "2026-12-06", ["2026-11-29", "2026-12-06"], ["2026-12-05"]
+    )
+    work = calendar_work(calendar_state(day1), calendar_state(sunday))
+    assert work == {
+        "as_of_date": "2026-12-06",
+        "weekday": "Sunday",
+        "splink_refitted": True,
+        "splink_fit_date": "2026-12-06",
+        "clv_refitted": False,
+        "clv_fit_as_of_date": "2026-12-05",
+    }
+    assert calendar_line(work) == (
+        "day 2 as of 2026-12-06 (Sunday): Splink fitted again (fit date 2026-12-06) and"
+        " scored every pair; CLV scored with the stored fit as of 2026-12-05"
+    )
+    monday = _warehouse(
+        tmp_path / "day3.duckdb",
+        "2026-12-07",
+        ["2026-11-29", "2026-12-06"],
+        ["2026-12-05", "2026-12-07"],
+    )
+    line = calendar_line(calendar_work(calendar_state(sunday), calendar_state(monday)))
+    assert line == (
+        "day 2 as of 2026-12-07 (Monday): Splink scored the batch with the stored fit of"
+        " 2026-12-06; CLV fitted again as of 2026-12-07"
+    )
+
+
+def test_a_warehouse_without_gold_has_no_calendar(tmp_path: Path):
+    """A build that made no gold (an empty landing folder) gives no calendar line."""
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
+        con.execute("create table t (x int)")
+    assert calendar_state(tmp_path / "empty.duckdb") is None
+    assert calendar_work(None, None) is None
+
+
+def test_the_bench_generates_up_to_the_end_date_it_is_given():
+    """Without an end date the generator's default (yesterday) applies."""
+    assert _generate_args(1.0, 180, 42, None) == [
+        "--scale",
+        "1.0",
+        "--days",
+        "180",
+        "--seed",
+        "42",
+        "--clean",
+    ]
+    assert _generate_args(1.0, 180, 42, "2026-12-01")[-2:] == ["--end-date", "2026-12-01"]
