@@ -356,8 +356,8 @@ def calendar_state(warehouse: Path) -> dict | None:
 def calendar_work(before: dict | None, after: dict | None) -> dict | None:
     """The work a run did because of the calendar, from the calendar_state of its warehouse
     before and after it: its as-of date, and whether Splink (weekly, var
-    identity_fit_calendar) and CLV (every clv_refit_every_days) fitted again. A fit day costs
-    a day 2 far more than the day's records do (Splink then scores every pair again)."""
+    identity_fit_calendar) and CLV (every clv_refit_every_days) fitted again. On its fit day
+    Splink also scores every pair again, so that day's run costs more whatever it brings."""
     if before is None or after is None or after["as_of_date"] is None:
         return None
     as_of = after["as_of_date"]
