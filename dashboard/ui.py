@@ -46,10 +46,16 @@ def flag(value: object) -> bool:
 
 
 def money(value: object, decimals: int = 2) -> str:
-    """12,345.67 (the labels name the currency); an em dash when there is no value."""
+    """12,345.67 (the labels name the currency); an em dash when there is no value.
+
+    Amounts are whole cents, but a sum of them in pandas is a float sum and can miss by a
+    hair (451.12 + 308.3 + 253.08 = 1012.5000000000001). The value is brought back to cents
+    before it is rounded for display, so a total of exactly half a unit rounds as the
+    warehouse's decimal sum does, half to even.
+    """
     if value is None or pd.isna(value):
         return "—"
-    return f"{float(value):,.{decimals}f}"
+    return f"{round(float(value), 2):,.{decimals}f}"
 
 
 def count(value: object) -> str:

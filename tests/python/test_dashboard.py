@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -127,6 +128,16 @@ def test_missing_values_are_said_in_words() -> None:
         "1,234",
         "12.3%",
     )
+
+
+def test_a_float_sum_of_cents_rounds_as_the_warehouse_decimal_sum() -> None:
+    """pandas sums the revenue columns as floats; the warehouse sums decimals exactly."""
+    cents = ["451.12", "308.30", "253.08"]
+    float_sum = pd.Series([float(c) for c in cents]).sum()
+    assert float_sum != 1012.5
+    exact = sum(Decimal(c) for c in cents)
+    assert ui.money(float_sum, 0) == f"{exact:,.0f}" == "1,012"
+    assert ui.money(float_sum) == "1,012.50"
 
 
 # --- the sample warehouse ------------------------------------------------------------------
