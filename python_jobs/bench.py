@@ -8,6 +8,7 @@ Spark from the same (smaller) landing data, with the ratio of their wall times."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -365,24 +366,33 @@ def calendar_work(before: dict | None, after: dict | None) -> dict | None:
         "as_of_date": as_of.isoformat(),
         "weekday": as_of.strftime("%A"),
         "splink_refitted": after["splink_fit_date"] != before["splink_fit_date"],
-        "splink_fit_date": str(after["splink_fit_date"]),
+        "splink_fit_date": _iso(after["splink_fit_date"]),
         "clv_refitted": after["clv_fits"] > before["clv_fits"],
-        "clv_fit_as_of_date": str(after["clv_fit_as_of_date"]),
+        "clv_fit_as_of_date": _iso(after["clv_fit_as_of_date"]),
     }
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 def calendar_line(calendar: dict) -> str:
-    """What the calendar made day 2 do, in one line."""
-    splink = (
-        f"Splink fitted again (fit date {calendar['splink_fit_date']}) and scored every pair"
-        if calendar["splink_refitted"]
-        else f"Splink scored the batch with the stored fit of {calendar['splink_fit_date']}"
-    )
-    clv = (
-        f"CLV fitted again as of {calendar['clv_fit_as_of_date']}"
-        if calendar["clv_refitted"]
-        else f"CLV scored with the stored fit as of {calendar['clv_fit_as_of_date']}"
-    )
+    """What the calendar made day 2 do, in one line. At a scale too small to fit Splink or CLV
+    (too few records), it says there is no fit."""
+    fit_date = calendar["splink_fit_date"]
+    if fit_date is None:
+        splink = "Splink has no fit (it could not train on so few contacts)"
+    elif calendar["splink_refitted"]:
+        splink = f"Splink fitted again (fit date {fit_date}) and scored every pair"
+    else:
+        splink = f"Splink scored the batch with the stored fit of {fit_date}"
+    clv_as_of = calendar["clv_fit_as_of_date"]
+    if clv_as_of is None:
+        clv = "CLV has no fit (the data could not identify its parameters)"
+    elif calendar["clv_refitted"]:
+        clv = f"CLV fitted again as of {clv_as_of}"
+    else:
+        clv = f"CLV scored with the stored fit as of {clv_as_of}"
     return f"day 2 as of {calendar['as_of_date']} ({calendar['weekday']}): {splink}; {clv}"
 
 

@@ -3,6 +3,7 @@ time goes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -182,6 +183,23 @@ def test_the_bench_says_what_the_calendar_made_day_2_do(tmp_path: Path):
     assert line == (
         "day 2 as of 2026-12-07 (Monday): Splink scored the batch with the stored fit of"
         " 2026-12-06; CLV fitted again as of 2026-12-07"
+    )
+
+
+def test_calendar_line_says_when_there_is_no_fit() -> None:
+    """At a scale too small for Splink or CLV to fit, the line says so (no date of None)."""
+    before = {
+        "as_of_date": dt.date(2026, 12, 2),
+        "splink_fit_date": None,
+        "clv_fits": 0,
+        "clv_fit_as_of_date": None,
+    }
+    after = {**before, "as_of_date": dt.date(2026, 12, 3)}
+    work = calendar_work(before, after)
+    assert work["splink_fit_date"] is None and work["clv_fit_as_of_date"] is None
+    assert calendar_line(work) == (
+        "day 2 as of 2026-12-03 (Thursday): Splink has no fit (it could not train on so few"
+        " contacts); CLV has no fit (the data could not identify its parameters)"
     )
 
 
