@@ -379,21 +379,30 @@ def _iso(day: dt.date | None) -> str | None:
 def calendar_line(calendar: dict) -> str:
     """What the calendar made day 2 do, in one line. At a scale too small to fit Splink or CLV
     (too few records), it says there is no fit."""
-    fit_date = calendar["splink_fit_date"]
-    if fit_date is None:
-        splink = "Splink has no fit (it could not train on so few contacts)"
-    elif calendar["splink_refitted"]:
-        splink = f"Splink fitted again (fit date {fit_date}) and scored every pair"
-    else:
-        splink = f"Splink scored the batch with the stored fit of {fit_date}"
-    clv_as_of = calendar["clv_fit_as_of_date"]
-    if clv_as_of is None:
-        clv = "CLV has no fit (the data could not identify its parameters)"
-    elif calendar["clv_refitted"]:
-        clv = f"CLV fitted again as of {clv_as_of}"
-    else:
-        clv = f"CLV scored with the stored fit as of {clv_as_of}"
+    splink = _fit_phrase(
+        calendar["splink_fit_date"],
+        calendar["splink_refitted"],
+        missing="Splink has no fit (it could not train on so few contacts)",
+        refitted="Splink fitted again (fit date {}) and scored every pair",
+        stored="Splink scored the batch with the stored fit of {}",
+    )
+    clv = _fit_phrase(
+        calendar["clv_fit_as_of_date"],
+        calendar["clv_refitted"],
+        missing="CLV has no fit (the data could not identify its parameters)",
+        refitted="CLV fitted again as of {}",
+        stored="CLV scored with the stored fit as of {}",
+    )
     return f"day 2 as of {calendar['as_of_date']} ({calendar['weekday']}): {splink}; {clv}"
+
+
+def _fit_phrase(
+    fit_date: str | None, refit: bool, *, missing: str, refitted: str, stored: str
+) -> str:
+    """One model's part of the calendar line: no fit, a new fit or the stored one."""
+    if fit_date is None:
+        return missing
+    return (refitted if refit else stored).format(fit_date)
 
 
 def run_benchmark(
