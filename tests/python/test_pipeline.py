@@ -185,6 +185,40 @@ def test_rerun_without_new_data_changes_no_table(built: Path) -> None:
     assert after == before
 
 
+def test_gold_not_null_constraints_are_enforced(built: Path, tmp_path: Path) -> None:
+    """Gold tables declare `not_null` constraints in their contracts instead of `not_null`
+    tests: each such column is NOT NULL in the warehouse, and a null is refused as the row is
+    written. Only on models rebuilt on every run (tables): an incremental model's stored table
+    would not get a constraint added later, nor a column added by append_new_columns, so its
+    columns keep `not_null` tests."""
+    manifest = json.loads((built / "target_incremental" / "manifest.json").read_text())
+    declared = {
+        (node["schema"], node["alias"], column["name"]): node["config"]["materialized"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for column in node["columns"].values()
+        if any(constraint["type"] == "not_null" for constraint in column["constraints"])
+    }
+    assert len(declared) >= 20
+    assert {schema for schema, _, _ in declared} == {"gold"}
+    assert set(declared.values()) == {"table"}
+    with duckdb.connect(str(built / "incremental.duckdb"), read_only=True) as con:
+        not_null = set(
+            con.execute(
+                "select table_schema, table_name, column_name from information_schema.columns "
+                "where is_nullable = 'NO'"
+            ).fetchall()
+        )
+    assert set(declared) - not_null == set()
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(built / "incremental.duckdb", copy)
+    with (
+        duckdb.connect(str(copy)) as con,
+        pytest.raises(duckdb.ConstraintException, match="NOT NULL constraint failed"),
+    ):
+        con.execute("insert into gold.revenue_daily (revenue_daily_id) values ('r1')")
+
+
 @pytest.fixture(scope="module")
 def day2(built: Path) -> dict:
     """Day 1's customer of every identity node; then a day-2 batch (`generate --next-day`)
