@@ -61,10 +61,6 @@ EXPOSURES = {
     "customer360": "customer_360_lakeview",
     "customer360_data_quality": "customer_360_data_quality_lakeview",
 }
-# Built by the monitoring part of issue 14 (silver volume and freshness anomalies), which is
-# merged separately; their interface (columns) is fixed. Until they exist in this project the
-# datasets that read them cannot be checked against the manifest, and are skipped, saying so.
-MONITORING_MODELS = {"dq_delivery_volumes", "dq_delivery_anomalies"}
 
 # The widget specs the files use, with the spec version Lakeview exports for each.
 WIDGET_VERSIONS = {
@@ -342,9 +338,6 @@ def test_dataset_reads_documented_columns_of_table_models_in_its_layer(key, data
     models = project_models(manifests["prod"])
     layer = DASHBOARDS[key][1]
     tables = tables_read(parse(sql_of(dataset)))
-    pending = (tables - set(models)) & MONITORING_MODELS
-    if pending:
-        pytest.skip(f"{sorted(pending)} are not in this project yet (issue 14, monitoring)")
     for table in tables:
         assert table in models, f"{table} is not a model of the dbt project"
         node = models[table]
@@ -400,9 +393,6 @@ def test_dataset_query_runs_on_the_sample_warehouse(key, dataset, warehouse):
             "select table_name from information_schema.tables where table_schema = ?", [layer]
         ).fetchall()
     }
-    pending = (tables - present) & MONITORING_MODELS
-    if pending:
-        pytest.skip(f"{sorted(pending)} are not in this project yet (issue 14, monitoring)")
     assert tables <= present, f"{sorted(tables - present)} not in the warehouse: make build"
     if not dataset.get("parameters"):
         rows = warehouse.execute(on_duckdb(dataset, layer, {})).fetchall()
@@ -465,8 +455,7 @@ def test_dashboards_read_where_dbt_writes_in_every_target(bundle, manifests):
     for key, settings in dashboard_resources(bundle).items():
         read = set().union(*(tables_read(parse(sql_of(d))) for d in load(key)["datasets"]))
         built = read & set(models)
-        assert built, key
-        assert built >= read - MONITORING_MODELS, read - set(models)
+        assert built == read, read - set(models)
         for table in built:
             node = models[table]
             assert (node["database"], node["schema"]) == (
