@@ -257,6 +257,16 @@ def test_merge_settings_are_decided_per_engine(nodes):
                 assert "_record_id" in config["matched_condition"], name
 
 
+def test_gold_tables_are_replaced_by_a_staging_swap(nodes):
+    """dbt-databricks reads use_safer_relation_operations when a table is replaced: gold
+    (every run for a table, a full refresh for an incremental) is built aside and swapped
+    in, so readers never see it empty; the other layers keep the in-place replace."""
+    for layer in ("bronze", "silver", "gold"):
+        for name, node in layer_nodes(nodes, layer).items():
+            safer = node["config"].get("use_safer_relation_operations")
+            assert safer is (True if layer == "gold" else None), name
+
+
 def test_python_models_run_on_serverless_with_the_project_wheel(nodes):
     """dbt-databricks' own job compiler turns each Python model's config into a serverless
     task in an environment of version 2 (Python 3.11, the project's) that installs the
