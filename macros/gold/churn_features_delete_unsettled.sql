@@ -20,7 +20,7 @@
     {%- if is_incremental() -%}
         {%- if rows == 'settling' %}
             delete from {{ this }}
-            where as_of_date > {{ dbt.dateadd('day', -1 * var('churn_late_data_days'),
+            where as_of_date > {{ dbt.dateadd('day', -1 * number_var('churn_late_data_days', 0, integer=true),
                 as_of_date(ref('dq_delivery_counts'))) }}
         {%- else %}
             delete from {{ this }}

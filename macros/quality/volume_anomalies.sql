@@ -14,7 +14,7 @@
             ~ anomaly_direction ~ "'.") }}
     {%- endif %}
     {%- set days = detection_period_days if detection_period_days is not none
-        else var('anomaly_detection_days') %}
+        else number_var('anomaly_detection_days', 1, integer=true) %}
     {%- set findings %}
         select
             source_table,

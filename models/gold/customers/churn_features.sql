@@ -36,7 +36,9 @@
 -- sessions, tickets, profile, identity), each the point-in-time sum of a silver intermediate
 -- up to the as-of date; as separate models they would be six more customer × as-of tables.
 
-{%- set horizon = var('churn_horizon_days') %}
+{%- set horizon = number_var('churn_horizon_days', 1, integer=true) %}
+{%- set min_history_days = number_var('churn_min_history_days', 0, integer=true) %}
+{%- set late_data_days = number_var('churn_late_data_days', 0, integer=true) %}
 {%- set calendar = var('churn_as_of_calendar') %}
 {%- if calendar not in ['month', 'week'] %}
     {{ exceptions.raise_compiler_error(
@@ -102,7 +104,7 @@ stored_customers as (
 bounds as (
     select
         {{ as_of_date('deliveries') }} as run_as_of_date,
-        {{ dbt.dateadd('day', var('churn_min_history_days'), 'min(order_date)') }}
+        {{ dbt.dateadd('day', min_history_days, 'min(order_date)') }}
             as first_as_of_date
     from order_days
 ),
@@ -175,7 +177,7 @@ labels_to_update as (
         {{ dbt.dateadd('day', horizon, 'stored.as_of_date') }} <= as_of_dates.run_as_of_date
         and (
             stored.is_churned is null
-            or {{ dbt.dateadd('day', horizon + var('churn_late_data_days'), 'stored.as_of_date') }}
+            or {{ dbt.dateadd('day', horizon + late_data_days, 'stored.as_of_date') }}
             > as_of_dates.run_as_of_date
         )
 ),

@@ -39,7 +39,7 @@
     ],
 ) }}
 
-{%- set timeout_seconds = var('session_timeout_minutes') * 60 %}
+{%- set timeout_seconds = number_var('session_timeout_minutes', 1, integer=true) * 60 %}
 
 with account_identities as (
     select * from {{ ref('int_customer_identities') }}

@@ -39,7 +39,7 @@ volume_anomalies as (
             cast(cast(volumes.training_stddev as decimal(18, 1)) as {{ dbt.type_string() }}),
             '), z-score ',
             cast(cast(volumes.z_score as decimal(18, 1)) as {{ dbt.type_string() }}),
-            ', beyond the sensitivity of ', '{{ var("anomaly_z_threshold") }}', '.'
+            ', beyond the sensitivity of ', '{{ number_var("anomaly_z_threshold", 0) }}', '.'
         ) as reason
     from volumes
     cross join as_of

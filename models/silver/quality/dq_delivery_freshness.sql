@@ -7,6 +7,9 @@
 -- anomaly_z_threshold standard deviations, in whole days. One row per landing table that has
 -- delivered; no judgement with fewer than anomaly_min_training_days gaps.
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
+{%- set training_days = number_var('anomaly_training_days', 1, integer=true) %}
+{%- set min_training_days = number_var('anomaly_min_training_days', 1, integer=true) %}
+{%- set z_threshold = number_var('anomaly_z_threshold', 0) %}
 
 with daily_counts as (
     select * from {{ ref('dq_delivery_counts') }}
@@ -46,7 +49,7 @@ gaps_in_window as (
         case
             when
                 {{ dbt.datediff('delivery_date', 'last_delivery_date', 'day') }}
-                < {{ var('anomaly_training_days') }}
+                < {{ training_days }}
                 then gap_days
         end as training_gap_days
     from delivery_gaps
@@ -70,10 +73,10 @@ judged as (
         {{ dbt.datediff('training_gaps.last_delivery_date', 'as_of.as_of_date', 'day') }}
             as days_since_last_delivery,
         case
-            when training_gaps.training_days >= {{ var('anomaly_min_training_days') }}
+            when training_gaps.training_days >= {{ min_training_days }}
                 then floor(
                     training_gaps.gap_mean
-                    + {{ var('anomaly_z_threshold') }} * coalesce(training_gaps.gap_stddev, 0)
+                    + {{ z_threshold }} * coalesce(training_gaps.gap_stddev, 0)
                 )
         end as allowed_gap_days
     from training_gaps

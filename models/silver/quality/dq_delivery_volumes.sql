@@ -8,6 +8,9 @@
 -- pattern (docs/monitoring.md). Rebuilt every run from dq_delivery_counts (a few rows per
 -- day), so a late file that changes one day's count re-scores the days after it.
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
+{%- set training_days = number_var('anomaly_training_days', 1, integer=true) %}
+{%- set min_training_days = number_var('anomaly_min_training_days', 1, integer=true) %}
+{%- set z_threshold = number_var('anomaly_z_threshold', 0) %}
 
 with daily_counts as (
     select * from {{ ref('dq_delivery_counts') }}
@@ -27,7 +30,7 @@ training_windows as (
         on
             delivery.source_table = earlier.source_table
             and {{ dbt.datediff('earlier.delivery_date', 'delivery.delivery_date', 'day') }}
-            between 1 and {{ var('anomaly_training_days') }}
+            between 1 and {{ training_days }}
     group by delivery.source_table, delivery.delivery_date, delivery.records
 ),
 
@@ -36,7 +39,7 @@ scored as (
         *,
         case
             when
-                training_days >= {{ var('anomaly_min_training_days') }}
+                training_days >= {{ min_training_days }}
                 and training_stddev > 0
                 then (records - training_mean) / training_stddev
         end as exact_z_score
@@ -52,10 +55,10 @@ final as (
         round(training_mean, 3) as training_mean,
         round(training_stddev, 3) as training_stddev,
         round(exact_z_score, 3) as z_score,
-        coalesce(abs(exact_z_score) > {{ var('anomaly_z_threshold') }}, false)
+        coalesce(abs(exact_z_score) > {{ z_threshold }}, false)
             as is_volume_anomaly,
         case
-            when abs(exact_z_score) > {{ var('anomaly_z_threshold') }}
+            when abs(exact_z_score) > {{ z_threshold }}
                 then case when exact_z_score < 0 then 'drop' else 'spike' end
         end as anomaly_direction
     from scored

@@ -156,7 +156,7 @@ linked_rule_components as (
 
 merged_rule_components as (
     {{ connected_components('linked_rule_components', 'component_links',
-        var('identity_label_rounds')) }}
+        number_var('identity_label_rounds', 1, integer=true)) }}
 ),
 
 components as (

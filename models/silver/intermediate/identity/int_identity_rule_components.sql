@@ -75,7 +75,7 @@ relabelled_nodes as (
 ),
 
 components as (
-    {{ connected_components('nodes', 'edges', var('identity_label_rounds'),
+    {{ connected_components('nodes', 'edges', number_var('identity_label_rounds', 1, integer=true),
         only='relabelled_nodes') }}
 ),
 
