@@ -281,10 +281,17 @@ def test_python_models_run_on_serverless_with_the_project_wheel(nodes):
 
     python_models = {
         name: node
-        for name, node in layer_nodes(nodes, "gold").items()
+        for layer in ("silver", "gold")
+        for name, node in layer_nodes(nodes, layer).items()
         if node["language"] == "python"
     }
-    assert set(python_models) == {"clv_model_fits", "customer_clv", "churn_scores"}
+    assert set(python_models) == {
+        "int_identity_match_fits",
+        "int_identity_match_scores",
+        "clv_model_fits",
+        "customer_clv",
+        "churn_scores",
+    }
     for name, node in python_models.items():
         assert node["config"]["submission_method"] == "serverless_cluster", name
         job = PythonJobConfigCompiler(
