@@ -8,7 +8,6 @@
 -- bronze_count_watermarks finds that the records counted are no longer all in bronze (it
 -- logs why).
 {{ config(
-    materialized='incremental',
     unique_key=['source_table', 'delivery_date'],
     databricks_tags={'contains_pii': 'false'},
 ) }}

@@ -12,7 +12,7 @@
 -- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a
 -- full refresh, or when bronze_count_watermarks finds the stored totals out of date (it
 -- logs why).
-{{ config(materialized='incremental', unique_key='source_table') }}
+{{ config(unique_key='source_table') }}
 
 {#- bronze_count_watermarks reads the bronze tables on an incremental run only: their refs,
     so that dbt knows the model depends on them on every run -#}

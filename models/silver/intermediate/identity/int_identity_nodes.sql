@@ -14,7 +14,6 @@
 {{ config(
     materialized='incremental',
     unique_key='node_key',
-    on_schema_change='append_new_columns',
     pre_hook="{{ incremental_rebuild_reset() }}",
 ) }}
 
