@@ -83,7 +83,7 @@
     {%- set listed = var('landing_root') ~ ('/' ~ parent if parent else '') ~ '/*' -%}
     {%- set query -%}
         select count(*) from binaryFile.{{ quote_landing_name(listed) }}
-        where path like {{ privacy_literal('%/' ~ pattern) }} escape '!'
+        where path like {{ sql_literal('%/' ~ pattern) }} escape '!'
     {%- endset -%}
     {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {% endmacro %}

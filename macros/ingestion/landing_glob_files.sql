@@ -27,7 +27,7 @@
 -#}
 {% macro duckdb__landing_glob_query(globs) -%}
     {%- for glob in globs %}
-    select file from glob({{ privacy_literal(glob) }})
+    select file from glob({{ sql_literal(glob) }})
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

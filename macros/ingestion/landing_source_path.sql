@@ -7,7 +7,7 @@
 -#}
 {% macro landing_source_path(contract, file_column) -%}
     concat(
-        {{ privacy_literal(contract.directory ~ '/' if contract.directory else '') }},
+        {{ sql_literal(contract.directory ~ '/' if contract.directory else '') }},
         regexp_extract({{ file_column }}, '[^/]*$', 0)
     )
 {%- endmacro %}

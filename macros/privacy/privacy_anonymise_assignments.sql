@@ -19,7 +19,7 @@
         {% for column in columns %}
             {% set value = 'trim(cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ '))' %}
             {% do assignments.append(column ~ ' = case when ' ~ value ~ ' in ('
-                ~ privacy_literal_list(identifiers.ids[kind]) ~ ') then ' ~ privacy_pseudonym(value, secret)
+                ~ sql_literal_list(identifiers.ids[kind]) ~ ') then ' ~ privacy_pseudonym(value, secret)
                 ~ ' else ' ~ column ~ ' end') %}
         {% endfor %}
     {% endfor %}

@@ -16,7 +16,7 @@
     {% set settings = var('privacy') %}
     {% set ids = {id_kind: [id_value]} %}
     {% for entry in relations if entry.name == settings.identities_model %}
-        {% set given = privacy_literal(id_value) %}
+        {% set given = sql_literal(id_value) %}
         {% set query %}
             select distinct node_type, source_id, node_key, customer_id
             from {{ entry.relation }}
@@ -26,7 +26,7 @@
                 {%- if id_kind == 'customer_id' %}
                     customer_id = {{ given }}
                 {%- else %}
-                    node_type = {{ privacy_literal(id_kind) }} and source_id = {{ given }}
+                    node_type = {{ sql_literal(id_kind) }} and source_id = {{ given }}
                 {%- endif %}
             )
         {% endset %}

@@ -21,7 +21,7 @@
     {% for kind, columns in privacy_id_columns(entry).items() if ids.get(kind) %}
         {% for column in columns %}
             {% do tests.append('coalesce(trim(cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')) in ('
-                ~ privacy_literal_list(ids[kind]) ~ '), false)') %}
+                ~ sql_literal_list(ids[kind]) ~ '), false)') %}
         {% endfor %}
     {% endfor %}
     {{ return('(' ~ tests | join(' or ') ~ ')' if tests else 'false') }}

@@ -18,7 +18,7 @@
         {% set contract = landing_source_contract(source_name, table_name) %}
         {% set listed = run_query(
             "select file, " ~ landing_source_path(contract, 'file')
-            ~ " from glob(" ~ privacy_literal(contract.path) ~ ")") %}
+            ~ " from glob(" ~ sql_literal(contract.path) ~ ")") %}
         {% for file, source_path in listed.rows %}
             {% do present.extend([file, source_path] | select('in', files)) %}
         {% endfor %}

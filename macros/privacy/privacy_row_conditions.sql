@@ -18,7 +18,7 @@
     {% set by_id = privacy_id_condition(entry, identifiers.ids) %}
     {% set traces = [] %}
     {% for column in entry.contacts if identifiers.contact_points %}
-        {% do traces.append('lower(trim(' ~ column ~ ')) in (' ~ privacy_literal_list(identifiers.contact_points) ~ ')') %}
+        {% do traces.append('lower(trim(' ~ column ~ ')) in (' ~ sql_literal_list(identifiers.contact_points) ~ ')') %}
     {% endfor %}
     {% for column in entry.text %}
         {% do traces.append(privacy_text_condition(column, identifiers.texts)) %}

@@ -13,5 +13,5 @@
             ~ " salts the customer id hash written to the audit table (docs/privacy.md)."
             ~ " Nothing was changed.") }}
     {% endif %}
-    {{ return(privacy_hash(privacy_literal(salt ~ ':' ~ customer_id))) }}
+    {{ return(privacy_hash(sql_literal(salt ~ ':' ~ customer_id))) }}
 {% endmacro %}

@@ -2,7 +2,7 @@
 {% macro privacy_text_condition(column, texts) %}
     {% set tests = [] %}
     {% for text in texts %}
-        {% do tests.append('instr(lower(' ~ column ~ '), ' ~ privacy_literal(text) ~ ') > 0') %}
+        {% do tests.append('instr(lower(' ~ column ~ '), ' ~ sql_literal(text) ~ ') > 0') %}
     {% endfor %}
     {{ return('(' ~ tests | join(' or ') ~ ')') }}
 {% endmacro %}

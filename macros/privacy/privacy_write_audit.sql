@@ -29,13 +29,13 @@
         values
         {%- for change in rows %}
             (
-                {{ privacy_literal(invocation_id) }},
-                {{ privacy_literal(operation) }},
+                {{ sql_literal(invocation_id) }},
+                {{ sql_literal(operation) }},
                 {{ subject_hash if subject_hash else 'null' }},
                 cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}),
-                {{ privacy_literal(parameters) if parameters else 'null' }},
-                {{ privacy_literal(privacy_relation_name(change.relation)) if change.relation else 'null' }},
-                {{ privacy_literal(change.action) }},
+                {{ sql_literal(parameters) if parameters else 'null' }},
+                {{ sql_literal(privacy_relation_name(change.relation)) if change.relation else 'null' }},
+                {{ sql_literal(change.action) }},
                 {{ change.rows | int }}
             ){{ ',' if not loop.last }}
         {%- endfor %}

@@ -6,7 +6,7 @@
     `dq_expectations`; null (a missing timestamp) counts as failed there.
 -#}
 {% macro timestamp_is_plausible(column) -%}
-    ({{ column }} >= cast({{ privacy_literal(var('earliest_plausible_timestamp')) }} as timestamp)
+    ({{ column }} >= cast({{ sql_literal(var('earliest_plausible_timestamp')) }} as timestamp)
     and {{ column }} <= _ingested_at + interval 1 day)
 {%- endmacro %}
 

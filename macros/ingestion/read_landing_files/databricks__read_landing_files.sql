@@ -25,7 +25,7 @@
             monotonically_increasing_id() as _scan_order
             {%- endif %}
         from {{ 'stream ' if is_streaming }}read_files(
-            {{ privacy_literal(contract.path) }},
+            {{ sql_literal(contract.path) }},
             format => '{{ reader_format }}',
             schema => '{{ databricks__read_files_schema(contract, keeps_corrupt_records) }}',
             rescuedDataColumn => '_rescued_data',

@@ -11,7 +11,7 @@
             read_csv({{ duckdb__landing_file_list(group.files) }}, header = true, auto_detect = false,
                 delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
                 filename = true, columns = {
-                {%- for name in columns %}{{ privacy_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
+                {%- for name in columns %}{{ sql_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
             })
         {%- endset %}
         {{ duckdb__tabular_records(contract, reader, columns, group.spare) }}
@@ -68,9 +68,9 @@
                     {%- if spare %}
                     json_merge_patch(
                     {%- endif %}
-                    json_object({% for name in named %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %})
+                    json_object({% for name in named %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %})
                     {%- if spare %},
-                    json_object({% for name in spare %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+                    json_object({% for name in spare %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
                     {%- endif %} as varchar)
         end
 {%- endmacro %}

@@ -76,10 +76,10 @@
             when {{ rescued_when.values() | join(' or ') }}
                 then nullif(cast(json_merge_patch('{}', json_object(
             {%- for name in extra %}
-                {{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ',' if typed or not loop.last }}
+                {{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ',' if typed or not loop.last }}
             {%- endfor %}
             {%- for name in typed %}
-                {{ privacy_literal(name) }}, case when {{ rescued_when[name] }} then cast({{ quote_landing_name(name) }} as varchar) end
+                {{ sql_literal(name) }}, case when {{ rescued_when[name] }} then cast({{ quote_landing_name(name) }} as varchar) end
                 {{- ',' if not loop.last }}
             {%- endfor %}
                 )) as varchar), '{}')

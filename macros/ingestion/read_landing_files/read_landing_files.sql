@@ -16,7 +16,7 @@
     time (the files not ingested yet, their encoding, CSV headers, Parquet schemas), on the
     engine, and on the contract of the source table; six bronze models share it, each one call
     of ingest_landing_files. Landing file names and headers are data: they reach SQL only
-    through privacy_literal (values) and quote_landing_name (identifiers).
+    through sql_literal (values) and quote_landing_name (identifiers).
 -#}
 {% macro read_landing_files(contract, files) %}
     {{ return(adapter.dispatch('read_landing_files', 'customer360')(contract, files)) }}

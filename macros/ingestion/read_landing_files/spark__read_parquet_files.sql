@@ -27,7 +27,7 @@
         {%- if extra %}
         case
             when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then to_json(named_struct({% for name in extra %}{{ privacy_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+                then to_json(named_struct({% for name in extra %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
         end as _rescued_data,
         {%- else %}
         cast(null as string) as _rescued_data,

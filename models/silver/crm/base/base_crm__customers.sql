@@ -35,7 +35,7 @@ renamed as (
         trim(source.city) as city,
         -- an unknown tier is null here (warn rule tier_is_known); bronze keeps the value
         case
-            when lower(trim(source.tier)) in ({{ privacy_literal_list(known_tiers) }})
+            when lower(trim(source.tier)) in ({{ sql_literal_list(known_tiers) }})
                 then lower(trim(source.tier))
         end as tier,
         lower(trim(source.preferred_language)) as preferred_language,
