@@ -1,8 +1,8 @@
 {#-
     Whether an incremental run must build the model again from scratch rather than merge a
-    batch: its table has no `column` yet (the watermark: a table built by an earlier version
-    of the model), or a privacy operation changed rows after the watermark (macro
-    privacy_changed_rows_since). The model then selects every row, and its pre-hook
+    batch: its table lacks `column` (the watermark: a table built without it), or a
+    privacy operation changed rows after the watermark (macro privacy_changed_rows_since).
+    The model then selects every row, and its pre-hook
     (macro incremental_rebuild_reset) empties the table first, so the run gives what a
     full refresh would. False on a first build, a full refresh, in a unit test and while
     parsing. `reason_logged`: log why (once per run: in the model, not in its hook).
