@@ -1,7 +1,7 @@
 {#-
-    In-place migration of a bronze table built before bronze identified files by their path
-    relative to the landing root: adds the `_source_path` column and fills it for the records
-    already there, from their `_source_file` (landing_source_path), so that the files they came
+    In-place migration of a bronze table that lacks `_source_path` (the file's path relative to
+    the landing root, by which bronze knows the files it read): adds the column and fills it
+    for the records already there, from their `_source_file` (landing_source_path), so that the files they came
     from are not ingested again. Does nothing on a table that has the column. Needs a table
     that can be updated (DuckDB, Delta on Databricks); the parquet tables of the local Spark
     check are always rebuilt whole.
@@ -15,8 +15,8 @@
     {% if '_source_path' in columns %}
         {{ return(none) }}
     {% endif %}
-    {% do log(relation ~ " was built before bronze identified landing files by their path under the"
-        ~ " landing root: adding _source_path to its records (from _source_file).", info=true) %}
+    {% do log(relation ~ " has no _source_path (the landing file's path under the landing root):"
+        ~ " adding it to its records, from _source_file.", info=true) %}
     {% do alter_relation_add_remove_columns(relation, [api.Column.create('_source_path', dbt.type_string())], none) %}
     {% call statement('migrate_bronze_source_path') %}
         update {{ relation }}

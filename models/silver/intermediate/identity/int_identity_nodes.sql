@@ -8,7 +8,7 @@
 -- ingested since its watermark, and a node it sights keeps the earlier of its stored and its
 -- new first delivery and takes its current attributes again. A privacy operation deletes or
 -- anonymises records (forget_customer, purge_expired_bronze): after one, and on a table
--- built before the watermark column existed, the run builds every node again from scratch
+-- without the watermark column, the run builds every node again from scratch
 -- (macro incremental_rebuild_needed; the pre-hook incremental_rebuild_reset empties the
 -- table first), as a full refresh would.
 {{ config(
