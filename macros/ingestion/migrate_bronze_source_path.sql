@@ -16,7 +16,7 @@
         {{ return(none) }}
     {% endif %}
     {% do log(relation ~ " has no _source_path (the landing file's path under the landing root):"
-        ~ " adding it to its records, from _source_file.", info=true) %}
+        ~ " adding _source_path to its records, from _source_file.", info=true) %}
     {% do alter_relation_add_remove_columns(relation, [api.Column.create('_source_path', dbt.type_string())], none) %}
     {% call statement('migrate_bronze_source_path') %}
         update {{ relation }}
