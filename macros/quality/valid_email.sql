@@ -1,12 +1,8 @@
-{#- True when `column` looks like an email address: one @, a dotted domain, no spaces. -#}
-{% macro valid_email(column) %}
-    {{ return(adapter.dispatch('valid_email', 'customer360')(column)) }}
-{% endmacro %}
-
-{% macro duckdb__valid_email(column) -%}
-    regexp_full_match({{ column }}, '[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}')
-{%- endmacro %}
-
-{% macro spark__valid_email(column) -%}
-    ({{ column }} rlike '^[a-z0-9._%+\\-]+@[a-z0-9\\-]+(\\.[a-z0-9\\-]+)*\\.[a-z]{2,}$')
+{#-
+    True when `column` looks like an email address: one @, a dotted domain, no spaces. The
+    same pattern on every engine, through regex_match_expression (anchored: the whole value).
+-#}
+{% macro valid_email(column) -%}
+    {{ regex_match_expression(
+        column, '^[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$', is_raw=true) }}
 {%- endmacro %}
