@@ -40,7 +40,7 @@
 
 {#-
     The contract columns of a Parquet read that are `present` and typed (not strings): their
-    values are cast with try_cast, a value the type cannot hold being rescued.
+    values are cast with dbt.safe_cast (try_cast), a value the type cannot hold being rescued.
 -#}
 {% macro duckdb__parquet_typed_columns(contract, present) %}
     {%- set typed = [] -%}
@@ -68,9 +68,9 @@
         {%- do rescued_when.update({name: quote_landing_name(name) ~ ' is not null'}) %}
     {%- endfor %}
     {%- for name in typed %}
-        {%- do rescued_when.update({name: '(' ~ quote_landing_name(name) ~ ' is not null and try_cast('
-            ~ quote_landing_name(name) ~ ' as ' ~ (bronze_column_type(contract, contract.columns[name]) | trim)
-            ~ ') is null)'}) %}
+        {%- do rescued_when.update({name: '(' ~ quote_landing_name(name) ~ ' is not null and '
+            ~ dbt.safe_cast(quote_landing_name(name), bronze_column_type(contract, contract.columns[name]) | trim)
+            ~ ' is null)'}) %}
     {%- endfor %}
         case
             when {{ rescued_when.values() | join(' or ') }}

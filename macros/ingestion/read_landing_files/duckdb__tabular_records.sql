@@ -1,7 +1,8 @@
 {#-
     DuckDB: the records of one CSV or Parquet `reader` (a table function call) whose columns
     are `present`: the contract columns cast to their bronze type (null when the files lack
-    them; Parquet's typed columns with try_cast, duckdb__parquet_typed_columns), the other
+    them; Parquet's typed columns with dbt.safe_cast: try_cast, a timestamp's UTC offset
+    applied; duckdb__parquet_typed_columns), the other
     columns as JSON in _rescued_data (duckdb__csv_rescued_data, duckdb__parquet_rescued_data),
     and each record's row in its file (CSV: duckdb__rows_numbered_in_file; Parquet: the
     reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows.
@@ -13,7 +14,7 @@
     select
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in typed %}
-        try_cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
+        {{ dbt.safe_cast(quote_landing_name(name), bronze_column_type(contract, data_type)) }} as {{ name }},
         {%- elif name in present %}
         cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- else %}
