@@ -1,9 +1,12 @@
 {#-
-    on-run-start: stops a run, before anything is built, when bronze models are to be built
-    from scratch (first build, or --full-refresh) and the landing root holds no file for any
-    of their contracts: a missing or empty landing root (or one set to the wrong folder) would
-    otherwise build green with every table empty. Incremental runs with no new file are not
-    checked, nor are optional tables (meta.optional_table), which may have no file.
+    on-run-start: stops a run, before anything is built, when a bronze model is to be built
+    from scratch (first build, or --full-refresh) and the landing root holds no file for its
+    contract: a missing or empty landing root, one set to the wrong folder, or one table's
+    folder missing or named otherwise would build green with its tables empty. When no table
+    has a file, the sentence is about the root; otherwise it names the tables. Incremental
+    runs are not checked (a day with no new file is normal, and a deployment built empty on
+    purpose waits for its first delivery), nor are optional tables (meta.optional_table),
+    which may have no file.
     --vars '{allow_empty_landing: true}' builds on an empty landing root on purpose
     (the fixed-cost measurement of python_jobs/bench.py). Engines that cannot list files from
     SQL (Spark, Databricks) are not checked here; their readers fail on a missing path.
@@ -16,7 +19,7 @@
     {% endif %}
     {% set landing = [] %}
     {% set selected = [] %}
-    {% set from_scratch = [] %}
+    {% set required = [] %}
     {% for node in graph.nodes.values()
         if node.resource_type == 'model' and 'bronze' in node.tags and node.sources %}
         {% set contract = landing_source_contract(node.sources[0][0], node.sources[0][1]) %}
@@ -25,19 +28,12 @@
             {% do selected.append(contract) %}
             {% set relation = adapter.get_relation(node.database, node.schema, node.alias) %}
             {#- an optional table (meta.optional_table) may have no file: no sign of a wrong root -#}
-            {% if (relation is none or flags.FULL_REFRESH) and not contract.optional %}
-                {% do from_scratch.append(contract) %}
+            {% if not contract.optional %}
+                {% do required.append({'name': node.sources[0] | join('.'), 'contract': contract,
+                    'relation': none if flags.FULL_REFRESH else relation}) %}
             {% endif %}
         {% endif %}
     {% endfor %}
-    {% if from_scratch and not var('allow_empty_landing', false)
-        and landing_glob_files(from_scratch | map(attribute='path') | list) == [] %}
-        {{ exceptions.raise_compiler_error(
-            "The landing root '" ~ var('landing_root') ~ "' is missing or holds no landing file ("
-            ~ from_scratch | map(attribute='path') | map('replace', var('landing_root') ~ '/', '') | join(', ')
-            ~ "): point it at your exports with C360_LANDING_ROOT=<folder> or"
-            ~ " --vars '{landing_root: <folder>}' (docs/landing_contract.md).") }}
-    {% endif %}
     {% if selected %}
         {% set unmatched = unmatched_landing_files(landing) %}
         {% if unmatched %}
@@ -45,6 +41,34 @@
                 ~ var('landing_root') ~ "' match no landing contract and are not read (e.g. "
                 ~ (unmatched[:5] | map('tojson') | join(', ')) ~ "); check their folder, name and"
                 ~ " case against docs/landing_contract.md.") %}
+        {% endif %}
+    {% endif %}
+    {% if required and not var('allow_empty_landing', false) %}
+        {#- a table built from scratch with no file is missing (engines that cannot list
+            files, none, are not checked) -#}
+        {% set missing = [] %}
+        {% for table in required
+            if table.relation is none and landing_glob_files([table.contract.path]) == [] %}
+            {% do missing.append(table) %}
+        {% endfor %}
+        {% set described = [] %}
+        {% for table in missing %}
+            {% do described.append(table.name ~ ' (' ~ table.contract.path | replace(var('landing_root') ~ '/', '') ~ ')') %}
+        {% endfor %}
+        {% if missing | length > 1 and missing | length == required | length %}
+            {{ exceptions.raise_compiler_error(
+                "The landing root '" ~ var('landing_root') ~ "' is missing or holds no landing file ("
+                ~ missing | map(attribute='contract.path') | map('replace', var('landing_root') ~ '/', '') | join(', ')
+                ~ "): point it at your exports with C360_LANDING_ROOT=<folder> or"
+                ~ " --vars '{landing_root: <folder>}' (docs/landing_contract.md).") }}
+        {% elif missing %}
+            {{ exceptions.raise_compiler_error(
+                "No landing file for " ~ described | join(', ') ~ " under the landing root '"
+                ~ var('landing_root') ~ "': its bronze table and everything built from it would be"
+                ~ " empty. Deliver its files there, or set the folder and file names your exports"
+                ~ " use in meta.landing_path of its source (models/bronze/<source>/_<source>__sources.yml,"
+                ~ " docs/landing_contract.md); to build without it on purpose:"
+                ~ " --vars '{allow_empty_landing: true}'.") }}
         {% endif %}
     {% endif %}
     {{ return('') }}

@@ -178,6 +178,28 @@ def test_a_landing_root_without_the_optional_crosswalk_builds(built: Path, tmp_p
     assert counts["crm.account_links"]["bronze_records"] == delivered > 0
 
 
+def test_a_first_build_without_a_required_table_stops_naming_it(
+    built: Path, tmp_path: Path
+) -> None:
+    """A required table without a file (its folder missing, or named otherwise: `Orders`) would
+    build green with it and everything built from it empty: the first build stops before
+    anything is built, naming the table and its pattern, and the unmatched files are listed."""
+    landing = tmp_path / "landing"
+    shutil.copytree(built / "landing", landing)
+    (landing / "ecommerce" / "orders").rename(landing / "ecommerce" / "Orders")
+    done = dbt(tmp_path, "no_orders", *BUILD, check=False)
+    assert done.returncode != 0
+    assert "No landing file for ecommerce.orders (ecommerce/orders/orders_*.csv)" in done.stdout
+    assert "meta.landing_path" in done.stdout and "allow_empty_landing" in done.stdout
+    assert "match no landing contract and are not read" in done.stdout
+    assert ROOT_SENTENCE not in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    with duckdb.connect(str(tmp_path / "no_orders.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'bronze'"
+        ).fetchone() == (0,)
+
+
 @pytest.mark.parametrize("kind", ["missing", "empty"])
 def test_first_build_on_a_missing_or_empty_root_stops_with_a_sentence(
     tmp_path: Path, kind: str
