@@ -137,6 +137,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     files[
         drop(landing, "crm/customers/customers_2026-07-10_huge.jsonl", json.dumps(huge).encode())
     ] = 1
+    # a header that only a CSV parser splits right: a quoted name with a comma, a quoted name
+    # with quotes, a column without a name (trailing comma), and a column named twice
+    awkward_header = header + ',"ref, internal","note ""x""",,' + header.split(",")[0]
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-11_header.csv",
+            "\n".join([awkward_header, *(f"{line},R1,N1,,again" for line in lines)]).encode()
+            + b"\n",
+        )
+    ] = len(lines)
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
@@ -243,6 +254,34 @@ def test_extra_fields_of_a_ragged_row_are_rescued(hostile: dict) -> None:
         f"_field_{width + 2}": "fields",
     }
     assert all(row[2] for row in rows)
+
+
+def test_a_header_is_split_as_csv_and_its_awkward_names_are_rescued(hostile: dict) -> None:
+    """Every contract column is read from its own field, whatever the header's quoted names,
+    nameless and repeated columns; those go to _rescued_data (the nameless one only with a
+    value), and a warning names the repeated one."""
+    header, _ = orders_sample(hostile["workdir"] / "landing")
+    width = len(header.split(","))
+    columns = "order_id, shop_account_id, email, phone, ordered_at, order_total"
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        plain = con.execute(
+            f"select {columns} from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-02_o''brien.csv'"
+            " order by _source_row_number"
+        ).fetchall()
+        awkward = con.execute(
+            f"select {columns}, _rescued_data from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-11_header.csv'"
+            " order by _source_row_number"
+        ).fetchall()
+    assert [row[:-1] for row in awkward] == plain
+    assert all(
+        json.loads(row[-1])
+        == {"ref, internal": "R1", 'note "x"': "N1", f"_field_{width + 4}": "again"}
+        for row in awkward
+    )
+    first = header.split(",")[0]
+    assert f'name the column(s) "{first}" more than once in their header' in hostile["output"]
 
 
 def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> None:
@@ -516,6 +555,25 @@ def test_unknown_values_and_implausible_times_never_reach_gold(implausible: dict
     assert current.year < 9999 and str(current) != dated["updated_at"]
     assert tickets == 0
     assert_adds_up(accounting(db))
+
+
+def test_a_csv_file_that_is_not_utf8_stops_the_build_naming_it(tmp_path: Path) -> None:
+    """No column can be read from a CSV file in another encoding: the build stops with a
+    sentence naming it (no engine error); moved aside, the rest of the delivery loads."""
+    generate(tmp_path, "--scale", "0.003", "--days", "20", "--seed", "5", "--end-date", END_DATE)
+    header, lines = orders_sample(tmp_path / "landing")
+    latin = tmp_path / "landing" / "ecommerce" / "orders" / "orders_2026-06-30_latin.csv"
+    latin.write_bytes(
+        ("\n".join([header, lines[0] + "\u00e9", *lines[1:]]) + "\n").encode("latin-1")
+    )
+    failed = dbt(tmp_path, "latin", *BUILD, check=False)
+    assert failed.returncode != 0
+    assert "not in UTF-8, the landing contract's encoding" in failed.stdout
+    assert "orders_2026-06-30_latin.csv" in failed.stdout
+    assert "Traceback" not in failed.stdout + failed.stderr
+    latin.rename(tmp_path / latin.name)
+    dbt(tmp_path, "latin", *BUILD)
+    assert_adds_up(accounting(tmp_path / "latin.duckdb"))
 
 
 def test_a_truncated_parquet_file_stops_the_build_until_it_is_moved_aside(tmp_path: Path) -> None:

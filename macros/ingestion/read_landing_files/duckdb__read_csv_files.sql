@@ -14,7 +14,7 @@
                 {%- for name in columns %}{{ sql_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
             })
         {%- endset %}
-        {{ duckdb__tabular_records(contract, reader, columns, group.spare) }}
+        {{ duckdb__tabular_records(contract, reader, columns, group.spare + group.unnamed) }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 {% endmacro %}
@@ -22,34 +22,74 @@
 
 {#-
     The CSV files grouped by their header row, in file name order, each group a dict: `files`,
-    `names` (the header's column names, trimmed, without double quotes; a UTF-8 byte order
-    mark before the header is not part of the first) and `spare` (`_field_<position>` for each
-    field a ragged row of the group can have beyond its header, counting the fields of the
-    widest line by its commas, so never too few).
+    `names` (the header's column names), `spare` (`_field_<position>` for each field a ragged
+    row of the group can have beyond its header, counting the fields of the widest line by its
+    commas, so never too few) and `unnamed` (the header's columns read as `_field_<position>`,
+    below); both go to _rescued_data only when they hold a value.
+    The header is split as CSV: a quoted name keeps its commas and its doubled quotes
+    (`"ref, internal"`, `"note ""x"""`), an unquoted one is trimmed, and a UTF-8 byte order
+    mark before it is not part of the first name. A column without a name (a trailing comma),
+    or with the name of an earlier one (names match whatever their case, as in SQL), is read
+    as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 stops
+    the build with a sentence naming it: the contract's encoding is UTF-8, and no column can
+    be read from it.
 -#}
 {% macro duckdb__csv_header_groups(files) %}
     {%- set headers -%}
+        with landed as (
+            select filename, try(decode(content)) as text
+            from read_blob({{ duckdb__landing_file_list(files) }})
+        )
+
         select
             filename,
-            ltrim(rtrim(split_part(content, chr(10), 1), chr(13)), chr(65279)) as header,
-            list_max(list_transform(string_split(content, chr(10)),
+            text is null as is_not_utf8,
+            ltrim(rtrim(split_part(text, chr(10), 1), chr(13)), chr(65279)) as header,
+            list_max(list_transform(string_split(text, chr(10)),
                 lambda line: length(line) - length(replace(line, ',', '')) + 1)) as widest
-        from read_text({{ duckdb__landing_file_list(files) }})
+        from landed
         order by filename
     {%- endset -%}
-    {%- set files_by_header, widths = {}, {} -%}
-    {%- for filename, header, widest in run_query(headers).rows -%}
-        {%- do files_by_header.setdefault(header, []).append(filename) -%}
-        {%- do widths.update({header: [widths.get(header, 0), widest or 0] | max}) -%}
+    {%- set files_by_header, widths, not_utf8 = {}, {}, [] -%}
+    {%- for filename, is_not_utf8, header, widest in run_query(headers).rows -%}
+        {%- if is_not_utf8 -%}
+            {%- do not_utf8.append(filename) -%}
+        {%- else -%}
+            {%- do files_by_header.setdefault(header, []).append(filename) -%}
+            {%- do widths.update({header: [widths.get(header, 0), widest or 0] | max}) -%}
+        {%- endif -%}
     {%- endfor -%}
+    {%- if not_utf8 -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing file(s) not in UTF-8, the landing contract's encoding: "
+            ~ not_utf8 | map('tojson') | join(', ') ~ ". Export them again as UTF-8, or move them"
+            ~ " out of the landing root, then build (docs/landing_contract.md).") }}
+    {%- endif -%}
     {%- set groups = [] -%}
     {%- for header, header_files in files_by_header.items() -%}
-        {%- set names = header.split(',') | map('trim') | map('replace', '"', '') | list -%}
+        {%- set names, seen, repeated, unnamed = [], [], [], [] -%}
+        {%- for quoted, plain in modules.re.findall('(?:^|,)[ \t]*(?:"((?:[^"]|"")*)"|([^,]*))', header) -%}
+            {%- set name = quoted | replace('""', '"') if quoted else plain | trim -%}
+            {%- if name == '' or name | lower in seen -%}
+                {%- if name != '' %}{% do repeated.append(name) %}{% endif -%}
+                {%- set name = '_field_' ~ loop.index -%}
+                {%- do unnamed.append(name) -%}
+            {%- endif -%}
+            {%- do seen.append(name | lower) -%}
+            {%- do names.append(name) -%}
+        {%- endfor -%}
+        {%- if repeated -%}
+            {%- do exceptions.warn(header_files | length ~ " landing file(s) ("
+                ~ header_files[0] | tojson ~ ", ...) name the column(s) " ~ repeated | map('tojson') | join(', ')
+                ~ " more than once in their header: the first is read, the later ones go to"
+                ~ " _rescued_data as _field_<position>.") -%}
+        {%- endif -%}
         {%- set spare = [] -%}
         {%- for position in range(names | length + 1, widths[header] + 1) -%}
             {%- do spare.append('_field_' ~ position) -%}
         {%- endfor -%}
-        {%- do groups.append({'files': header_files, 'names': names, 'spare': spare}) -%}
+        {%- do groups.append({'files': header_files, 'names': names, 'spare': spare,
+            'unnamed': unnamed}) -%}
     {%- endfor -%}
     {{ return(groups) }}
 {% endmacro %}
