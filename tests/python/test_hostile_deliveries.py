@@ -148,6 +148,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             + b"\n",
         )
     ] = len(lines)
+    # a header in upper case: no required column by its contract name
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-12_upper.csv",
+            "\n".join([header.upper(), *lines]).encode() + b"\n",
+        )
+    ] = len(lines)
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
@@ -282,6 +290,23 @@ def test_a_header_is_split_as_csv_and_its_awkward_names_are_rescued(hostile: dic
     )
     first = header.split(",")[0]
     assert f'name the column(s) "{first}" more than once in their header' in hostile["output"]
+
+
+def test_a_file_without_a_required_column_is_named_with_the_likely_cause(hostile: dict) -> None:
+    """ORDER_ID is not order_id: the build warns that the file lacks the required columns, and
+    that they are there in another case; its records are in bronze and quarantined."""
+    output = " ".join(hostile["output"].split())
+    assert (
+        'landing file(s) of ecommerce.orders ("' in output
+        and 'orders_2026-07-12_upper.csv") have no column order_id' in output
+    )
+    assert "Column names match case-sensitively: the files have order_id" in output
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        quarantined = con.execute(
+            "select count(*) filter (where _is_quarantined), count(*)"
+            " from silver.base_ecommerce__orders where _source_file like '%_upper.csv'"
+        ).fetchone()
+    assert quarantined == (3, 3)
 
 
 def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> None:

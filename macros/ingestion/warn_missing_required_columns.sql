@@ -1,0 +1,20 @@
+{#-
+    Warns when landing `files` of one header or schema (`present`: their column names) lack a
+    column the contract requires: each of their records will be quarantined for it, and the
+    warning says why before the quarantine's reason does ("currency is not an ISO 4217 code").
+    Names match case-sensitively (as Databricks' read_files does by default), so a column in
+    another case (`CURRENCY`) is named as the likely cause.
+-#}
+{% macro warn_missing_required_columns(contract, present, files) %}
+    {%- set missing = contract.required | reject('in', present) | list -%}
+    {%- if missing -%}
+        {%- set lowered = present | map('lower') | list -%}
+        {%- set other_case = missing | select('in', lowered) | list -%}
+        {%- do exceptions.warn(files | length ~ " landing file(s) of " ~ contract.name ~ " ("
+            ~ files[0] | tojson ~ (", ..." if files | length > 1 else "") ~ ") have no column "
+            ~ missing | join(', ') ~ ", which the contract requires: each of their records is"
+            ~ " quarantined."
+            ~ (" Column names match case-sensitively: the files have " ~ other_case | join(', ')
+                ~ " in another case." if other_case else "")) -%}
+    {%- endif -%}
+{% endmacro %}
