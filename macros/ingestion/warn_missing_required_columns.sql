@@ -3,7 +3,8 @@
     column the contract requires: each of their records will be quarantined for it, and the
     warning says why before the quarantine's reason does ("currency is not an ISO 4217 code").
     Names match case-sensitively (as Databricks' read_files does by default), so a column in
-    another case (`CURRENCY`) is named as the likely cause.
+    another case (`CURRENCY`) is named as the likely cause, and so is another delimiter when
+    the header reads as one column holding `;`, a tab or `|`.
 -#}
 {% macro warn_missing_required_columns(contract, present, files) %}
     {%- set missing = contract.required | reject('in', present) | list -%}
@@ -15,6 +16,9 @@
             ~ missing | join(', ') ~ ", which the contract requires: each of their records is"
             ~ " quarantined."
             ~ (" Column names match case-sensitively: the files have " ~ other_case | join(', ')
-                ~ " in another case." if other_case else "")) -%}
+                ~ " in another case." if other_case else "")
+            ~ (" Their header is one column, " ~ present[0] | tojson ~ ": the files may be"
+                ~ " delimited by another character than the contract's comma."
+                if present | length == 1 and modules.re.search('[;\t|]', present[0]) else "")) -%}
     {%- endif -%}
 {% endmacro %}

@@ -72,7 +72,12 @@
                 ~ "%.1f" | format(100.0 * records.quarantined / records.total)
                 ~ "%) were quarantined, over the " ~ "%g" | format(100 * threshold)
                 ~ "% threshold; most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "). Files: "
-                ~ named_files | join(', ') ~ ". dbt build skips everything downstream of "
+                ~ named_files | join(', ') ~ "."
+                ~ (" Nearly every record was quarantined, so the cause is likely the files as a"
+                    ~ " whole (a required column missing or named in another case, another"
+                    ~ " delimiter): the warnings at the start of the build name such files."
+                    if records.quarantined >= 0.9 * records.total else "")
+                ~ " dbt build skips everything downstream of "
                 ~ model.identifier ~ ". See the records and their reasons: select * from " ~ model
                 ~ " where _is_quarantined. Correct the files in the landing folder and run dbt build"
                 ~ " --full-refresh, or load the delivery as it is (its bad records stay in quarantine)"

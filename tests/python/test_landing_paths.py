@@ -200,6 +200,27 @@ def test_a_first_build_without_a_required_table_stops_naming_it(
         ).fetchone() == (0,)
 
 
+def test_files_in_another_delimiter_are_named_with_the_likely_cause(
+    built: Path, tmp_path: Path
+) -> None:
+    """Orders exported with `;`: the build warns that the files lack the required columns and
+    that their header reads as one column with a semicolon, and the delivery guard, which
+    stops the build as every record is quarantined, points at those warnings."""
+    landing = tmp_path / "landing"
+    shutil.copytree(built / "landing", landing)
+    for path in (landing / "ecommerce" / "orders").glob("orders_*.csv"):
+        path.write_text(path.read_text().replace(",", ";"))
+    done = dbt(tmp_path, "semicolon", *BUILD, check=False)
+    output = " ".join(done.stdout.split())
+    assert done.returncode != 0
+    assert "landing file(s) of ecommerce.orders" in output
+    assert "have no column order_id, currency, order_total, ordered_at" in output
+    assert "the files may be delimited by another character than the contract's comma" in output
+    assert "ecommerce.orders delivery rejected" in output
+    assert "Nearly every record was quarantined" in output
+    assert "Traceback" not in done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("kind", ["missing", "empty"])
 def test_first_build_on_a_missing_or_empty_root_stops_with_a_sentence(
     tmp_path: Path, kind: str
