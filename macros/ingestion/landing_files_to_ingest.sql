@@ -12,9 +12,13 @@
     given, so a file whose name has one cannot be read alone: it is left in the landing zone,
     not ingested, with a warning that says to rename it. An empty (0-byte) file holds no
     record (and may be a delivery still being written): it is logged and left out, so it is
-    read once it has bytes.
+    read once it has bytes. A file ingested before and modified since is not read again (a
+    file is read once): a warning names it (duckdb__warn_rewritten_landing_files).
 -#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
+    {% if is_incremental() %}
+        {% do duckdb__warn_rewritten_landing_files(contract) %}
+    {% endif %}
     {% set query %}
         select file
         from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed

@@ -200,6 +200,23 @@ def test_a_first_build_without_a_required_table_stops_naming_it(
         ).fetchone() == (0,)
 
 
+def test_a_file_modified_after_it_was_ingested_is_named(built: Path, tmp_path: Path) -> None:
+    """A file is read once: one changed after bronze ingested it is not read again, and the
+    next build says so, naming it (the copies keep their file times, so nothing else is)."""
+    shutil.copytree(built / "landing", tmp_path / "landing")
+    shutil.copy(built / "paths.duckdb", tmp_path / "rewritten.duckdb")
+    before = bronze_counts(tmp_path / "rewritten.duckdb")
+    changed = sorted((tmp_path / "landing" / "ecommerce" / "orders").glob("orders_*.csv"))[0]
+    lines = changed.read_text().splitlines()
+    changed.write_text("\n".join([*lines, lines[-1].replace(lines[-1][:10], "O199999999")]) + "\n")
+    done = dbt(tmp_path, "rewritten", *BUILD)
+    output = " ".join(done.stdout.split())
+    assert f'Landing file "{changed}" was modified' in output
+    assert "a file is read once, so the change is not loaded" in output
+    assert output.count("was modified") == 1
+    assert bronze_counts(tmp_path / "rewritten.duckdb") == before
+
+
 def test_files_in_another_delimiter_are_named_with_the_likely_cause(
     built: Path, tmp_path: Path
 ) -> None:

@@ -1,0 +1,47 @@
+{#-
+    DuckDB: warns about the landing files of `contract` that this bronze model ingested and
+    that were modified after the run that ingested them started (their file time at least a
+    second after its `_ingested_at`, which keeps whole seconds). Bronze reads a file once, so
+    the change is not loaded: the producer rule is to deliver a change as a new file
+    (docs/landing_contract.md). Asked of the file times only, never their bytes.
+-#}
+{% macro duckdb__warn_rewritten_landing_files(contract) %}
+    {% set ingested_query %}
+        select file
+        from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed
+        where not ({{ landing_file_is_new(contract, 'file') }})
+        order by file
+    {% endset %}
+    {% set ingested_files = run_query(ingested_query).columns[0].values() | list %}
+    {#- a name with a wildcard is never read (duckdb__landing_files_to_ingest) -#}
+    {% set readable = [] %}
+    {% for file in ingested_files if '*' not in file.split('/') | last and '?' not in file.split('/') | last %}
+        {% do readable.append(file) %}
+    {% endfor %}
+    {% if not readable %}
+        {{ return(none) }}
+    {% endif %}
+    {% set rewritten_query %}
+        select
+            blobs.filename,
+            cast(cast(blobs.last_modified as timestamp) as {{ dbt.type_string() }}),
+            cast(ingested.first_ingested_at as {{ dbt.type_string() }})
+        from read_blob({{ duckdb__landing_file_list(readable) }}) as blobs
+        inner join (
+            select _source_path, min(_ingested_at) as first_ingested_at
+            from {{ this }}
+            group by _source_path
+        ) as ingested
+            on {{ landing_source_path(contract, 'blobs.filename') }} = ingested._source_path
+        where cast(blobs.last_modified as timestamp)
+            >= ingested.first_ingested_at + interval 1 second
+        order by blobs.filename
+    {% endset %}
+    {% for file, modified_at, ingested_at in run_query(rewritten_query).rows %}
+        {% do exceptions.warn("Landing file " ~ (file | tojson) ~ " was modified (" ~ modified_at
+            ~ " UTC) after bronze ingested it (" ~ ingested_at ~ " UTC): a file is read once, so"
+            ~ " the change is not loaded. Deliver changes as a new file; to load this version"
+            ~ " instead, rebuild the table's bronze model with --full-refresh, which reads every"
+            ~ " file of the table again (docs/landing_contract.md).") %}
+    {% endfor %}
+{% endmacro %}
