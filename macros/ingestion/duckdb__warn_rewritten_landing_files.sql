@@ -1,32 +1,18 @@
 {#-
-    DuckDB: warns about the landing files of `contract` that this bronze model ingested and
-    that were modified after the run that ingested them started (their file time at least a
-    second after its `_ingested_at`, which keeps whole seconds). Bronze reads a file once, so
+    DuckDB: warns about the landing `files` of `contract` that this bronze model ingested (as
+    duckdb__landing_files_to_ingest lists them) and that were modified after the run that
+    ingested them started (their file time at least a second after its `_ingested_at`, which
+    keeps whole seconds). Bronze reads a file once, so
     the change is not loaded: the producer rule is to deliver a change as a new file
     (docs/landing_contract.md). Asked of the file times only, never their bytes.
 -#}
-{% macro duckdb__warn_rewritten_landing_files(contract) %}
-    {% set ingested_query %}
-        select file
-        from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed
-        where not ({{ landing_file_is_new(contract, 'file') }})
-        order by file
-    {% endset %}
-    {% set ingested_files = run_query(ingested_query).columns[0].values() | list %}
-    {#- a name with a wildcard is never read (duckdb__landing_files_to_ingest) -#}
-    {% set readable = [] %}
-    {% for file in ingested_files if '*' not in file.split('/') | last and '?' not in file.split('/') | last %}
-        {% do readable.append(file) %}
-    {% endfor %}
-    {% if not readable %}
-        {{ return(none) }}
-    {% endif %}
+{% macro duckdb__warn_rewritten_landing_files(contract, files) %}
     {% set rewritten_query %}
         select
             blobs.filename,
             cast(cast(blobs.last_modified as timestamp) as {{ dbt.type_string() }}),
             cast(ingested.first_ingested_at as {{ dbt.type_string() }})
-        from read_blob({{ duckdb__landing_file_list(readable) }}) as blobs
+        from read_blob({{ duckdb__landing_file_list(files) }}) as blobs
         inner join (
             select _source_path, min(_ingested_at) as first_ingested_at
             from {{ this }}

@@ -16,27 +16,29 @@
     file is read once): a warning names it (duckdb__warn_rewritten_landing_files).
 -#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
-    {% if is_incremental() %}
-        {% do duckdb__warn_rewritten_landing_files(contract) %}
-    {% endif %}
+    {#- one listing: each file with whether this model has ingested it already -#}
     {% set query %}
-        select file
+        select
+            file,
+            {{ landing_file_is_new(contract, 'file') if is_incremental() else 'true' }} as is_new
         from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed
-        {% if is_incremental() %}
-            where {{ landing_file_is_new(contract, 'file') }}
-        {% endif %}
         order by file
     {% endset %}
-    {% set readable = [] %}
-    {% for file in run_query(query).columns[0].values() %}
+    {% set readable, ingested = [], [] %}
+    {% for file, is_new in run_query(query).rows %}
         {% set name = file.split('/') | last %}
         {% if '*' in name or '?' in name %}
             {% do exceptions.warn("Landing file " ~ (file | tojson) ~ " is not ingested: its name has"
                 ~ " a wildcard character (* or ?), which the reader would expand; rename it.") %}
-        {% else %}
+        {% elif is_new %}
             {% do readable.append(file) %}
+        {% else %}
+            {% do ingested.append(file) %}
         {% endif %}
     {% endfor %}
+    {% if ingested %}
+        {% do duckdb__warn_rewritten_landing_files(contract, ingested) %}
+    {% endif %}
     {% if not readable %}
         {{ return([]) }}
     {% endif %}
