@@ -2,7 +2,7 @@
     The landing contract of one source table, read from its yml: where its files are (`path`,
     the glob under the landing root; `directory`, the folder of its files relative to the
     landing root), their format, the contract columns in order (name → data_type), the
-    required ones (column meta.required), the table's name (`<source>.<table>`), and
+    table's name (`<source>.<table>`), and
     whether the table is optional as a whole (meta.optional_table: a landing root may have
     none of its files, and its bronze model then builds empty on every engine).
     The folder part of meta.landing_path must be literal (a wildcard only in the file name):
@@ -22,13 +22,9 @@
             "Source " ~ source_name ~ "." ~ table_name ~ ": meta.landing_path '" ~ meta['landing_path']
             ~ "' has a wildcard in its folder; only the file name may have one.") }}
     {% endfor %}
-    {% set columns, required = {}, [] %}
+    {% set columns = {} %}
     {% for column in node.columns.values() %}
         {% do columns.update({column.name: column.data_type or 'string'}) %}
-        {% set column_meta = column.config.meta if column.config.meta else column.meta %}
-        {% if column_meta.get('required') %}
-            {% do required.append(column.name) %}
-        {% endif %}
     {% endfor %}
     {{ return({
         'name': source_name ~ '.' ~ table_name,
@@ -36,7 +32,6 @@
         'directory': directory,
         'format': meta['format'],
         'columns': columns,
-        'required': required,
         'optional': meta.get('optional_table', false),
     }) }}
 {% endmacro %}

@@ -1,13 +1,18 @@
 {#-
     Warns when landing `files` of one header or schema (`present`: their column names) lack a
-    column the contract requires: each of their records will be quarantined for it, and the
-    warning says why before the quarantine's reason does ("currency is not an ISO 4217 code").
+    column the contract requires (landing_contract_columns): each of their records will be
+    quarantined for it, and the warning says why before the quarantine's reason does
+    ("currency is not an ISO 4217 code").
     Names match case-sensitively (as Databricks' read_files does by default), so a column in
     another case (`CURRENCY`) is named as the likely cause, and so is another delimiter when
     the header reads as one column holding `;`, a tab or `|`.
 -#}
 {% macro warn_missing_required_columns(contract, present, files) %}
-    {%- set missing = contract.required | reject('in', present) | list -%}
+    {%- set missing = [] -%}
+    {%- for name, column in landing_contract_columns(contract.name).columns.items()
+        if column.required and name not in present -%}
+        {%- do missing.append(name) -%}
+    {%- endfor -%}
     {%- if missing -%}
         {%- set lowered = present | map('lower') | list -%}
         {%- set other_case = missing | select('in', lowered) | list -%}
