@@ -156,6 +156,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header.upper(), *lines]).encode() + b"\n",
         )
     ] = len(lines)
+    # cut off in the middle of its last row (in the email, before the phone): no final line break
+    cut_row = lines[-1][: lines[-1].index("@") + 3]
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-13_cut.csv",
+            "\n".join([header, *lines[:-1], cut_row]).encode(),
+        )
+    ] = len(lines)
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
@@ -307,6 +316,29 @@ def test_a_file_without_a_required_column_is_named_with_the_likely_cause(hostile
             " from silver.base_ecommerce__orders where _source_file like '%_upper.csv'"
         ).fetchone()
     assert quarantined == (3, 3)
+
+
+def test_a_csv_file_cut_off_in_a_row_is_named(hostile: dict) -> None:
+    """A file whose last row has no line break is named, with its fields when fewer than the
+    header's; the row is read as far as it goes. Files that end with a line break are not named."""
+    header, lines = orders_sample(hostile["workdir"] / "landing")
+    width = len(header.split(","))
+    output = " ".join(hostile["output"].split())
+    warning = output[output.index("Landing file(s) end without a line break") :]
+    warning = warning[: warning.index("docs/landing_contract.md")]
+    assert f"orders_2026-07-13_cut.csv\" (its last row has {width - 1} of the header's {width}" in (
+        warning
+    )
+    # a row whole but for its final line break is named without a field count
+    assert 'orders_2026-07-03_note.csv", ' in warning or 'orders_2026-07-03_note.csv". ' in warning
+    assert "o'brien" not in warning and "_ragged.csv" not in warning
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        email, phone = con.execute(
+            "select email, phone from bronze.brz_ecommerce__orders"
+            " where _source_path = 'ecommerce/orders/orders_2026-07-13_cut.csv'"
+            " order by _source_row_number desc limit 1"
+        ).fetchone()
+    assert (email, phone) == (lines[-1][: lines[-1].index("@") + 3].split(",")[-1], None)
 
 
 def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> None:

@@ -33,31 +33,45 @@
     or with the name of an earlier one (names match whatever their case, as in SQL), is read
     as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 stops
     the build with a sentence naming it: the contract's encoding is UTF-8, and no column can
-    be read from it.
+    be read from it. A file whose last row ends without a line break may have been cut off in
+    that row (an export or a copy that stopped): a warning names it, with the row's fields when
+    it has fewer than the header (counted by its commas), and the row is read as it is.
 -#}
 {% macro duckdb__csv_header_groups(files) %}
     {%- set headers -%}
         with landed as (
             select filename, try(decode(content)) as text
             from read_blob({{ duckdb__landing_file_list(files) }})
+        ),
+
+        lines as (
+            select filename, text, string_split(text, chr(10)) as lines
+            from landed
         )
 
         select
             filename,
             text is null as is_not_utf8,
-            ltrim(rtrim(split_part(text, chr(10), 1), chr(13)), chr(65279)) as header,
-            list_max(list_transform(string_split(text, chr(10)),
-                lambda line: length(line) - length(replace(line, ',', '')) + 1)) as widest
-        from landed
+            ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header,
+            list_max(list_transform(lines,
+                lambda line: length(line) - length(replace(line, ',', '')) + 1)) as widest,
+            case
+                when length(lines) > 1 and trim(lines[-1]) <> ''
+                    then length(lines[-1]) - length(replace(lines[-1], ',', '')) + 1
+            end as unterminated_fields
+        from lines
         order by filename
     {%- endset -%}
-    {%- set files_by_header, widths, not_utf8 = {}, {}, [] -%}
-    {%- for filename, is_not_utf8, header, widest in run_query(headers).rows -%}
+    {%- set files_by_header, widths, not_utf8, unterminated = {}, {}, [], [] -%}
+    {%- for filename, is_not_utf8, header, widest, unterminated_fields in run_query(headers).rows -%}
         {%- if is_not_utf8 -%}
             {%- do not_utf8.append(filename) -%}
         {%- else -%}
             {%- do files_by_header.setdefault(header, []).append(filename) -%}
             {%- do widths.update({header: [widths.get(header, 0), widest or 0] | max}) -%}
+            {%- if unterminated_fields is not none -%}
+                {%- do unterminated.append([filename, header, unterminated_fields]) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if not_utf8 -%}
@@ -66,7 +80,7 @@
             ~ not_utf8 | map('tojson') | join(', ') ~ ". Export them again as UTF-8, or move them"
             ~ " out of the landing root, then build (docs/landing_contract.md).") }}
     {%- endif -%}
-    {%- set groups = [] -%}
+    {%- set groups, name_counts = [], {} -%}
     {%- for header, header_files in files_by_header.items() -%}
         {%- set names, seen, repeated, unnamed = [], [], [], [] -%}
         {%- for quoted, plain in modules.re.findall('(?:^|,)[ \t]*(?:"((?:[^"]|"")*)"|([^,]*))', header) -%}
@@ -91,7 +105,20 @@
         {%- endfor -%}
         {%- do groups.append({'files': header_files, 'names': names, 'spare': spare,
             'unnamed': unnamed}) -%}
+        {%- do name_counts.update({header: names | length}) -%}
     {%- endfor -%}
+    {%- if unterminated -%}
+        {%- set named = [] -%}
+        {%- for filename, header, fields in unterminated -%}
+            {%- do named.append(filename | tojson ~ (" (its last row has " ~ fields ~ " of the"
+                ~ " header's " ~ name_counts[header] ~ " fields)" if fields < name_counts[header] else "")) -%}
+        {%- endfor -%}
+        {%- do exceptions.warn("Landing file(s) end without a line break, so their last row may"
+            ~ " be cut off: " ~ named | join(', ') ~ ". The row is loaded as far as it goes"
+            ~ " (quarantined if a required field is missing); compare the file with its source."
+            ~ " A file still being written when bronze read it is named as modified on the next"
+            ~ " run (docs/landing_contract.md).") -%}
+    {%- endif -%}
     {{ return(groups) }}
 {% endmacro %}
 
