@@ -8,6 +8,6 @@
     {%- if is_incremental() -%}
         {{ last_ingested_at() }}
     {%- else -%}
-        cast('1900-01-01 00:00:00' as timestamp)
+        {{ before_first_ingestion() }}
     {%- endif -%}
 {%- endmacro %}

@@ -1,6 +1,6 @@
 {#-
     The incremental watermark: the latest ingestion time (`column`, default _ingested_at)
-    already in this model, or 1900-01-01 when the table is empty, so that a first run over an
+    already in this model, or before_first_ingestion() when the table is empty, so that a first run over an
     empty landing folder does not leave the model reading nothing afterwards.
     A literal, looked up when the model runs: a filter on a literal reaches the table scan,
     which skips the row groups ingested earlier, and the scan under a view, whose expressions
@@ -11,7 +11,7 @@
 -#}
 {% macro last_ingested_at(column='_ingested_at') -%}
     {%- set latest -%}
-        (select coalesce(max({{ column }}), cast('1900-01-01' as timestamp)) from {{ this }})
+        (select coalesce(max({{ column }}), {{ before_first_ingestion() }}) from {{ this }})
     {%- endset -%}
     {%- if execute and this is not string -%}
         {%- set text = run_query(

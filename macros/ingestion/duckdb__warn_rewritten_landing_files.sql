@@ -1,8 +1,8 @@
 {#-
     DuckDB: warns about the landing `files` of `contract` that this bronze model ingested (as
     duckdb__landing_files_to_ingest lists them) and that were modified after the run that
-    ingested them started (their file time at least a second after its `_ingested_at`, which
-    keeps whole seconds). Bronze reads a file once, so
+    ingested them started (their file time at least a second after its `_ingested_at`: some
+    file systems keep file times in whole seconds or coarser). Bronze reads a file once, so
     the change is not loaded: the producer rule is to deliver a change as a new file
     (docs/landing_contract.md). Asked of the file times only, never their bytes.
 -#}

@@ -44,7 +44,7 @@ with_lineage as (
         {{ landing_record_id() | trim }} as _record_id,
         '{{ source_name }}' as _data_source,
         '{{ invocation_id }}' as _batch_id,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as _ingested_at
+        {{ run_started_at_timestamp() }} as _ingested_at
     from with_source_path
 )
 

@@ -32,7 +32,7 @@
                 {{ sql_literal(invocation_id) }},
                 {{ sql_literal(operation) }},
                 {{ subject_hash if subject_hash else 'null' }},
-                cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}),
+                {{ run_started_at_timestamp() }},
                 {{ sql_literal(parameters) if parameters else 'null' }},
                 {{ sql_literal(privacy_relation_name(change.relation)) if change.relation else 'null' }},
                 {{ sql_literal(change.action) }},

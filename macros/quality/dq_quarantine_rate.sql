@@ -40,7 +40,7 @@
                     where accounting.source_table = '{{ source_table }}'
                 ),
                 {%- endif %}
-                cast('1900-01-01' as timestamp)
+                {{ before_first_ingestion() }}
             )
             group by _source_file, _dq_rule
             order by _source_file, _dq_rule

@@ -224,11 +224,12 @@ joined as (
         support_facts.last_ticket_at,
         coalesce(customer_nodes.nodes_count, 0) as nodes_count,
         coalesce(customer_nodes.nodes_signature, 0) as nodes_signature,
-        nullif(greatest(
-            coalesce(orders_ingestion.last_ingested_at, cast('1900-01-01 00:00:00' as timestamp)),
-            coalesce(sessions_ingestion.last_ingested_at, cast('1900-01-01 00:00:00' as timestamp)),
-            coalesce(support_facts.last_ingested_at, cast('1900-01-01 00:00:00' as timestamp))
-        ), cast('1900-01-01 00:00:00' as timestamp)) as _ingested_at
+        -- greatest skips nulls (DuckDB, Spark, Databricks): null only when all three are
+        greatest(
+            orders_ingestion.last_ingested_at,
+            sessions_ingestion.last_ingested_at,
+            support_facts.last_ingested_at
+        ) as _ingested_at
     from batch
     left join customer_nodes
         on batch.customer_id = customer_nodes.customer_id

@@ -20,14 +20,16 @@
 -- from each file's name once, not from every record's id
 with new_file_counts as (
     {%- for table in checked_landing_tables() %}
-        {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
+        {%- set watermark = (watermarks or {}).get(table.source_table) %}
         select
             '{{ table.source_table }}' as source_table,
             _source_path,
             _ingested_at,
             count(*) as records
         from {{ ref(table.bronze_model) }}
+        {%- if watermark %}
         where _ingested_at > cast('{{ watermark }}' as timestamp)
+        {%- endif %}
         group by _source_path, _ingested_at
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}

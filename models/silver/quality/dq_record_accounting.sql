@@ -9,7 +9,7 @@
 -- need the whole bronze history. A run adds what the accepted records ingested since the
 -- table's watermark (_max_ingested_at) bring, looking up the earlier versions of their keys
 -- only, in the stored base rows (key, raw record hash, verdict). Counting
--- from scratch is the same addition, from zero and from 1900-01-01: on the first run, a
+-- from scratch is the same addition, from zero and from the first record: on the first run, a
 -- full refresh, or when bronze_count_watermarks finds the stored totals out of date (it
 -- logs why).
 {{ config(unique_key='source_table') }}
@@ -29,7 +29,7 @@
 -- the accepted records ingested after their table's watermark
 with new_records as (
     {%- for table in checked_landing_tables() %}
-        {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
+        {%- set watermark = (watermarks or {}).get(table.source_table) %}
         select
             '{{ table.source_table }}' as source_table,
             {{ table.key }} as record_key,
@@ -37,7 +37,9 @@ with new_records as (
         from {{ ref(table.base_model) }}
         where
             not _is_quarantined
+            {%- if watermark %}
             and _ingested_at > cast('{{ watermark }}' as timestamp)
+            {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
@@ -50,14 +52,14 @@ with new_records as (
 -- None when counting from scratch: nothing was counted before.
 seen_versions as (
     {%- for table in checked_landing_tables() %}
-        {%- set watermark = (watermarks or {}).get(table.source_table, '1900-01-01') %}
+        {%- set watermark = (watermarks or {}).get(table.source_table) %}
         select distinct
             '{{ table.source_table }}' as source_table,
             {{ table.key }} as record_key,
             _raw_record_hash
         from {{ ref(table.base_model) }}
         where
-            {%- if table.source_table in (watermarks or {}) %}
+            {%- if watermark %}
                 not _is_quarantined
                 and _ingested_at <= cast('{{ watermark }}' as timestamp)
                 and {{ table.key }} in (

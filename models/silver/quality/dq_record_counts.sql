@@ -27,7 +27,7 @@ landing_table_counts as (
                     on loaded._record_id = quarantine.record_id
             ) as double_counted_records,
             (
-                select coalesce(max(bronze._ingested_at), cast('1900-01-01' as timestamp)) as latest
+                select coalesce(max(bronze._ingested_at), {{ before_first_ingestion() }}) as latest
                 from {{ ref(table.bronze_model) }} as bronze
             ) as _max_ingested_at
         {% if not loop.last %}union all{% endif %}
