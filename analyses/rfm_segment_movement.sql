@@ -1,7 +1,7 @@
 -- Movement between RFM segments: each customer's segment 30 days before the as-of date
 -- (scored on the purchases known then) against their segment now (customer_rfm), as a
--- from → to matrix of customer counts. Scores use the same cumulative-distribution
--- quintiles and seed as customer_rfm.
+-- from → to matrix of customer counts. Scores use the same macro (rfm_score)
+-- and seed as customer_rfm.
 
 {%- set lookback_days = 30 %}
 
@@ -40,8 +40,8 @@ earlier_purchases as (
 earlier_scores as (
     select
         customer_id,
-        cast(ceil(5 * cume_dist() over (order by recency_days desc)) as integer) as recency_score,
-        cast(ceil(5 * cume_dist() over (order by purchases_count)) as integer) as frequency_score
+        {{ rfm_score('recency_days desc') }} as recency_score,
+        {{ rfm_score('purchases_count') }} as frequency_score
     from earlier_purchases
 ),
 

@@ -281,8 +281,8 @@ def lifecycle_stages() -> pd.DataFrame:
 
 
 # The RFM segment of each customer as it was `days` days before the as-of date, by the
-# rules of models/gold/customers/customer_rfm.sql (cumulative-distribution quintiles of
-# recency and frequency, the cell's name from the rfm_segments seed) on the orders of
+# rules of models/gold/customers/customer_rfm.sql (macro rfm_score: fifths of the customers
+# ranked worst first, the cell's name from the rfm_segments seed) on the orders of
 # gold.fct_orders as they are now. No table keeps the segments' history, so the dashboard
 # scores the earlier date itself; at 0 days it gives customer_rfm's segments exactly
 # (tests/python/test_dashboard.py checks).
@@ -314,10 +314,10 @@ RFM_AS_OF = """
     scored as (
         select
             customer_id,
-            cast(ceil(5 * cume_dist() over (order by recency_days desc)) as integer)
-                as recency_score,
-            cast(ceil(5 * cume_dist() over (order by purchases_count)) as integer)
-                as frequency_score
+            cast(1 + floor(5 * (rank() over (order by recency_days desc) - 1) / count(*) over ())
+                as integer) as recency_score,
+            cast(1 + floor(5 * (rank() over (order by purchases_count) - 1) / count(*) over ())
+                as integer) as frequency_score
         from per_customer
     )
 

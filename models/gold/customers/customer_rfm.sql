@@ -3,8 +3,8 @@
 -- frequency cell. From the per-customer facts (int_customer_facts), never the order
 -- history: only recency depends on the as-of date, and the scores, relative by definition,
 -- are recomputed on every run.
--- Scores are quintiles by cumulative distribution: customers with equal values get the
--- same score (a tie never splits across two scores).
+-- Scores are fifths of the customers ranked worst first (macro rfm_score): customers with
+-- equal values get the same score, and the worst value always scores 1.
 
 with facts as (
     select * from {{ ref('int_customer_facts') }}
@@ -40,9 +40,9 @@ measured as (
 scored as (
     select
         *,
-        cast(ceil(5 * cume_dist() over (order by recency_days desc)) as integer) as recency_score,
-        cast(ceil(5 * cume_dist() over (order by purchases_count)) as integer) as frequency_score,
-        cast(ceil(5 * cume_dist() over (order by monetary_reporting)) as integer) as monetary_score
+        {{ rfm_score('recency_days desc') }} as recency_score,
+        {{ rfm_score('purchases_count') }} as frequency_score,
+        {{ rfm_score('monetary_reporting') }} as monetary_score
     from measured
 ),
 
