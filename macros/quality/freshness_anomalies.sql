@@ -1,9 +1,9 @@
 {#-
     Generic test `freshness_anomalies`, after elementary's: the landing tables that
     dq_delivery_anomalies (`model`) finds late, as of the newest delivery of any landing
-    table, by more than their usual gap between deliveries allows (dq_delivery_freshness).
-    Severity warn: each finding's sentence is logged as a warning naming the table and the
-    day of its last delivery.
+    table, by more than their usual gap between deliveries allows, and the daily ones without
+    a delivery that day (dq_delivery_freshness). Severity warn: each finding's sentence is
+    logged as a warning naming the table and the day of its last delivery.
 -#}
 {% test freshness_anomalies(model) %}
     {{ config(severity='warn') }}
@@ -14,7 +14,7 @@
             days_late,
             reason
         from {{ model }}
-        where anomaly_type = 'freshness'
+        where anomaly_type in ('freshness', 'missing')
     {%- endset %}
     {%- do warn_anomaly_findings(model, findings) %}
     {{ findings }}

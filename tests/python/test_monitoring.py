@@ -1,7 +1,8 @@
 """Monitoring by trend (docs/monitoring.md) on generated landing data: 35 normal days of the
 sample raise no anomaly; half of the last day's orders taken out of their landing file makes
 the build warn about that table and day, and dq_delivery_anomalies holds that one volume drop;
-a table whose last three days of files are missing is a freshness anomaly.
+a table whose last three days of files are missing is a freshness anomaly, and a daily table
+without the newest day's file is named as missing that day.
 
 Each case builds only bronze and the monitoring models (`+dq_delivery_anomalies`) on its own
 copy of one generated sample, at the default vars."""
@@ -121,4 +122,31 @@ def test_a_late_table_is_a_freshness_anomaly(tmp_path: Path, sample: Path) -> No
     freshness = built["tests"]["freshness_anomalies"]
     assert (freshness["status"], freshness["failures"]) == ("warn", 1)
     assert built["tests"]["volume_anomalies"]["status"] == "pass"
+    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
+
+
+def test_a_daily_table_without_the_newest_days_file_is_named(tmp_path: Path, sample: Path) -> None:
+    """One day behind is not late for a daily table, but gold as of the newest delivery day has
+    none of its records of that day: a `missing` finding and its warning say so."""
+
+    def drop_the_last_orders(landing: Path) -> None:
+        (landing / "ecommerce" / "orders" / f"orders_{LAST_DAY}.csv").unlink()
+
+    built = build(tmp_path, sample, drop_the_last_orders)
+    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
+    assert (table, day, kind, direction, records, days_late) == (
+        "ecommerce.orders",
+        LAST_DAY,
+        "missing",
+        None,
+        None,
+        0,
+    )
+    previous_day = LAST_DAY - dt.timedelta(days=1)
+    assert (
+        reason.startswith(f"ecommerce.orders delivers every day but has no delivery for {LAST_DAY}")
+        and f"(its last: {previous_day})" in reason
+    )
+    freshness = built["tests"]["freshness_anomalies"]
+    assert (freshness["status"], freshness["failures"]) == ("warn", 1)
     assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())

@@ -1,8 +1,8 @@
 -- The findings of the delivery monitoring, one row per landing table, day and kind: the
--- volume anomalies of every day (dq_delivery_volumes) and the landing tables late as of the
--- newest delivery (dq_delivery_freshness), each with a sentence saying what was found. The
--- generic tests volume_anomalies and freshness_anomalies warn with these sentences; the
--- dashboard shows them.
+-- volume anomalies of every day (dq_delivery_volumes), the landing tables late as of the
+-- newest delivery and the daily ones without a delivery that day (dq_delivery_freshness),
+-- each with a sentence saying what was found. The generic tests volume_anomalies and
+-- freshness_anomalies warn with these sentences; the dashboard shows them.
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
 
 with volumes as (
@@ -71,10 +71,35 @@ freshness_anomalies as (
     where is_freshness_anomaly
 ),
 
+missing_deliveries as (
+    select
+        source_table,
+        as_of_date as delivery_date,
+        'missing' as anomaly_type,
+        cast(null as {{ dbt.type_string() }}) as anomaly_direction,
+        cast(null as bigint) as records,
+        cast(null as double) as expected_records,
+        z_score,
+        days_late,
+        as_of_date,
+        concat(
+            source_table, ' delivers every day but has no delivery for ',
+            cast(as_of_date as {{ dbt.type_string() }}),
+            ', the newest delivery day of any landing table (its last: ',
+            cast(last_delivery_date as {{ dbt.type_string() }}),
+            '): gold as of that day has none of its records of the day. Build again once its',
+            ' file has landed.'
+        ) as reason
+    from freshness
+    where is_missing_as_of_day
+),
+
 final as (
     select * from volume_anomalies
     union all
     select * from freshness_anomalies
+    union all
+    select * from missing_deliveries
 )
 
 select * from final

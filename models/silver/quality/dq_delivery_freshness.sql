@@ -4,7 +4,9 @@
 -- `dbt source freshness` measures every table against the clock). The usual gap is the mean
 -- of the gaps between the table's delivery days in the training window (the
 -- anomaly_training_days days up to its last delivery); the allowed gap is that mean plus
--- anomaly_z_threshold standard deviations, in whole days. One row per landing table that has
+-- anomaly_z_threshold standard deviations, in whole days. A daily table (an allowed gap of one
+-- day) one day behind is not late, but misses the as-of day: gold as of that day has none of
+-- its records of the day (is_missing_as_of_day). One row per landing table that has
 -- delivered; no judgement with fewer than anomaly_min_training_days gaps.
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
 {%- set training_days = number_var('anomaly_training_days', 1, integer=true) %}
@@ -107,7 +109,9 @@ final as (
                 when allowed_gap_days is not null then 0
             end as int
         ) as days_late,
-        coalesce(days_since_last_delivery > allowed_gap_days, false) as is_freshness_anomaly
+        coalesce(days_since_last_delivery > allowed_gap_days, false) as is_freshness_anomaly,
+        coalesce(allowed_gap_days = 1 and days_since_last_delivery = 1, false)
+            as is_missing_as_of_day
     from judged
 )
 
