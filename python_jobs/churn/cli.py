@@ -106,8 +106,8 @@ def train(
         typer.Option(
             "--purge-days",
             min=0,
-            help="Gap between the last training as-of date and the evaluation date "
-            "(default 60 = churn horizon).",
+            help="Gap in days between the last training as-of date and the evaluation date "
+            "(default: the labels' window, churn_features.churn_horizon_days).",
         ),
     ] = None,
     promotion_margin: Annotated[

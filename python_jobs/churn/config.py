@@ -123,7 +123,8 @@ class ChurnSettings(BaseModel):
 
     # Train rows must have as_of_date <= eval as_of_date - purge_days, so that no training
     # label window (as_of_date + churn horizon) reaches past the evaluation as-of date.
-    purge_days: int = Field(default=60, ge=0)
+    # None: the labels' window, churn_features.churn_horizon_days (60 if the table lacks it).
+    purge_days: int | None = Field(default=None, ge=0)
     random_state: int = 42
     # OpenMP threads of the gradient boosting (fit, predict). 1 by default: with 2 threads
     # on a busy 2-core machine, OpenMP's busy-waiting made fit and predict ~40x slower.

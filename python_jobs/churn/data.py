@@ -23,6 +23,9 @@ from python_jobs.churn.config import ChurnJobError, ChurnSettings
 ID_COLUMN = "customer_id"
 DATE_COLUMN = "as_of_date"
 LABEL_COLUMN = "is_churned"
+# The label's window in days (dbt var churn_horizon_days), stored with each row; not a feature.
+HORIZON_COLUMN = "churn_horizon_days"
+DEFAULT_HORIZON_DAYS = 60
 
 NUMERIC_FEATURES: tuple[str, ...] = (
     "tenure_days",
@@ -205,6 +208,23 @@ def normalize_features(frame: pd.DataFrame, *, table: str = "churn_features") ->
     for column in ("tier", "country_code"):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out.sort_values([DATE_COLUMN, ID_COLUMN], kind="stable", ignore_index=True)
+
+
+def label_horizon_days(frame: pd.DataFrame) -> int:
+    """The label window of the labelled rows (churn_horizon_days), the same for every row;
+    DEFAULT_HORIZON_DAYS when the table does not say (rows stored before the column existed).
+    Labels of several windows cannot train one model: a sentence says how to rebuild."""
+    if HORIZON_COLUMN not in frame.columns:
+        return DEFAULT_HORIZON_DAYS
+    labelled = frame.loc[frame[LABEL_COLUMN].notna(), HORIZON_COLUMN].dropna()
+    horizons = sorted({int(value) for value in labelled})
+    if len(horizons) > 1:
+        raise ChurnJobError(
+            f"churn_features holds labels of several churn windows ({', '.join(map(str, horizons))}"
+            " days): the dbt var churn_horizon_days changed after rows were stored. Rebuild the "
+            "table with `dbt build --full-refresh --select churn_features`, then train."
+        )
+    return horizons[0] if horizons else DEFAULT_HORIZON_DAYS
 
 
 def _nullable_bool(series: pd.Series) -> pd.Series:

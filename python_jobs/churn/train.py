@@ -1,11 +1,11 @@
 """Train the churn model on ``gold.churn_features`` and log everything to MLflow.
 
 Time split: the evaluation set is the latest *labelled* as-of date; the training set is every
-labelled as-of date at least ``purge_days`` (default 60, the churn horizon) before it. A
-training label looks ``churn_horizon_days`` past its as-of date, so without the purge the
-rows of the as-of date just before the evaluation date would be labelled with orders placed
-after the evaluation date (label leakage). Rows whose label is still NULL are the ones to
-score and are never used here.
+labelled as-of date at least ``purge_days`` before it (default: the labels' window,
+``churn_features.churn_horizon_days``). A training label looks that many days past its as-of
+date, so without the purge the rows of the as-of date just before the evaluation date would
+be labelled with orders placed after the evaluation date (label leakage). Rows whose label is
+still NULL are the ones to score and are never used here.
 
 Minimum data: each of the training and evaluation sets needs ``MIN_CLASS_ROWS`` churned and
 as many retained rows, and the training set ``MIN_TRAIN_ROWS`` rows; less ends in one sentence
@@ -68,6 +68,7 @@ from python_jobs.churn.data import (
     FEATURES,
     LABEL_COLUMN,
     NUMERIC_FEATURES,
+    label_horizon_days,
     labels,
     load_churn_features,
     model_input,
@@ -525,14 +526,14 @@ def _progress(console: Console, show: bool) -> Iterator[Callable[[str], None]]:
         yield lambda description: progress.update(task, advance=1, description=description)
 
 
-def _data_info(features: pd.DataFrame, split: TimeSplit, settings: ChurnSettings) -> dict:
+def _data_info(features: pd.DataFrame, split: TimeSplit, purge_days: int) -> dict:
     """The rows and as-of dates trained and evaluated on, logged as MLflow params."""
     as_of = pd.to_datetime(features[DATE_COLUMN])
     return {
         "features_rows": len(features),
         "features_as_of_min": _day(as_of.min()),
         "features_as_of_max": _day(as_of.max()),
-        "purge_days": settings.purge_days,
+        "purge_days": purge_days,
         **split.describe(),
     }
 
@@ -655,8 +656,18 @@ def train_churn_model(
                 "Load landing data and run dbt build again (e.g. `make run`)."
             )
         step("Splitting by as-of date")
-        split = time_split(features, purge_days=settings.purge_days)
-        data_info = _data_info(features, split, settings)
+        horizon = label_horizon_days(features)
+        purge_days = horizon if settings.purge_days is None else settings.purge_days
+        if purge_days < horizon:
+            console.print(
+                f"[yellow]Note:[/yellow] a gap of {purge_days} days is shorter than the labels'"
+                f" window of {horizon} days: training labels count orders placed after the"
+                " evaluation date, so the evaluation flatters the model.",
+                highlight=False,
+                soft_wrap=True,
+            )
+        split = time_split(features, purge_days=purge_days)
+        data_info = _data_info(features, split, purge_days)
         max_as_of = data_info["features_as_of_max"]
         x_train, y_train = model_input(split.train), labels(split.train)
         x_eval, y_eval = model_input(split.eval), labels(split.eval)

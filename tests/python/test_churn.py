@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from python_jobs.churn.cli import app
 from python_jobs.churn.config import ChurnJobError, ChurnSettings
-from python_jobs.churn.data import load_churn_features, normalize_features
+from python_jobs.churn.data import label_horizon_days, load_churn_features, normalize_features
 from python_jobs.churn.registry import champion_info, register_and_promote
 from python_jobs.churn.score import load_champion, risk_band, score_frame
 from python_jobs.churn.train import (
@@ -278,6 +278,34 @@ def test_time_split_has_no_leakage(features):
     no_purge = time_split(normalize_features(features), purge_days=0)
     assert len(no_purge.train_dates) == 3
     assert no_purge.train["as_of_date"].max() < no_purge.eval["as_of_date"].min()
+
+
+def test_the_gap_is_the_labels_window(tmp_path, features):
+    """Without --purge-days the gap before the evaluation date is the labels' window
+    (churn_horizon_days, stored by churn_features; 60 when the table lacks it); labels of two
+    windows stop the training with a sentence."""
+    assert label_horizon_days(normalize_features(features)) == 60
+    frame = normalize_features(features.assign(churn_horizon_days=30))
+    assert label_horizon_days(frame) == 30
+    # the horizon of rows still unlabelled does not matter: they are never trained on
+    unlabelled = frame["is_churned"].isna()
+    assert (
+        label_horizon_days(
+            frame.assign(churn_horizon_days=frame["churn_horizon_days"].mask(unlabelled, 90))
+        )
+        == 30
+    )
+    mixed = frame.copy()
+    mixed.loc[mixed.index[:10], "churn_horizon_days"] = 60
+    with pytest.raises(ChurnJobError, match=r"several churn windows \(30, 60 days\).*full-refresh"):
+        label_horizon_days(mixed)
+
+    settings = local_settings(tmp_path, write_duckdb(tmp_path / "warehouse.duckdb", None))
+    result = train_churn_model(settings, frame, show_progress=False)
+    # 30 days: the month end 30 days before the evaluation date trains, where 60 purge it
+    assert result.data_info["purge_days"] == 30
+    assert result.split.train_dates[-1] == pd.Timestamp(month_end(2))
+    assert result.split.purged_dates == []
 
 
 def test_leakage_is_detected(features):

@@ -417,4 +417,8 @@ computed as (
     )
 {%- endif %}
 
-select * from final
+select
+    final.*,
+    -- the label window this run computes labels with (stored rows keep theirs)
+    {{ horizon }} as churn_horizon_days
+from final
