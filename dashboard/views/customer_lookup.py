@@ -94,8 +94,17 @@ elif clv is not None:
     value = clv.iloc[0]
     columns[2].metric(f"CLV ({currency})", ui.money(value.clv))
     columns[2].caption(f"Next {value.horizon_periods} {value.time_unit}s, discounted")
-    columns[3].metric("P(alive)", ui.share(value.probability_alive))
-    columns[3].caption(f"Expected purchases: {value.expected_purchases:.1f}")
+    columns[3].metric(
+        "P(alive)",
+        ui.share(value.probability_alive),
+        help="BG/NBD: the probability that the customer still buys, from their repeat purchases."
+        " Without a repeat purchase the model has no sign of them leaving, so it is 100 %"
+        " however long ago they bought: read the churn risk beside it.",
+    )
+    caption = f"Expected purchases: {value.expected_purchases:.1f}"
+    if customer.purchases_count == 1:
+        caption += " · one purchase: P(alive) is 100 % by the model's construction"
+    columns[3].caption(caption)
 
 orders = ui.load(data.customer_orders, customer_id)
 sessions = ui.load(data.customer_sessions, customer_id)

@@ -194,6 +194,34 @@ def test_lookup_shows_what_the_warehouse_holds_of_the_customer(sample_warehouse:
     assert len(at.dataframe[0].value) == counts.orders
 
 
+def test_lookup_says_why_a_one_purchase_customer_is_alive(sample_warehouse: Path, env) -> None:
+    """BG/NBD gives P(alive) 100 % to every customer without a repeat purchase: the page says
+    so beside the figure, and not for a customer with repeat purchases."""
+    env(C360_DUCKDB_PATH=sample_warehouse)
+    single, repeat = (
+        query(
+            sample_warehouse,
+            f"""
+            select c.customer_id
+            from gold.customer_360 as c
+            inner join gold.customer_clv as v on c.customer_id = v.customer_id
+            where c.purchases_count {condition}
+            order by c.customer_id
+            limit 1
+            """,
+        )
+        .iloc[0]
+        .customer_id
+        for condition in ("= 1", "> 1")
+    )
+    note = "one purchase: P(alive) is 100 % by the model's construction"
+    at = open_page("customer_lookup", search=single)
+    assert metrics(at)["P(alive)"] == "100.0%"
+    assert any(note in caption.value for caption in at.caption)
+    at = open_page("customer_lookup", search=repeat)
+    assert not any(note in caption.value for caption in at.caption)
+
+
 def test_lookup_finds_a_customer_by_any_of_their_source_ids(sample_warehouse: Path, env) -> None:
     env(C360_DUCKDB_PATH=sample_warehouse)
     crm_id, customer_id = query(
