@@ -380,7 +380,8 @@ def revenue_daily() -> pd.DataFrame:
 def revenue_monthly() -> pd.DataFrame:
     """gold.revenue_monthly: one row per month, country and channel."""
     return read(
-        f"select order_month, {REVENUE_COLUMNS} from gold.revenue_monthly order by order_month",
+        f"select order_month, is_complete_month, {REVENUE_COLUMNS}"
+        " from gold.revenue_monthly order by order_month",
         tables=["gold.revenue_monthly"],
     )
 

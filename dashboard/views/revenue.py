@@ -59,7 +59,10 @@ st.altair_chart(
     width="stretch",
 )
 if grain == "month":
-    st.caption("Calendar months: the first and the last hold only the days the data covers.")
+    st.caption(
+        "Calendar months: the first and the last hold only the days the data covers; the month"
+        " of the as-of date is not over, so it has no growth."
+    )
 
 
 def bars(frame: pd.DataFrame, dimension: str, title: str) -> alt.Chart:
@@ -92,11 +95,13 @@ table_columns = {
 }
 table = revenue.groupby(period, as_index=False)[list(table_columns)].sum()
 if grain == "month":
-    # against the previous row, which is the previous calendar month only when it had orders
+    # against the previous row, which is the previous calendar month only when it had orders;
+    # none for the month of the as-of date, which is not over
     previous = table.net_revenue_reporting.shift()
     months_apart = table.order_month.dt.to_period("M").astype("int64").diff()
     growth = (table.net_revenue_reporting - previous) / previous
-    table["net_growth"] = growth.where(months_apart == 1)
+    complete = table.order_month.map(revenue.groupby(period).is_complete_month.all())
+    table["net_growth"] = growth.where((months_apart == 1) & complete.astype(bool))
     table_columns["net_growth"] = ("net vs previous month", "percent")
 st.dataframe(
     table.sort_values(period, ascending=False),
