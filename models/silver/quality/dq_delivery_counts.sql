@@ -28,7 +28,7 @@ with new_file_counts as (
             count(*) as records
         from {{ ref(table.bronze_model) }}
         {%- if watermark %}
-        where _ingested_at > cast('{{ watermark }}' as timestamp)
+            where _ingested_at > cast('{{ watermark }}' as timestamp)
         {%- endif %}
         group by _source_path, _ingested_at
         {% if not loop.last %}union all{% endif %}

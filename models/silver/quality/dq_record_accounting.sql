@@ -38,7 +38,7 @@ with new_records as (
         where
             not _is_quarantined
             {%- if watermark %}
-            and _ingested_at > cast('{{ watermark }}' as timestamp)
+                and _ingested_at > cast('{{ watermark }}' as timestamp)
             {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
