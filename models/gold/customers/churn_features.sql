@@ -232,7 +232,9 @@ session_history as (
     inner join session_days
         on
             order_history.customer_id = session_days.customer_id
-            and order_history.as_of_date >= session_days.session_date
+            -- the sessions known to be the customer's by the as-of date (a session is known
+            -- on its own day or, stitched, from its browser's first login)
+            and order_history.as_of_date >= session_days.customer_known_date
     group by order_history.customer_id, order_history.as_of_date
 ),
 
