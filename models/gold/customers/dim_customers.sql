@@ -1,9 +1,12 @@
 -- CRM contact dimension with history (SCD2, from the snapshot snp_crm__customers): one row
 -- per version of a CRM contact, valid from valid_from (inclusive) to valid_to (exclusive; the
 -- far future while current), with the customer the contact belongs to (a customer entered
--- twice in the CRM has two contacts). As-of join: `on f.customer_id = d.customer_id
--- and f.event_at >= d.valid_from and f.event_at < d.valid_to`, where a customer with several
--- contacts has a version of each in force.
+-- twice in the CRM has two contacts). A contact's first version is valid from the beginning
+-- of time, so that a fact from before the snapshot first saw the contact (its history starts
+-- at the first snapshot run, each version at its updated_at) still finds a version, as the
+-- revenue tables' country rule does (macro customer_country_as_of). As-of join:
+-- `on f.customer_id = d.customer_id and f.event_at >= d.valid_from and f.event_at <
+-- d.valid_to`, where a customer with several contacts has a version of each in force.
 
 with snapshot as (
     select * from {{ ref('snp_crm__customers') }}
@@ -46,7 +49,14 @@ final as (
 
         -- timestamps
         cast(snapshot.signup_at as timestamp) as signup_at,
-        cast(snapshot.dbt_valid_from as timestamp) as valid_from,
+        cast(case
+            when
+                snapshot.dbt_valid_from
+                = min(snapshot.dbt_valid_from) over (partition by snapshot.crm_id)
+                then cast('1900-01-01 00:00:00' as timestamp)
+            else snapshot.dbt_valid_from
+        end as timestamp) as valid_from,
+        cast(snapshot.dbt_valid_from as timestamp) as recorded_valid_from,
         cast(
             coalesce(snapshot.dbt_valid_to, cast('9999-12-31 00:00:00' as timestamp)) as timestamp
         ) as valid_to
