@@ -161,6 +161,13 @@ def _plan_next_day(out: Path, previous: Manifest) -> tuple[Params, list[int]]:
     given = previous.params
     params = Params(given.seed, given.scale, given.days, given.start_date)
     day = (previous.last_day_written - params.start).days + 1
+    today = dt.datetime.now(dt.UTC).date()
+    if params.day_date(day) > today:
+        raise GenerateError(
+            f"The next day, {params.day_date(day)}, is after today ({today}, UTC): its records"
+            " would be dated in the future, and the build quarantines those as implausible."
+            " Run --next-day again tomorrow, or generate with an earlier --end-date."
+        )
     if day >= params.horizon:
         raise GenerateError(
             f"The simulated horizon ends on {params.day_date(params.horizon - 1)}; "

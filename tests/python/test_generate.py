@@ -485,6 +485,16 @@ def test_next_day_without_manifest(tmp_path):
     assert "_manifest.json" in result.output
 
 
+def test_a_next_day_after_today_is_refused(tmp_path):
+    """Data that ends today has no next day yet: its records would be dated in the future."""
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    args = ["--scale", "0.001", "--days", "2", "--seed", SEED, "--end-date", today]
+    assert cli("generate", "--out", str(tmp_path), *args, "--quiet").exit_code == 0
+    result = cli("generate", "--out", str(tmp_path), "--next-day", "--quiet")
+    _assert_one_sentence(result)
+    assert "is after today" in result.output
+
+
 def test_refuses_to_clean_a_foreign_dir(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me")
     result = cli("generate", "--out", str(tmp_path), "--clean", "--scale", "0.001", "--quiet")
