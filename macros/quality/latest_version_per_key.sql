@@ -1,7 +1,10 @@
 {#-
     Keep the latest version of each key: the first row by `order_by` (e.g. updated_at desc),
-    ties broken by the bronze record id (file and zero-padded row number) so that a full
-    refresh and an incremental run pick the same row.
+    ties broken by the bronze record id (file and zero-padded row number), the higher one
+    winning: of two versions with the same time (an export that keeps dates only, an order
+    placed and cancelled in the same second) the one delivered later, in a later file or
+    further down the same file, says what is newer. Deterministic, so a full refresh and an
+    incremental run pick the same row.
 -#}
 {% macro latest_version_per_key(relation, key, order_by) %}
     {{ return(adapter.dispatch('latest_version_per_key', 'customer360')(relation, key, order_by)) }}
@@ -40,7 +43,7 @@
         where hash({{ key }}) in (select repeated.key_hash from repeated)
         qualify row_number() over (
             partition by {{ key }}
-            order by {{ order_by }}, _record_id
+            order by {{ order_by }}, _record_id desc
         ) = 1
     )
 {% endmacro %}
@@ -51,7 +54,7 @@
     from {{ relation }}
     qualify row_number() over (
         partition by {{ key }}
-        order by {{ order_by }}, _record_id
+        order by {{ order_by }}, _record_id desc
     ) = 1
 {% endmacro %}
 
@@ -66,7 +69,7 @@
             *,
             row_number() over (
                 partition by {{ key }}
-                order by {{ order_by }}, _record_id
+                order by {{ order_by }}, _record_id desc
             ) as _version_rank
         from {{ relation }}
     ) as ranked

@@ -4,9 +4,9 @@
 --
 -- The rule, the same as stg_support__tickets' for the current state: at the end of a day, a
 -- ticket is in the state of its change with the highest commit_version committed on or
--- before that day (ties: the lowest _record_id, a re-sent copy); pre-images are never
--- applied. So a change is in force from its commit date until the first commit date of a
--- change that beats it (higher commit_version, or the same with a lower _record_id). A change
+-- before that day (ties: the highest _record_id, the copy delivered last); pre-images are
+-- never applied. So a change is in force from its commit date until the first commit date of
+-- a change that beats it (higher commit_version, or the same with a higher _record_id). A change
 -- beaten on or before its own commit date is never in force and is left out, so a ticket's
 -- states do not overlap.
 
@@ -30,7 +30,7 @@ dated as (
         -- the changes that beat this one are the ones after it in this order
         min(cast(ticket_changes.committed_at as date)) over (
             partition by ticket_changes.ticket_id
-            order by ticket_changes.commit_version asc, ticket_changes._record_id desc
+            order by ticket_changes.commit_version asc, ticket_changes._record_id asc
             rows between 1 following and unbounded following
         ) as valid_to_date
     from ticket_changes
