@@ -3,13 +3,18 @@
     `<table>_YYYY-MM-DD.<ext>`), read from the last segment of the file's path (`_source_path`,
     `_source_file`) or of a record id (`_source_path:row`), else the day it was ingested. The
     file name's date is the same on a full refresh; the ingestion day is not, which is why
-    the file name is read first.
+    the file name is read first. A name dated more than a day after the file was ingested (a
+    typo, another date format, a clock) is not a delivery day yet: the ingestion day is, so
+    that one file cannot move gold's as-of date into the future (bronze warns about such a
+    file on DuckDB).
 -#}
 {% macro landing_delivery_date(file_column='_source_path', ingested_at_column='_ingested_at') -%}
-    coalesce(
-        {{ dbt.safe_cast(
-            "nullif(regexp_extract(" ~ file_column
-            ~ ", '([0-9]{4}-[0-9]{2}-[0-9]{2})[^/]*$', 1), '')", 'date') }},
-        cast({{ ingested_at_column }} as date)
-    )
+    {%- set named = dbt.safe_cast(
+        "nullif(regexp_extract(" ~ file_column
+        ~ ", '([0-9]{4}-[0-9]{2}-[0-9]{2})[^/]*$', 1), '')", 'date') -%}
+    {%- set ingested = 'cast(' ~ ingested_at_column ~ ' as date)' -%}
+    case
+        when {{ named }} <= {{ dbt.dateadd('day', 1, ingested) }} then {{ named }}
+        else {{ ingested }}
+    end
 {%- endmacro %}

@@ -13,7 +13,9 @@
     not ingested, with a warning that says to rename it. An empty (0-byte) file holds no
     record (and may be a delivery still being written): it is logged and left out, so it is
     read once it has bytes. A file ingested before and modified since is not read again (a
-    file is read once): a warning names it (duckdb__warn_rewritten_landing_files).
+    file is read once): a warning names it (duckdb__warn_rewritten_landing_files). So does a
+    new file named for a day after tomorrow (landing_delivery_date then takes the ingestion
+    day).
 -#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {#- one listing: each file with whether this model has ingested it already -#}
@@ -32,6 +34,14 @@
                 ~ " a wildcard character (* or ?), which the reader would expand; rename it.") %}
         {% elif is_new %}
             {% do readable.append(file) %}
+            {% set named = modules.re.search('([0-9]{4}-[0-9]{2}-[0-9]{2})[^/]*$', file) %}
+            {% set tomorrow = (run_started_at + modules.datetime.timedelta(days=1)).strftime('%Y-%m-%d') %}
+            {% if named and named.group(1) > tomorrow %}
+                {% do exceptions.warn("Landing file " ~ (file | tojson) ~ " is named for "
+                    ~ named.group(1) ~ ", after the day it is ingested (" ~ run_started_at.strftime('%Y-%m-%d')
+                    ~ " UTC): its records count as delivered on the day they are ingested, not on a"
+                    ~ " day in the future, which would move gold's as-of date (docs/landing_contract.md).") %}
+            {% endif %}
         {% else %}
             {% do ingested.append(file) %}
         {% endif %}

@@ -6,6 +6,7 @@ One build reads the sample and every hostile file together; each test checks its
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -37,6 +38,13 @@ def orders_sample(landing: Path, rows: int = 3) -> tuple[str, list[str]]:
     first = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))[0]
     header, *lines = first.read_text().splitlines()
     return header, lines[:rows]
+
+
+def placeholder_account(header: str, line: str) -> str:
+    """The orders CSV line with `N/A` as its shop account (fields without quotes)."""
+    fields = line.split(",")
+    fields[header.split(",").index("shop_account_id")] = "N/A"
+    return ",".join(fields)
 
 
 def drop(landing: Path, relative: str, content: bytes) -> str:
@@ -165,6 +173,25 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header, *lines[:-1], cut_row]).encode(),
         )
     ] = len(lines)
+    # a JSON array instead of JSON lines: one malformed record, named in a warning
+    files[
+        drop(
+            landing,
+            "crm/customers/customers_2026-07-14_array.jsonl",
+            ("[" + ",".join(customer_lines) + "]").encode(),
+        )
+    ] = 1
+    # a placeholder for "no account" in the shop account of guest orders
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-15_placeholder.csv",
+            "\n".join([header, *(placeholder_account(header, line) for line in lines)]).encode()
+            + b"\n",
+        )
+    ] = len(lines)
+    # a name dated in the future: delivered on the day it is ingested, named in a warning
+    files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
@@ -339,6 +366,42 @@ def test_a_csv_file_cut_off_in_a_row_is_named(hostile: dict) -> None:
             " order by _source_row_number desc limit 1"
         ).fetchone()
     assert (email, phone) == (lines[-1][: lines[-1].index("@") + 3].split(",")[-1], None)
+
+
+def test_a_json_array_is_named_and_quarantined(hostile: dict) -> None:
+    """A file holding a JSON array is not JSON lines: a warning names it, and its one line is
+    a malformed record in quarantine (kept whole), not lost."""
+    output = " ".join(hostile["output"].split())
+    assert "landing file(s) of crm.customers hold JSON that is not one object per line" in output
+    assert 'customers_2026-07-14_array.jsonl"' in output
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        malformed = con.execute(
+            "select _is_quarantined, starts_with(_rescued_data, '[')"
+            " from silver.base_crm__customers where _source_file like '%_array.jsonl'"
+        ).fetchall()
+    assert malformed == [(True, True)]
+
+
+def test_a_placeholder_account_is_no_account(hostile: dict) -> None:
+    """`N/A` in shop_account_id is read as empty: the orders are guest orders, not one
+    account's."""
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        accounts = con.execute(
+            "select count(*), count(shop_account_id) from silver.base_ecommerce__orders"
+            " where _source_file like '%_placeholder.csv'"
+        ).fetchone()
+    assert accounts == (3, 0)
+
+
+def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:
+    """orders_2099-01-01.csv is named in a warning and counts as delivered on the day it was
+    ingested: no delivery day (gold's default as-of date) after tomorrow."""
+    output = " ".join(hostile["output"].split())
+    assert 'orders_2099-01-01.csv" is named for 2099-01-01, after the day it is ingested' in output
+    dbt(hostile["workdir"], "hostile", "build", "--select", "dq_delivery_counts")
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        latest = con.execute("select max(delivery_date) from silver.dq_delivery_counts").fetchone()
+    assert latest[0] <= dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
 
 
 def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> None:

@@ -7,6 +7,14 @@
 {% macro duckdb__read_json_lines(contract, files) %}
     {%- set known_keys_as_nulls = '{' ~ (contract.columns.keys() | map('tojson') | map('string') | join(': null, ')) ~ ': null}' -%}
     {%- set by_encoding = duckdb__landing_files_by_encoding(files) %}
+    {%- if by_encoding.not_json_lines %}
+        {%- do exceptions.warn(by_encoding.not_json_lines | length ~ " landing file(s) of "
+            ~ contract.name ~ " hold JSON that is not one object per line (an array, or an"
+            ~ " object written over several lines): " ~ by_encoding.not_json_lines | map('tojson')
+            | join(', ') ~ ". Each line is read as a record, so their records are quarantined as"
+            ~ " malformed, not loaded. Export them as JSON lines, one object per line, under new"
+            ~ " names (docs/landing_contract.md).") -%}
+    {%- endif %}
     with lines as (
         {%- if by_encoding.text_files %}
         {{ duckdb__landing_text_lines(by_encoding.text_files, by_encoding.max_line_size) }}
@@ -52,20 +60,35 @@
 {#-
     The files split by how they can be read: `text_files` are valid UTF-8, `byte_files` are
     not (their lines are split from their bytes); `max_line_size` is the longest line any of
-    them can have (the largest file's size + 1, at least 2,000,000 bytes), in file name order.
+    them can have (the largest file's size + 1, at least 2,000,000 bytes); `not_json_lines`
+    the UTF-8 files whose text starts (after blanks and a byte order mark) with `[` or with a
+    `{` alone on its line: a JSON array, or pretty-printed JSON, not JSON lines. In file name
+    order.
 -#}
 {% macro duckdb__landing_files_by_encoding(files) %}
     {%- set checked -%}
-        select filename, size, try(decode(content)) is null as is_not_utf8
-        from read_blob({{ duckdb__landing_file_list(files) }})
+        select
+            filename,
+            size,
+            text is null as is_not_utf8,
+            coalesce(regexp_matches(
+                ltrim(text, ' ' || chr(9) || chr(10) || chr(13) || chr(65279)),
+                '^(\[|\{[ \t\r]*(\n|$))'
+            ), false) as is_not_json_lines
+        from (
+            select filename, size, try(decode(content)) as text
+            from read_blob({{ duckdb__landing_file_list(files) }})
+        ) as landed
         order by filename
     {%- endset -%}
-    {%- set text_files, byte_files, sizes = [], [], [2000000] -%}
-    {%- for file, size, is_not_utf8 in run_query(checked).rows -%}
+    {%- set text_files, byte_files, not_json_lines, sizes = [], [], [], [2000000] -%}
+    {%- for file, size, is_not_utf8, is_not_json_lines in run_query(checked).rows -%}
         {%- do (byte_files if is_not_utf8 else text_files).append(file) -%}
+        {%- if is_not_json_lines %}{% do not_json_lines.append(file) %}{% endif -%}
         {%- do sizes.append(size + 1) -%}
     {%- endfor -%}
-    {{ return({'text_files': text_files, 'byte_files': byte_files, 'max_line_size': sizes | max}) }}
+    {{ return({'text_files': text_files, 'byte_files': byte_files,
+        'not_json_lines': not_json_lines, 'max_line_size': sizes | max}) }}
 {% endmacro %}
 
 

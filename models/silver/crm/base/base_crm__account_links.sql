@@ -12,8 +12,8 @@ with source as (
 renamed as (
     select
         -- ids
-        nullif(trim(source.crm_id), '') as crm_id,
-        nullif(trim(source.shop_account_id), '') as shop_account_id,
+        {{ trimmed_or_null('source.crm_id') }} as crm_id,
+        {{ trimmed_or_null('source.shop_account_id') }} as shop_account_id,
         {{ checked_landing_table('crm.account_links').key_expression }} as account_link_id,
 
         -- timestamps

@@ -27,16 +27,16 @@ renamed as (
         -- ids
         {{ checked_landing_table('ecommerce.orders').key_expression }} as order_id,
         -- null: a guest checkout
-        nullif(trim(source.shop_account_id), '') as shop_account_id,
+        {{ trimmed_or_null('source.shop_account_id') }} as shop_account_id,
 
         -- strings
         lower(trim({{ landing_value('ecommerce.orders', 'order_status') }})) as order_status,
         lower(trim(source.channel)) as channel,
         upper(trim(source.currency)) as currency_code,
-        nullif(trim(source.coupon_code), '') as coupon_code,
-        nullif(trim(source.email), '') as email,
+        {{ trimmed_or_null('source.coupon_code') }} as coupon_code,
+        {{ trimmed_or_null('source.email') }} as email,
         {{ normalised_email('source.email') }} as email_normalised,
-        nullif(trim(source.phone), '') as phone,
+        {{ trimmed_or_null('source.phone') }} as phone,
 
         -- numerics
         {{ dbt.safe_cast('source.order_total', 'decimal(18, 2)') }} as order_total,

@@ -18,9 +18,9 @@ renamed as (
         {{ checked_landing_table('support.ticket_changes').key_expression }} as ticket_id,
 
         -- the requester's contact points
-        nullif(trim(source.requester_email), '') as requester_email,
+        {{ trimmed_or_null('source.requester_email') }} as requester_email,
         {{ normalised_email('source.requester_email') }} as email_normalised,
-        nullif(trim(source.requester_phone), '') as requester_phone,
+        {{ trimmed_or_null('source.requester_phone') }} as requester_phone,
 
         -- strings
         lower(source.category) as category,

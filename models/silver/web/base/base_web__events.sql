@@ -12,9 +12,9 @@ renamed as (
     select
         -- ids
         {{ checked_landing_table('web.events').key_expression }} as event_id,
-        source.anonymous_id,
+        {{ trimmed_or_null('source.anonymous_id') }} as anonymous_id,
         -- null: not logged in
-        nullif(trim(source.shop_account_id), '') as shop_account_id,
+        {{ trimmed_or_null('source.shop_account_id') }} as shop_account_id,
         source.product_id,
         source.order_id,
 
