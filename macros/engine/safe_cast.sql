@@ -9,15 +9,35 @@
     UTC, on every engine. Spark and Databricks read the offset (the session time zone is UTC);
     DuckDB's cast to TIMESTAMP drops it (10:00 instead of 05:00), so on DuckDB a timestamp is
     read as a TIMESTAMPTZ and given in UTC (the profile's time zone), as a TIMESTAMP.
+    An integer type takes whole numbers only (whole_number_cast), on every engine.
 -#}
 {% macro duckdb__safe_cast(field, type) -%}
     {%- if type | trim | lower == 'timestamp' -%}
         cast(try_cast({{ field }} as timestamptz) as timestamp)
+    {%- elif type | trim | lower in ['tinyint', 'smallint', 'integer', 'int', 'bigint'] -%}
+        {{ whole_number_cast(field, type) }}
     {%- else -%}
         try_cast({{ field }} as {{ type }})
     {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__safe_cast(field, type) -%}
-    try_cast({{ field }} as {{ type }})
+    {%- if type | trim | lower in ['tinyint', 'smallint', 'integer', 'int', 'bigint'] -%}
+        {{ whole_number_cast(field, type) }}
+    {%- else -%}
+        try_cast({{ field }} as {{ type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    A value cast to an integer type only when it is a whole number: DuckDB's try_cast rounds
+    `'0.5'` to 1 and `'1.5'` to 2, and Spark's (ANSI off) truncates, where a quantity of 0.5
+    is no integer and its record is quarantined. Compared through a wide decimal, which holds
+    every 64-bit integer exactly (a double does not).
+-#}
+{% macro whole_number_cast(field, type) -%}
+    case
+        when try_cast({{ field }} as decimal(38, 9)) = try_cast({{ field }} as {{ type }})
+            then try_cast({{ field }} as {{ type }})
+    end
 {%- endmacro %}
