@@ -4,7 +4,8 @@
     build are counted, and when more than the table's share in the var
     `quarantine_rate_thresholds` (its `default` otherwise, 5 %) were quarantined the build stops
     with one sentence: the table, the counts, the rule that dropped the most, the files and what
-    to do. With the default severity (error) nothing downstream of the base model is built, so
+    to do. Within the threshold, a table with quarantined records gets one line in the build's
+    log: the counts and the rule that dropped the most. With the default severity (error) nothing downstream of the base model is built, so
     staging, the quarantine table and gold keep the state of the last good build.
 
     "Since the last complete build": ingested after the `_max_ingested_at` that
@@ -75,13 +76,23 @@
                 ~ named_files | join(', ') ~ "."
                 ~ (" Nearly every record was quarantined, so the cause is likely the files as a"
                     ~ " whole (a required column missing or named in another case, another"
-                    ~ " delimiter): the warnings at the start of the build name such files."
+                    ~ " delimiter, values in another format): warnings at the start of the build"
+                    ~ " name the CSV and Parquet files that lack a required column, and a JSON"
+                    ~ " record keeps the keys the contract does not know in _rescued_data."
                     if records.quarantined >= 0.9 * records.total else "")
                 ~ " dbt build skips everything downstream of "
                 ~ model.identifier ~ ". See the records and their reasons: select * from " ~ model
                 ~ " where _is_quarantined. Correct the files in the landing folder and run dbt build"
                 ~ " --full-refresh, or load the delivery as it is (its bad records stay in quarantine)"
                 ~ " with --vars '{quarantine_rate_thresholds: {" ~ source_table ~ ": 1}}'.") }}
+        {%- elif records.quarantined > 0 %}
+            {%- set top_rule = by_rule | dictsort(by='value', reverse=true) | first %}
+            {%- do log(source_table ~ ": " ~ records.quarantined ~ " of " ~ records.total
+                ~ " records delivered since the last complete build ("
+                ~ "%.1f" | format(100.0 * records.quarantined / records.total)
+                ~ "%) quarantined, most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "), within the "
+                ~ "%g" | format(100 * threshold) ~ "% threshold: select * from " ~ model
+                ~ " where _is_quarantined", info=true) %}
         {%- endif %}
         {#- within the threshold: the same check as a query, which returns no row -#}
         select
