@@ -1,13 +1,23 @@
-{#- The digits of the phone text `column`, every other character removed (null stays null). -#}
+{#-
+    The digits of the phone text `column`, every other character removed (null stays null),
+    an extension at its end left out (`ext. 12`, `extension 12`, `x12`, `#12`, any case): its
+    digits are not part of the number.
+-#}
 {% macro phone_digits(column) %}
     {{ return(adapter.dispatch('phone_digits', 'customer360')(column)) }}
 {% endmacro %}
 
 {#- DuckDB replaces the first match only, unless given the `g` option. -#}
 {% macro duckdb__phone_digits(column) -%}
-    regexp_replace({{ column }}, '[^0-9]', '', 'g')
+    regexp_replace(
+        regexp_replace({{ column }}, '(ext\.?|extension|x|#)\s*[0-9]+\s*$', '', 'i'),
+        '[^0-9]', '', 'g'
+    )
 {%- endmacro %}
 
 {% macro spark__phone_digits(column) -%}
-    regexp_replace({{ column }}, '[^0-9]', '')
+    regexp_replace(
+        regexp_replace({{ column }}, '(?i)(ext\\.?|extension|x|#)\\s*[0-9]+\\s*$', ''),
+        '[^0-9]', ''
+    )
 {%- endmacro %}

@@ -6,12 +6,14 @@
       digits after the country calling code, which is looked up in `dial_codes` (the
       country_dial_codes seed; a code it does not know gives null); for a national notation
       (`0170 1234567`, `(0170) 1234567`) the digits after the trunk `0` (digits without a
-      trunk `0`, as a US number is written, are taken whole). Null when fewer than 6 digits
-      remain (and for a null or empty phone).
+      trunk `0`, as a US number is written, are taken whole). An extension at the end
+      (`ext. 12`, `x12`) is left out (phone_digits). Null when fewer than 6 or more than 14
+      digits remain (E.164 allows 15 with the calling code: more is not one number), and for
+      a null or empty phone.
     - `phone_e164`: `+<calling code><national number>` when the calling code is known: from an
       international notation, or, for a national one, from the record's country
       (`country_code_column`, an ISO code; none: the relation has no country, and a national
-      notation has no E.164 form). Else null.
+      notation has no E.164 form), and the two have at most 15 digits. Else null.
     The dial codes have 1 to 3 digits (E.164; the seed tests it) and are prefix-free: one
     equality join per code length, on the first 1, 2 and 3 digits, finds at most one code
     (a hash join, where a join on `like` would compare every row with every code). The
@@ -34,11 +36,15 @@
             *,
             -- concat is null-safe on DuckDB, not on Spark: the code is checked first
             case
-                when length(_national_number) >= 6 and _dial_code is not null
+                when
+                    length(_national_number) >= 6
+                    and _dial_code is not null
+                    and length(_dial_code) + length(_national_number) <= 15
                     then concat('+', _dial_code, _national_number)
             end as phone_e164,
-            case when length(_national_number) >= 6 then _national_number end
-                as phone_national_number
+            case
+                when length(_national_number) between 6 and 14 then _national_number
+            end as phone_national_number
         from (
             select
                 phone_parts.*,

@@ -5,7 +5,8 @@
     ("currency is not an ISO 4217 code").
     Names match case-sensitively (as Databricks' read_files does by default), so a column in
     another case (`CURRENCY`) is named as the likely cause, and so is another delimiter when
-    the header reads as one column holding `;`, a tab or `|`.
+    the header reads as one column holding `;`, a tab or `|`, and a missing header row when
+    header names look like values (a number, a date, an email).
 -#}
 {% macro warn_missing_required_columns(contract, present, files) %}
     {%- set missing = [] -%}
@@ -15,6 +16,10 @@
     {%- endfor -%}
     {%- if missing -%}
         {%- set lowered = present | map('lower') | list -%}
+        {%- set looks_like_data = [] -%}
+        {%- for name in present if modules.re.match('^[0-9][0-9.:+TZ /-]*$|.*@', name) -%}
+            {%- do looks_like_data.append(name) -%}
+        {%- endfor -%}
         {%- set other_case = missing | select('in', lowered) | list -%}
         {%- do exceptions.warn(files | length ~ " landing file(s) of " ~ contract.name ~ " ("
             ~ files[0] | tojson ~ (", ..." if files | length > 1 else "") ~ ") have no column "
@@ -24,6 +29,10 @@
                 ~ " in another case." if other_case else "")
             ~ (" Their header is one column, " ~ present[0] | tojson ~ ": the files may be"
                 ~ " delimited by another character than the contract's comma."
-                if present | length == 1 and modules.re.search('[;\t|]', present[0]) else "")) -%}
+                if present | length == 1 and modules.re.search('[;\t|]', present[0]) else "")
+            ~ (" Their header holds values (" ~ looks_like_data[:2] | map('tojson') | join(', ')
+                ~ "): the files may have no header row, and their first row was read as one"
+                ~ " (it is in no table); add the header and deliver them again under new names."
+                if looks_like_data else "")) -%}
     {%- endif -%}
 {% endmacro %}

@@ -190,6 +190,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             + b"\n",
         )
     ] = len(lines)
+    # no header row: its first row is read as the header, and the warning says so
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-16_noheader.csv",
+            "\n".join(lines).encode() + b"\n",
+        )
+    ] = len(lines) - 1
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -337,6 +345,11 @@ def test_a_file_without_a_required_column_is_named_with_the_likely_cause(hostile
         and 'orders_2026-07-12_upper.csv") have no column order_id' in output
     )
     assert "Column names match case-sensitively: the files have order_id" in output
+    headerless = output[output.index('orders_2026-07-16_noheader.csv") have no column') :]
+    assert (
+        "the files may have no header row, and their first row was read as one"
+        in (headerless[: headerless.index("new names")])
+    )
     with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
         quarantined = con.execute(
             "select count(*) filter (where _is_quarantined), count(*)"
