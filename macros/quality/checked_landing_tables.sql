@@ -32,7 +32,9 @@
         {'source_table': 'ecommerce.order_items', 'bronze_model': 'brz_ecommerce__order_items',
          'base_model': 'base_ecommerce__order_items',
          'staging_model': 'stg_ecommerce__order_items', 'key': 'order_item_id',
-         'key_expression': "concat(trim(order_id), '-', trim(line_number))",
+         'key_expression': "concat(trim(order_id), '-', coalesce(cast("
+            ~ dbt.safe_cast('line_number', 'integer') ~ " as " ~ dbt.type_string()
+            ~ "), trim(line_number)))",
          'raw_columns': ['order_id', 'line_number', 'product_id',
             'quantity', 'unit_price', 'updated_at']},
         {'source_table': 'ecommerce.products', 'bronze_model': 'brz_ecommerce__products',
