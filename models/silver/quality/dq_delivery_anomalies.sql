@@ -46,60 +46,48 @@ volume_anomalies as (
     where volumes.is_volume_anomaly
 ),
 
-freshness_anomalies as (
+-- the tables late, and the daily ones without a delivery on the newest day
+freshness_findings as (
     select
         source_table,
         as_of_date as delivery_date,
-        'freshness' as anomaly_type,
+        case when is_freshness_anomaly then 'freshness' else 'missing' end as anomaly_type,
         cast(null as {{ dbt.type_string() }}) as anomaly_direction,
         cast(null as bigint) as records,
         cast(null as double) as expected_records,
         z_score,
         days_late,
         as_of_date,
-        concat(
-            source_table, ' has delivered nothing since ',
-            cast(last_delivery_date as {{ dbt.type_string() }}), ': ',
-            cast(days_since_last_delivery as {{ dbt.type_string() }}),
-            ' days before the newest delivery of any landing table (',
-            cast(as_of_date as {{ dbt.type_string() }}), '), where its usual gap is ',
-            cast(cast(gap_mean_days as decimal(18, 1)) as {{ dbt.type_string() }}),
-            ' days and the allowed gap ', cast(allowed_gap_days as {{ dbt.type_string() }}),
-            '; ', cast(days_late as {{ dbt.type_string() }}), ' days late.'
-        ) as reason
+        case
+            when is_freshness_anomaly
+                then concat(
+                    source_table, ' has delivered nothing since ',
+                    cast(last_delivery_date as {{ dbt.type_string() }}), ': ',
+                    cast(days_since_last_delivery as {{ dbt.type_string() }}),
+                    ' days before the newest delivery of any landing table (',
+                    cast(as_of_date as {{ dbt.type_string() }}), '), where its usual gap is ',
+                    cast(cast(gap_mean_days as decimal(18, 1)) as {{ dbt.type_string() }}),
+                    ' days and the allowed gap ',
+                    cast(allowed_gap_days as {{ dbt.type_string() }}),
+                    '; ', cast(days_late as {{ dbt.type_string() }}), ' days late.'
+                )
+            else concat(
+                source_table, ' delivers every day but has no delivery for ',
+                cast(as_of_date as {{ dbt.type_string() }}),
+                ', the newest delivery day of any landing table (its last: ',
+                cast(last_delivery_date as {{ dbt.type_string() }}),
+                '): gold as of that day has none of its records of the day. Build again once',
+                ' its file has landed.'
+            )
+        end as reason
     from freshness
-    where is_freshness_anomaly
-),
-
-missing_deliveries as (
-    select
-        source_table,
-        as_of_date as delivery_date,
-        'missing' as anomaly_type,
-        cast(null as {{ dbt.type_string() }}) as anomaly_direction,
-        cast(null as bigint) as records,
-        cast(null as double) as expected_records,
-        z_score,
-        days_late,
-        as_of_date,
-        concat(
-            source_table, ' delivers every day but has no delivery for ',
-            cast(as_of_date as {{ dbt.type_string() }}),
-            ', the newest delivery day of any landing table (its last: ',
-            cast(last_delivery_date as {{ dbt.type_string() }}),
-            '): gold as of that day has none of its records of the day. Build again once its',
-            ' file has landed.'
-        ) as reason
-    from freshness
-    where is_missing_as_of_day
+    where is_freshness_anomaly or is_missing_as_of_day
 ),
 
 final as (
     select * from volume_anomalies
     union all
-    select * from freshness_anomalies
-    union all
-    select * from missing_deliveries
+    select * from freshness_findings
 )
 
 select * from final
