@@ -32,12 +32,13 @@
 {#-
     A value cast to an integer type only when it is a whole number: DuckDB's try_cast rounds
     `'0.5'` to 1 and `'1.5'` to 2, and Spark's (ANSI off) truncates, where a quantity of 0.5
-    is no integer and its record is quarantined. Compared through a wide decimal, which holds
-    every 64-bit integer exactly (a double does not).
+    is no integer and its record is quarantined; and Spark's ANSI try_cast gives null for
+    `'3.0'`, which is 3. Read through a wide decimal, which holds every 64-bit integer exactly
+    (a double does not), then cast from it.
 -#}
 {% macro whole_number_cast(field, type) -%}
+    {%- set exact = 'try_cast(' ~ field ~ ' as decimal(38, 9))' -%}
     case
-        when try_cast({{ field }} as decimal(38, 9)) = try_cast({{ field }} as {{ type }})
-            then try_cast({{ field }} as {{ type }})
+        when {{ exact }} = floor({{ exact }}) then try_cast({{ exact }} as {{ type }})
     end
 {%- endmacro %}
