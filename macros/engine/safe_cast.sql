@@ -15,7 +15,7 @@
     {%- if type | trim | lower == 'timestamp' -%}
         cast(try_cast({{ field }} as timestamptz) as timestamp)
     {%- elif type | trim | lower in ['tinyint', 'smallint', 'integer', 'int', 'bigint'] -%}
-        {{ whole_number_cast(field, type) }}
+        {{ customer360.whole_number_cast(field, type) }}
     {%- else -%}
         try_cast({{ field }} as {{ type }})
     {%- endif -%}
@@ -23,7 +23,7 @@
 
 {% macro spark__safe_cast(field, type) -%}
     {%- if type | trim | lower in ['tinyint', 'smallint', 'integer', 'int', 'bigint'] -%}
-        {{ whole_number_cast(field, type) }}
+        {{ customer360.whole_number_cast(field, type) }}
     {%- else -%}
         try_cast({{ field }} as {{ type }})
     {%- endif -%}
