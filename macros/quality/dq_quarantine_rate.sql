@@ -5,8 +5,10 @@
     `quarantine_rate_thresholds` (its `default` otherwise, 5 %) were quarantined the build stops
     with one sentence: the table, the counts, the rule that dropped the most, the files and what
     to do. Within the threshold, a table with quarantined records gets one line in the build's
-    log: the counts and the rule that dropped the most. With the default severity (error) nothing downstream of the base model is built, so
-    staging, the quarantine table and gold keep the state of the last good build.
+    log: the counts and the rule that dropped the most; and a table with records kept with
+    warnings (warn rules, `_dq_warnings`) one line too: the counts and the most frequent
+    warning. With the default severity (error) nothing downstream of the base model is built,
+    so staging, the quarantine table and gold keep the state of the last good build.
 
     "Since the last complete build": ingested after the `_max_ingested_at` that
     dq_record_accounting (built after staging and the quarantine) holds for the table, so a
@@ -32,6 +34,7 @@
             select
                 _source_file as source_file,
                 _dq_rule as rule_name,
+                _dq_warnings as warnings,
                 count(*) as records
             from {{ model }}
             where _ingested_at > coalesce(
@@ -43,14 +46,21 @@
                 {%- endif %}
                 {{ before_first_ingestion() }}
             )
-            group by _source_file, _dq_rule
-            order by _source_file, _dq_rule
+            group by _source_file, _dq_rule, _dq_warnings
+            order by _source_file, _dq_rule, _dq_warnings
         {%- endset %}
-        {%- set records = namespace(total=0, quarantined=0) %}
+        {%- set records = namespace(total=0, quarantined=0, warned=0) %}
         {%- set by_rule = {} %}
         {%- set by_file = {} %}
-        {%- for source_file, rule_name, count in run_query(pending).rows %}
+        {%- set by_warning = {} %}
+        {%- for source_file, rule_name, warnings, count in run_query(pending).rows %}
             {%- set records.total = records.total + count | int %}
+            {%- if warnings is not none and rule_name is none %}
+                {%- set records.warned = records.warned + count | int %}
+                {%- for warning in warnings.split(', ') %}
+                    {%- do by_warning.update({warning: by_warning.get(warning, 0) + count | int}) %}
+                {%- endfor %}
+            {%- endif %}
             {%- if rule_name is not none %}
                 {%- set records.quarantined = records.quarantined + count | int %}
                 {%- do by_rule.update({rule_name: by_rule.get(rule_name, 0) + count | int}) %}
@@ -93,6 +103,15 @@
                 ~ "%) quarantined, most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "), within the "
                 ~ "%g" | format(100 * threshold) ~ "% threshold: select * from " ~ model
                 ~ " where _is_quarantined", info=true) %}
+        {%- endif %}
+        {%- if records.warned > 0 %}
+            {%- set top_warning = by_warning | dictsort(by='value', reverse=true) | first %}
+            {%- do log(source_table ~ ": " ~ records.warned ~ " of " ~ records.total
+                ~ " records delivered since the last complete build ("
+                ~ "%.1f" | format(100.0 * records.warned / records.total)
+                ~ "%) kept with warnings, most " ~ top_warning[0] ~ " (" ~ top_warning[1]
+                ~ "): select _dq_warnings, count(*) from " ~ model
+                ~ " where _dq_warnings is not null group by _dq_warnings", info=true) %}
         {%- endif %}
         {#- within the threshold: the same check as a query, which returns no row -#}
         select

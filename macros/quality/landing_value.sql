@@ -1,8 +1,11 @@
 {#-
     A landing column of `relation` (a bronze model) with its contract default applied: an
-    absent or empty value takes the column's `default` or the value of its `default_column`.
-    Columns with no default are returned as they are. Only absence is replaced: a value that is
-    there but does not parse is left to fail its type cast and the base model's rules.
+    absent value takes the column's `default` or the value of its `default_column`. In a text
+    format (CSV, JSON lines) a value is absent when it is empty or a spelling of "none" that
+    exports write (macro trimmed_or_null: NULL, None, N/A, ...), and a value is trimmed; a
+    Parquet value is absent when it is null. Only absence is replaced: a value that is there
+    but does not parse is left to fail its type cast and the base model's rules
+    (landing_value_is_readable says which).
 -#}
 {% macro landing_value(source_table, column_name, relation='source') %}
     {#- the sources are known once the project is parsed, and not in dbt unit tests (their
@@ -24,13 +27,42 @@
         {%- set fallback = literal if is_text else 'cast(' ~ literal ~ ' as ' ~ column.data_type ~ ')' -%}
     {%- elif column.default_column -%}
         {%- set other = relation ~ '.' ~ column.default_column -%}
-        {%- set fallback = "nullif(trim(" ~ other ~ "), '')" if is_text else other -%}
+        {%- set fallback = trimmed_or_null(other) if is_text else other -%}
     {%- else -%}
-        {{ return(raw) }}
+        {%- set fallback = none -%}
     {%- endif -%}
-    {%- if is_text -%}
-        coalesce(nullif(trim({{ raw }}), ''), {{ fallback }})
+    {%- set value = trimmed_or_null(raw) if is_text else raw -%}
+    {%- if fallback is none -%}
+        {{ value }}
     {%- else -%}
-        coalesce({{ raw }}, {{ fallback }})
+        coalesce({{ value }}, {{ fallback }})
     {%- endif -%}
 {% endmacro %}
+
+{#-
+    The optional landing columns of `source_table` (a list of names) whose value is there but
+    does not read as the column's contract type (`data_type` in the source's yml): a boolean
+    `X`, a timestamp in epoch seconds. Such a value is null, or its default, in silver; this is
+    the list of their names, comma separated (null when every value reads), for the base
+    model's column `_unreadable_values` and its warn rule `values_are_readable`. Always null for
+    Parquet, whose values have their type or were rescued in bronze.
+-#}
+{% macro unreadable_landing_values(source_table, column_names, relation='source') %}
+    {%- if not execute or 'sources' not in graph -%}
+        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
+    {%- set contract = landing_contract_columns(source_table) -%}
+    {%- if contract.format == 'parquet' -%}
+        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
+    nullif(concat_ws(', ',
+        {%- for column_name in column_names %}
+            {%- set value = landing_value(source_table, column_name, relation) %}
+        case
+            when {{ dbt.safe_cast(value, contract.columns[column_name].data_type) }} is null
+                and ({{ value }}) is not null
+                then '{{ column_name }}'
+        end{{ ',' if not loop.last }}
+        {%- endfor %}
+    ), '')
+{%- endmacro %}

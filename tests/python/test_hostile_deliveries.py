@@ -198,6 +198,20 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join(lines).encode() + b"\n",
         )
     ] = len(lines) - 1
+    # optional values that do not read as their type (a warning), or spell "none" (absent)
+    contact = json.loads(customer_lines[0])
+    odd_values = [
+        contact | {"crm_id": "C-odd-1", "is_deleted": "X", "marketing_consent": "on"},
+        contact | {"crm_id": "C-odd-2", "signup_at": 1719000000, "marketing_consent": False},
+        contact | {"crm_id": "C-odd-3", "is_deleted": "N/A", "marketing_consent": " true "},
+    ]
+    files[
+        drop(
+            landing,
+            "crm/customers/customers_2026-07-17_values.jsonl",
+            "\n".join(json.dumps(line) for line in odd_values).encode() + b"\n",
+        )
+    ] = len(odd_values)
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -404,6 +418,30 @@ def test_a_placeholder_account_is_no_account(hostile: dict) -> None:
             " where _source_file like '%_placeholder.csv'"
         ).fetchone()
     assert accounts == (3, 0)
+
+
+def test_values_that_do_not_read_as_their_type_are_named(hostile: dict) -> None:
+    """An optional value that is there but not of its type (`is_deleted` `X`, consent `on`, a
+    signup in epoch seconds) is kept as null or its default with a warning that names the
+    column, and the build's log counts the warnings; `N/A` is absent (the default) and a
+    value with spaces around it reads."""
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        contacts = con.execute(
+            "select crm_id, is_deleted, has_marketing_consent, signup_at is null,"
+            " _unreadable_values, _dq_warnings from silver.base_crm__customers"
+            " where _source_file like '%_values.jsonl' order by crm_id"
+        ).fetchall()
+    assert contacts == [
+        ("C-odd-1", False, None, False, "marketing_consent, is_deleted", "values_are_readable"),
+        ("C-odd-2", False, False, True, "signup_at", "values_are_readable"),
+        ("C-odd-3", False, True, False, None, None),
+    ]
+    output = " ".join(hostile["output"].split())
+    assert re.search(
+        r"crm\.customers: \d+ of \d+ records delivered since the last complete build "
+        r"\([\d.]+%\) kept with warnings, most \w+ \(\d+\): select _dq_warnings",
+        output,
+    )
 
 
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:

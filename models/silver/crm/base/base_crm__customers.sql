@@ -41,17 +41,22 @@ renamed as (
         lower(trim(source.preferred_language)) as preferred_language,
 
         -- booleans
-        {{ dbt.safe_cast('source.marketing_consent', 'boolean') }} as has_marketing_consent,
-        -- a value that is there but not a boolean is no tombstone either
+        {{ dbt.safe_cast(landing_value('crm.customers', 'marketing_consent'), 'boolean') }}
+            as has_marketing_consent,
+        -- a value that is there but not a boolean is no tombstone either (warn rule
+        -- values_are_readable)
         coalesce(
             {{ dbt.safe_cast(landing_value('crm.customers', 'is_deleted'), 'boolean') }}, false
         ) as is_deleted,
 
         -- timestamps
-        {{ dbt.safe_cast('source.signup_at', 'timestamp') }} as signup_at,
+        {{ dbt.safe_cast(landing_value('crm.customers', 'signup_at'), 'timestamp') }} as signup_at,
         {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
 
         -- lineage
+        {{ unreadable_landing_values(
+            'crm.customers', ['marketing_consent', 'is_deleted', 'signup_at']) }}
+            as _unreadable_values,
         source._is_malformed,
         source._rescued_data,
         {{ row_hash(checked_landing_table('crm.customers').raw_columns) }}
@@ -87,6 +92,8 @@ checked as (
              'expect': 'is_deleted or country_code is not null'},
             {'name': 'tier_is_known', 'severity': 'warn',
              'expect': 'is_deleted or tier is not null'},
+            {'name': 'values_are_readable', 'severity': 'warn',
+             'expect': '_unreadable_values is null'},
             {'name': 'signup_at_is_plausible', 'severity': 'warn',
              'expect': 'signup_at is null or ' ~ timestamp_is_plausible('signup_at')},
         ]) }}

@@ -22,9 +22,12 @@ renamed as (
         {{ dbt.safe_cast('source.unit_price', 'decimal(18, 2)') }} as unit_price,
 
         -- timestamps
-        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+        {{ dbt.safe_cast(landing_value('ecommerce.order_items', 'updated_at'), 'timestamp') }}
+            as updated_at,
 
         -- lineage
+        {{ unreadable_landing_values('ecommerce.order_items', ['updated_at']) }}
+            as _unreadable_values,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.order_items').raw_columns) }}
             as _raw_record_hash,
@@ -50,6 +53,8 @@ checked as (
              'reason': 'unit_price is missing or not a decimal number'},
             {'name': 'product_id_present', 'severity': 'warn',
              'expect': 'product_id is not null'},
+            {'name': 'values_are_readable', 'severity': 'warn',
+             'expect': '_unreadable_values is null'},
         ]) }}
     from renamed
 )

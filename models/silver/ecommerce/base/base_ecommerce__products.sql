@@ -28,7 +28,8 @@ renamed as (
         {{ dbt.safe_cast('source.list_price', 'decimal(18, 2)') }} as list_price,
 
         -- booleans
-        -- a value that is there but not a boolean counts as active too
+        -- a value that is there but not a boolean counts as active too (warn rule
+        -- values_are_readable)
         coalesce(
             {{ dbt.safe_cast(landing_value('ecommerce.products', 'is_active'), 'boolean') }}, true
         ) as is_active,
@@ -37,6 +38,8 @@ renamed as (
         {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
 
         -- lineage
+        {{ unreadable_landing_values('ecommerce.products', ['is_active']) }}
+            as _unreadable_values,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.products').raw_columns) }}
             as _raw_record_hash,
@@ -72,6 +75,8 @@ checked as (
             {'name': 'timestamps_plausible', 'severity': 'drop',
              'expect': timestamp_is_plausible('updated_at'),
              'reason': implausible_timestamp_reason('updated_at')},
+            {'name': 'values_are_readable', 'severity': 'warn',
+             'expect': '_unreadable_values is null'},
             {'name': 'list_price_is_decimal', 'severity': 'warn',
              'expect': 'list_price is not null and list_price_reporting is not null'},
         ]) }}
