@@ -43,6 +43,8 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "open_tickets",
     "avg_satisfaction_last_180d",
 )
+# every churn_features row has them: a customer enters the table with their first order
+ORDER_FEATURES: tuple[str, ...] = ("tenure_days", "days_since_last_order", "orders_total")
 # has_marketing_consent is a nullable boolean: modelled as a category with "missing".
 CATEGORICAL_FEATURES: tuple[str, ...] = ("tier", "country_code", "has_marketing_consent")
 FEATURES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES

@@ -55,6 +55,7 @@ from sklearn.metrics import (
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
+from python_jobs.churn import validation
 from python_jobs.churn.config import (
     ChurnJobError,
     ChurnSettings,
@@ -68,11 +69,13 @@ from python_jobs.churn.data import (
     FEATURES,
     LABEL_COLUMN,
     NUMERIC_FEATURES,
+    ORDER_FEATURES,
     label_horizon_days,
     labels,
     load_churn_features,
     model_input,
 )
+from python_jobs.churn.validation import FeatureRowCheck
 from python_jobs.terminal import print_rows
 
 PRIMARY_METRIC = "roc_auc"
@@ -317,7 +320,13 @@ def build_pipeline(
         n_iter_no_change=20,
         random_state=random_state,
     )
-    return Pipeline([("preprocess", preprocess), ("classifier", classifier)])
+    # refuses rows that cannot be churn_features rows (python_jobs/churn/validation.py)
+    check = FeatureRowCheck(
+        non_negative=NUMERIC_FEATURES,
+        required=ORDER_FEATURES,
+        booleans=("has_marketing_consent",),
+    )
+    return Pipeline([("check", check), ("preprocess", preprocess), ("classifier", classifier)])
 
 
 def lift_at(y_true: np.ndarray, proba: np.ndarray, fraction: float = 0.1) -> float:
@@ -619,21 +628,27 @@ def _log_plots(
 def _log_model(pipeline: Pipeline, x_eval: pd.DataFrame, split: TimeSplit) -> Any:
     """Log the fitted pipeline as the run's model (predict_proba, with signature and
     example); returns MLflow's model info."""
+    import cloudpickle
     import mlflow
     from mlflow.models import infer_signature
 
     example = x_eval.head(5)
     signature = infer_signature(example, pipeline.predict_proba(example))
-    return mlflow.sklearn.log_model(
-        pipeline,
-        name="model",
-        signature=signature,
-        input_example=example,
-        pyfunc_predict_fn="predict_proba",
-        serialization_format="cloudpickle",
-        pip_requirements=_pip_requirements(),
-        metadata={"features": list(FEATURES), "eval_as_of_date": _day(split.eval_date)},
-    )
+    # the input check's code travels inside the pickle: serving needs no python_jobs
+    cloudpickle.register_pickle_by_value(validation)
+    try:
+        return mlflow.sklearn.log_model(
+            pipeline,
+            name="model",
+            signature=signature,
+            input_example=example,
+            pyfunc_predict_fn="predict_proba",
+            serialization_format="cloudpickle",
+            pip_requirements=_pip_requirements(),
+            metadata={"features": list(FEATURES), "eval_as_of_date": _day(split.eval_date)},
+        )
+    finally:
+        cloudpickle.unregister_pickle_by_value(validation)
 
 
 def train_churn_model(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -24,7 +25,14 @@ from typer.testing import CliRunner
 
 from python_jobs.churn.cli import app
 from python_jobs.churn.config import ChurnJobError, ChurnSettings
-from python_jobs.churn.data import label_horizon_days, load_churn_features, normalize_features
+from python_jobs.churn.data import (
+    NUMERIC_FEATURES,
+    ORDER_FEATURES,
+    label_horizon_days,
+    load_churn_features,
+    model_input,
+    normalize_features,
+)
 from python_jobs.churn.registry import champion_info, register_and_promote
 from python_jobs.churn.score import load_champion, risk_band, score_frame
 from python_jobs.churn.train import (
@@ -34,6 +42,7 @@ from python_jobs.churn.train import (
     time_split,
     train_churn_model,
 )
+from python_jobs.churn.validation import feature_row_problems
 
 REPO = Path(__file__).resolve().parents[2]
 CHURN_SCORES = REPO / "models" / "gold" / "ml" / "churn_scores.py"
@@ -427,6 +436,84 @@ def test_score_frame_outputs_probabilities_and_bands(registry_run):
     ]
     empty = score_frame(latest.head(0), champion)
     assert empty.empty and "churn_probability" in empty.columns
+
+
+# A Python in which python_jobs cannot be imported (as on Databricks model serving) loads the
+# model from a folder and scores the rows of a Parquet file; prints the result or the error.
+LOAD_WITHOUT_PYTHON_JOBS = """
+import json, sys
+import pandas as pd
+
+class NoPythonJobs:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "python_jobs":
+            raise ImportError("python_jobs is not installed here")
+
+sys.meta_path.insert(0, NoPythonJobs())
+import mlflow
+model = mlflow.pyfunc.load_model(sys.argv[1])
+rows = pd.read_parquet(sys.argv[2])
+try:
+    print(json.dumps({"predictions": model.predict(rows).tolist()}))
+except mlflow.exceptions.MlflowException as error:
+    print(json.dumps({"error_code": error.error_code, "message": error.message}))
+"""
+
+
+def test_the_model_refuses_rows_that_are_not_churn_features_rows(registry_run, tmp_path):
+    """The logged pipeline checks its input: negative days or counts, a missing order
+    feature and a consent that is no boolean are refused with one sentence naming each row;
+    valid rows score. The check is inside the pickle: the model loads and checks where
+    python_jobs cannot be imported (model serving)."""
+    import mlflow
+
+    from python_jobs.churn.registry import client_for
+
+    settings = registry_run.settings
+    client_for(settings)  # the store's artifacts, found next to it
+    version = registry_run.decisions[2].version
+    folder = mlflow.artifacts.download_artifacts(
+        artifact_uri=f"models:/{settings.model_name}/{version}", dst_path=str(tmp_path / "m")
+    )
+    good = model_input(registry_run.frame.head(3).reset_index(drop=True))
+    bad = good.copy()
+    bad.loc[0, "tenure_days"] = -5000
+    bad.loc[1, "orders_total"] = np.nan
+    bad.loc[2, "has_marketing_consent"] = "maybe"
+
+    def score(rows: pd.DataFrame) -> dict:
+        path = tmp_path / "rows.parquet"
+        rows.to_parquet(path, index=False)
+        done = subprocess.run(
+            [sys.executable, "-c", LOAD_WITHOUT_PYTHON_JOBS, folder, str(path)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    scored = score(good)
+    assert len(scored.get("predictions", [])) == 3, scored
+    refused = score(bad)
+    assert refused["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert refused["message"] == (
+        "3 of 3 rows are not rows of gold.churn_features, so none was scored: "
+        "row 0: tenure_days is -5000.0, below 0; row 1: orders_total is missing; "
+        "row 2: has_marketing_consent is 'maybe', not true, false or null. "
+        "Send the feature values as the table holds them."
+    )
+    # every row valid for the check as the warehouse writes them (JSON booleans, nulls)
+    assert (
+        feature_row_problems(
+            registry_run.frame,
+            non_negative=NUMERIC_FEATURES,
+            required=ORDER_FEATURES,
+            booleans=("has_marketing_consent",),
+        )
+        == []
+    )
 
 
 # --------------------------------------------------------------------------- CLI

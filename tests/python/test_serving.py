@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -211,6 +212,18 @@ def test_a_whole_churn_features_row_is_accepted_and_a_missing_feature_is_a_400(s
     # refused by the signature (a required column) or by the model (an optional one)
     assert status == 400, error
     assert error["error_code"] in {"INVALID_PARAMETER_VALUE", "BAD_REQUEST"}, error
+    # values no churn_features row has: refused by the model's input check, in one sentence
+    status, error = post_json(
+        f"{server.base}/invocations",
+        dataframe_split(rows[list(FEATURES)].assign(tenure_days=-5000)),
+    )
+    assert status == 400, error
+    assert error["error_code"] == "INVALID_PARAMETER_VALUE", error
+    assert re.search(
+        r"2 of 2 rows are not rows of gold\.churn_features, so none was scored: "
+        r"row 0: tenure_days is -5000(\.0)?, below 0; row 1: tenure_days is -5000(\.0)?",
+        error["message"],
+    ), error
 
 
 def test_a_taken_port_is_one_sentence(store, server):
