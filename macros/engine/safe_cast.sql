@@ -14,14 +14,17 @@
 {% macro duckdb__safe_cast(field, type) -%}
     {%- if type | trim | lower == 'timestamp' -%}
         cast(try_cast({{ field }} as timestamptz) as timestamp)
-    {%- elif type | trim | lower in ['tinyint', 'smallint', 'integer', 'int', 'bigint'] -%}
-        {{ customer360.whole_number_cast(field, type) }}
     {%- else -%}
-        try_cast({{ field }} as {{ type }})
+        {{ customer360.try_cast_whole(field, type) }}
     {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__safe_cast(field, type) -%}
+    {{ customer360.try_cast_whole(field, type) }}
+{%- endmacro %}
+
+{#- try_cast, with an integer type taking whole numbers only (whole_number_cast) -#}
+{% macro try_cast_whole(field, type) -%}
     {%- if type | trim | lower in ['tinyint', 'smallint', 'integer', 'int', 'bigint'] -%}
         {{ customer360.whole_number_cast(field, type) }}
     {%- else -%}
