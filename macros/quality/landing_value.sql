@@ -5,7 +5,7 @@
     exports write (macro trimmed_or_null: NULL, None, N/A, ...), and a value is trimmed; a
     Parquet value is absent when it is null. Only absence is replaced: a value that is there
     but does not parse is left to fail its type cast and the base model's rules
-    (landing_value_is_readable says which).
+    (unreadable_landing_values names it).
 -#}
 {% macro landing_value(source_table, column_name, relation='source') %}
     {#- the sources are known once the project is parsed, and not in dbt unit tests (their
