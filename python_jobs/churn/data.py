@@ -43,6 +43,20 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "open_tickets",
     "avg_satisfaction_last_180d",
 )
+# counts and numbers of days: never negative in churn_features (amounts and satisfaction can
+# be: a negative order total or an out-of-range score is kept with a warning in silver)
+NON_NEGATIVE_FEATURES: tuple[str, ...] = (
+    "tenure_days",
+    "days_since_last_order",
+    "orders_last_30d",
+    "orders_last_90d",
+    "orders_total",
+    "sessions_last_30d",
+    "sessions_last_90d",
+    "days_since_last_session",
+    "tickets_last_90d",
+    "open_tickets",
+)
 # every churn_features row has them: a customer enters the table with their first order
 ORDER_FEATURES: tuple[str, ...] = ("tenure_days", "days_since_last_order", "orders_total")
 # has_marketing_consent is a nullable boolean: modelled as a category with "missing".

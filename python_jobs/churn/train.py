@@ -68,6 +68,7 @@ from python_jobs.churn.data import (
     DATE_COLUMN,
     FEATURES,
     LABEL_COLUMN,
+    NON_NEGATIVE_FEATURES,
     NUMERIC_FEATURES,
     ORDER_FEATURES,
     label_horizon_days,
@@ -322,7 +323,7 @@ def build_pipeline(
     )
     # refuses rows that cannot be churn_features rows (python_jobs/churn/validation.py)
     check = FeatureRowCheck(
-        non_negative=NUMERIC_FEATURES,
+        non_negative=NON_NEGATIVE_FEATURES,
         required=ORDER_FEATURES,
         booleans=("has_marketing_consent",),
     )

@@ -8,7 +8,8 @@ that names the rows, the columns and the values, so the scoring server answers 4
 (``INVALID_PARAMETER_VALUE``) and ``churn_scores`` fails with that sentence instead of writing
 a made-up score:
 
-* a feature that is a count, a number of days or an amount is not negative;
+* a feature that is a count or a number of days is not negative (amounts and the satisfaction
+  score can be: silver keeps a negative order total or an out-of-range score with a warning);
 * the order features every row of the table has (``tenure_days``, ``days_since_last_order``,
   ``orders_total``: a customer enters ``churn_features`` with their first order) are there;
 * ``has_marketing_consent`` is true, false or unknown (JSON ``true``/``false``/``null``, or the

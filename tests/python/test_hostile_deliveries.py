@@ -223,6 +223,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"workdir": workdir, "files": files, "output": done.stdout}
 
 
+def warehouse_rows(hostile: dict, sql: str) -> list[tuple]:
+    """The rows of a query on the hostile build's warehouse."""
+    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
 def bronze_records(workdir: Path, table: str, source_path: str) -> int:
     with duckdb.connect(str(workdir / "hostile.duckdb"), read_only=True) as con:
         return con.execute(
@@ -425,12 +431,12 @@ def test_values_that_do_not_read_as_their_type_are_named(hostile: dict) -> None:
     signup in epoch seconds) is kept as null or its default with a warning that names the
     column, and the build's log counts the warnings; `N/A` is absent (the default) and a
     value with spaces around it reads."""
-    with duckdb.connect(str(hostile["workdir"] / "hostile.duckdb"), read_only=True) as con:
-        contacts = con.execute(
-            "select crm_id, is_deleted, has_marketing_consent, signup_at is null,"
-            " _unreadable_values, _dq_warnings from silver.base_crm__customers"
-            " where _source_file like '%_values.jsonl' order by crm_id"
-        ).fetchall()
+    contacts = warehouse_rows(
+        hostile,
+        "select crm_id, is_deleted, has_marketing_consent, signup_at is null,"
+        " _unreadable_values, _dq_warnings from silver.base_crm__customers"
+        " where _source_file like '%_values.jsonl' order by crm_id",
+    )
     assert contacts == [
         ("C-odd-1", False, None, False, "marketing_consent, is_deleted", "values_are_readable"),
         ("C-odd-2", False, False, True, "signup_at", "values_are_readable"),
