@@ -1,8 +1,13 @@
 {#-
-    SCD2 history of CRM contacts as dbt saw them at each run, per `crm_id`. A contact deleted in
-    the CRM leaves the snapshot's input, and `hard_deletes='new_record'` closes its last version and
-    adds a row with dbt_is_deleted = true. Versions that arrive and are superseded between two
-    runs are not captured here (bronze and int_customer_versions keep them).
+    SCD2 history of CRM contacts as dbt saw them at each run, per `crm_id`, each version dated
+    by its `updated_at` in the CRM. A deletion is the version the CRM exports as a tombstone
+    (`is_deleted = true`), dated by the tombstone's `updated_at` like any version, so a contact
+    re-created after it starts a new version after it, however late the runs that see them.
+    (dbt's hard deletes would date a deletion by the run's clock: a re-creation dated between
+    the export and that run would end the deletion before it began.) A contact that leaves
+    staging without a tombstone still gets a closing row with dbt_is_deleted = true
+    (`hard_deletes='new_record'`). Versions that arrive and are superseded between two runs are
+    not captured here (bronze and int_customer_versions keep them).
 -#}
 {% snapshot snp_crm__customers %}
 {{ config(
@@ -29,8 +34,24 @@
         is_email_valid,
         has_marketing_consent,
         signup_at,
+        is_deleted,
         updated_at
     from {{ ref('stg_crm__customers') }}
-    where not is_deleted
+    {#- a snapshot built before tombstones were versions closed their contacts with a deletion
+        row of its own: their tombstones stay out, else they would be versions after it -#}
+    {%- set stored = adapter.get_relation(this.database, this.schema, this.identifier)
+        if execute else none %}
+    {%- if stored %}
+        where not (
+            is_deleted
+            and crm_id in (
+                select deletions.crm_id
+                from {{ stored }} as deletions
+                where
+                    cast(deletions.dbt_is_deleted as {{ dbt.type_string() }}) = 'True'
+                    and deletions.dbt_valid_to is null
+            )
+        )
+    {%- endif %}
 
 {% endsnapshot %}

@@ -4,6 +4,7 @@ incrementally and ends equal to a full refresh, and that a fail rule stops the b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -441,6 +442,40 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
             "select count(distinct _ingested_at) from day2.silver.int_identity_match_scores"
         ).fetchone()[0]
         assert scored_on == 2
+
+
+def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path: Path) -> None:
+    """A contact's CRM tombstone is a version dated by its updated_at, not by the run that sees
+    it: re-created at a time before that run (an export lag, a catch-up run), the contact's
+    versions in dim_customers still follow one another (its date-order test used to fail on
+    every later build)."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+dim_customers", "--indirect-selection", "cautious")
+    dbt(tmp_path, "contacts", *select)
+    folder = tmp_path / "landing" / "crm" / "customers"
+    contact = json.loads(sorted(folder.glob("customers_*.jsonl"))[0].read_text().splitlines()[0])
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    deleted_at, recreated_at = now - dt.timedelta(hours=2), now - dt.timedelta(hours=1)
+
+    def deliver(name: str, updated_at: dt.datetime, **changes: object) -> None:
+        version = contact | changes | {"updated_at": f"{updated_at.isoformat()}Z"}
+        (folder / f"customers_{now.date()}_{name}.jsonl").write_text(json.dumps(version) + "\n")
+
+    deliver("deleted", deleted_at, is_deleted=True)
+    dbt(tmp_path, "contacts", *select)  # the run that sees the deletion, after it
+    deliver("recreated", recreated_at, is_deleted=False, city="Bern")
+    dbt(tmp_path, "contacts", *select)  # dim_customers' date-order test passes
+    with duckdb.connect(str(tmp_path / "contacts.duckdb"), read_only=True) as con:
+        versions = con.execute(
+            "select is_deleted, recorded_valid_from, valid_to, city from gold.dim_customers"
+            " where crm_id = ? order by recorded_valid_from",
+            [contact["crm_id"]],
+        ).fetchall()
+    assert versions[-2:] == [
+        (True, deleted_at, recreated_at, contact["city"]),
+        (False, recreated_at, dt.datetime(9999, 12, 31), "Bern"),
+    ]
+    assert all(version[1] <= version[2] for version in versions)
 
 
 def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:

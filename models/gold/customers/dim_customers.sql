@@ -4,7 +4,8 @@
 -- twice in the CRM has two contacts). A contact's first version is valid from the beginning
 -- of time, so that a fact from before the snapshot first saw the contact (its history starts
 -- at the first snapshot run, each version at its updated_at) still finds a version, as the
--- revenue tables' country rule does (macro customer_country_as_of). As-of join:
+-- revenue tables' country rule does (macro customer_country_as_of). A contact deleted in the
+-- CRM has the tombstone as its last version (is_deleted), dated by the CRM. As-of join:
 -- `on f.customer_id = d.customer_id and f.event_at >= d.valid_from and f.event_at <
 -- d.valid_to`, where a customer with several contacts has a version of each in force.
 
@@ -41,8 +42,10 @@ final as (
         -- booleans
         snapshot.is_email_valid,
         snapshot.has_marketing_consent,
+        -- the CRM's tombstone, or a contact that left staging without one (dbt's hard delete)
         cast(
-            coalesce(cast(snapshot.dbt_is_deleted as {{ dbt.type_string() }}), 'False') = 'True'
+            coalesce(snapshot.is_deleted, false)
+            or coalesce(cast(snapshot.dbt_is_deleted as {{ dbt.type_string() }}), 'False') = 'True'
             as boolean
         ) as is_deleted,
         snapshot.dbt_valid_to is null as is_current,
