@@ -23,7 +23,7 @@ known as (
     left join order_days
         on
             features.customer_id = order_days.customer_id
-            and order_days.order_date <= features.as_of_date
+            and features.as_of_date >= order_days.order_date
     group by features.customer_id, features.as_of_date, features.orders_total
 )
 
