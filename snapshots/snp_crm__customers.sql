@@ -37,8 +37,9 @@
         is_deleted,
         updated_at
     from {{ ref('stg_crm__customers') }}
-    {#- a snapshot built before tombstones were versions closed their contacts with a deletion
-        row of its own: their tombstones stay out, else they would be versions after it -#}
+    {#- a contact whose current row is dbt's deletion row (it left staging without a tombstone,
+        or the snapshot was built when tombstones were not versions): its tombstone stays out,
+        else it would be a version dated before that row -#}
     {%- set stored = adapter.get_relation(this.database, this.schema, this.identifier)
         if execute else none %}
     {%- if stored %}

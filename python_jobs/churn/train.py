@@ -76,7 +76,6 @@ from python_jobs.churn.data import (
     load_churn_features,
     model_input,
 )
-from python_jobs.churn.validation import FeatureRowCheck
 from python_jobs.terminal import print_rows
 
 PRIMARY_METRIC = "roc_auc"
@@ -322,7 +321,7 @@ def build_pipeline(
         random_state=random_state,
     )
     # refuses rows that cannot be churn_features rows (python_jobs/churn/validation.py)
-    check = FeatureRowCheck(
+    check = validation.FeatureRowCheck(
         non_negative=NON_NEGATIVE_FEATURES,
         required=ORDER_FEATURES,
         booleans=("has_marketing_consent",),

@@ -46,9 +46,9 @@ def feature_row_problems(
     non_negative: Sequence[str],
     required: Sequence[str],
     booleans: Sequence[str],
-) -> list[str]:
-    """What is wrong with each row of ``frame`` (``"row 3: tenure_days is -5000, below
-    0"``), in row order; columns ``frame`` does not have are not checked."""
+) -> list[tuple[int, str]]:
+    """What is wrong with the rows of ``frame``, as (row, problem) in row order (``(3,
+    "tenure_days is -5000, below 0")``); columns ``frame`` does not have are not checked."""
     problems: list[tuple[int, str]] = []
     for column in non_negative:
         if column not in frame.columns:
@@ -70,7 +70,7 @@ def feature_row_problems(
                 continue
             if str(value).strip().lower() not in _BOOLEAN_TEXT:
                 problems.append((row, f"{column} is {value!r}, not true, false or null"))
-    return [f"row {row}: {problem}" for row, problem in sorted(problems, key=lambda p: p[0])]
+    return sorted(problems, key=lambda problem: problem[0])
 
 
 class FeatureRowCheck(TransformerMixin, BaseEstimator):
@@ -102,16 +102,14 @@ class FeatureRowCheck(TransformerMixin, BaseEstimator):
             from mlflow.exceptions import MlflowException
             from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 
-            rows = len({problem.split(":", 1)[0] for problem in problems})
+            rows = len({row for row, _ in problems})
+            named = "; ".join(f"row {row}: {problem}" for row, problem in problems[:_NAMED])
             more = len(problems) - _NAMED
             raise MlflowException(
                 f"{rows} of {len(frame)} rows are not rows of gold.churn_features, so none was "
-                f"scored: {'; '.join(problems[:_NAMED])}"
+                f"scored: {named}"
                 + (f"; and {more} more problem(s)" if more > 0 else "")
                 + ". Send the feature values as the table holds them.",
                 error_code=INVALID_PARAMETER_VALUE,
             )
         return frame
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(input_features if input_features is not None else [], dtype=object)
