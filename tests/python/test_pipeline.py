@@ -478,10 +478,10 @@ def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path:
     assert all(version[1] <= version[2] for version in versions)
 
 
-def test_an_order_delivered_after_its_churn_date_settled_is_named(tmp_path: Path) -> None:
-    """churn_features keeps a settled as-of date's rows as they are: an order dated before
-    that date but delivered later is not counted there (a full refresh counts it). The build
-    warns, naming how many rows are stale, instead of passing in silence."""
+def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
+    """churn_features keeps a settled as-of date's rows as they are: an order or a web session
+    dated before that date but delivered later is not counted there (a full refresh counts
+    it). The build warns, naming how many rows are stale, instead of passing in silence."""
     # 150 days: churn as-of dates start churn_min_history_days (60) after the first order
     generate(tmp_path, "--scale", "0.003", "--days", "150", "--seed", "3", "--end-date", END_DATE)
     select = ("build", "--select", "+churn_features", "--indirect-selection", "cautious")
@@ -491,26 +491,42 @@ def test_an_order_delivered_after_its_churn_date_settled_is_named(tmp_path: Path
         [line] = [
             line
             for line in output.splitlines()
-            if "assert_settled_churn_features_count_every_order ..." in line
+            if "assert_settled_churn_features_count_every_record ..." in line
             and " START " not in line
         ]
         return line
 
     assert " PASS " in result(dbt(tmp_path, "late", *select).stdout)
-    # a copy of an order of 2026-05-20 (its customer has a row as of 2026-05-31, settled on
-    # 2026-06-07), placed a day earlier and delivered with the last day's files
-    folder = tmp_path / "landing" / "ecommerce" / "orders"
-    header, *lines = sorted(folder.glob("orders_2026-05-20*.csv"))[0].read_text().splitlines()
-    fields = dict(zip(header.split(","), lines[0].split(","), strict=True))
-    late = fields | {
+    # orders of 2026-05-20 (their customers have a row as of 2026-05-31, settled on
+    # 2026-06-07); late records dated a day earlier arrive with the last day's files
+    landing = tmp_path / "landing"
+    orders_file = sorted(landing.glob("ecommerce/orders/orders_2026-05-20*.csv"))[0]
+    header, *lines = orders_file.read_text().splitlines()
+    orders = [dict(zip(header.split(","), line.split(","), strict=True)) for line in lines]
+    late = orders[0] | {
         "order_id": "O199999999",
         "ordered_at": "2026-05-19T10:00:00Z",
         "updated_at": "2026-05-19T10:00:00Z",
     }
-    (folder / f"orders_{END_DATE}_late.csv").write_text(
+    (landing / "ecommerce" / "orders" / f"orders_{END_DATE}_late.csv").write_text(
         header + "\n" + ",".join(late[column] for column in header.split(",")) + "\n"
     )
     assert " WARN 1 " in result(dbt(tmp_path, "late", *select).stdout)
+    # a logged-in visit of another of those customers, from a new browser: a new session
+    account = next(
+        order["shop_account_id"]
+        for order in orders
+        if order["shop_account_id"] not in ("", orders[0]["shop_account_id"])
+    )
+    events = sorted(landing.glob("web/events/events_2026-05-20*.parquet"))[0]
+    duckdb.sql(
+        "copy (select * replace ('f' || repeat('0', 31) as event_id,"
+        " '00000000-0000-4000-8000-000000000001' as anonymous_id, ? as shop_account_id,"
+        " timestamptz '2026-05-19 10:00:00+00' as event_at)"
+        " from read_parquet(?) limit 1) to ? (format parquet)",
+        params=[account, str(events), str(events.with_name(f"events_{END_DATE}_late.parquet"))],
+    )
+    assert " WARN 2 " in result(dbt(tmp_path, "late", *select).stdout)
 
 
 def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:

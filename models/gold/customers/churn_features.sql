@@ -31,8 +31,9 @@
 -- Spark check (parquet) builds the table from scratch only; its hooks render empty there.
 -- Late data beyond the settling window does not change a settled row: a row keeps what was
 -- known churn_late_data_days after its as-of date (a full refresh would count the late
--- record: rebuild with --full-refresh after a large backfill). The build warns when an order
--- reached a settled row that way (test assert_settled_churn_features_count_every_order).
+-- record: rebuild with --full-refresh after a large backfill). The build warns when an order,
+-- a session or a ticket change reached a settled row that way (test
+-- assert_settled_churn_features_count_every_record).
 -- Over 150 lines on purpose: one CTE per feature family (orders, the label's horizon,
 -- sessions, tickets, profile, identity), each the point-in-time sum of a silver intermediate
 -- up to the as-of date; as separate models they would be six more customer × as-of tables.
