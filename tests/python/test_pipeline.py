@@ -479,9 +479,10 @@ def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path:
 
 
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
-    """churn_features keeps a settled as-of date's rows as they are: an order or a web session
-    dated before that date but delivered later is not counted there (a full refresh counts
-    it). The build warns, naming how many rows are stale, instead of passing in silence."""
+    """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
+    a ticket dated before that date but delivered later is not counted there (a full refresh
+    counts it). The build warns, naming how many rows are stale, instead of passing in
+    silence."""
     # 150 days: churn as-of dates start churn_min_history_days (60) after the first order
     generate(tmp_path, "--scale", "0.003", "--days", "150", "--seed", "3", "--end-date", END_DATE)
     select = ("build", "--select", "+churn_features", "--indirect-selection", "cautious")
@@ -527,6 +528,34 @@ def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Pa
         params=[account, str(events), str(events.with_name(f"events_{END_DATE}_late.parquet"))],
     )
     assert " WARN 2 " in result(dbt(tmp_path, "late", *select).stdout)
+    # a ticket opened by a third customer with a row as of 2026-05-31: a copy of one of
+    # their tickets (the same requester), opened that day
+    with duckdb.connect(str(tmp_path / "late.duckdb"), read_only=True) as con:
+        [(ticket_id,)] = con.execute(
+            "select tickets.source_id from silver.int_customer_identities as tickets"
+            " inner join gold.churn_features as features"
+            "   on tickets.customer_id = features.customer_id"
+            " where tickets.node_type = 'ticket' and features.as_of_date = date '2026-05-31'"
+            "   and tickets.customer_id not in (select customer_id"
+            "     from silver.int_customer_identities where (node_type, source_id)"
+            "     in (('order', 'O199999999'), ('account', ?)))"
+            " order by tickets.source_id limit 1",
+            [account],
+        ).fetchall()
+    tickets = landing / "support" / "ticket_changes"
+    duckdb.sql(
+        "copy (select * replace ('T19999999' as ticket_id, 'open' as status,"
+        " timestamptz '2026-05-19 10:00:00+00' as created_at,"
+        " timestamptz '2026-05-19 10:00:00+00' as updated_at, 'insert' as _change_type,"
+        " timestamptz '2026-05-19 10:00:00+00' as _commit_timestamp)"
+        " from read_parquet(?) where ticket_id = ? limit 1) to ? (format parquet)",
+        params=[
+            str(tickets / "ticket_changes_*.parquet"),
+            ticket_id,
+            str(tickets / f"ticket_changes_{END_DATE}_late.parquet"),
+        ],
+    )
+    assert " WARN 3 " in result(dbt(tmp_path, "late", *select).stdout)
 
 
 def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
