@@ -14,20 +14,54 @@ with sessions as (
     where customer_id is not null
 ),
 
-ranked as (
+-- when each browser first logged in
+browser_logins as (
     select
-        *,
-        row_number() over (
-            partition by customer_id order by session_start_at, session_id
-        ) as customer_session_number,
+        anonymous_id,
+        min(session_start_at) as first_login_at
+    from sessions
+    where logged_in_shop_account_id is not null
+    group by anonymous_id
+),
+
+-- the customer's first session: the earliest start, then the smallest session_id. Group-bys
+-- and joins, not windows: a window sorts every session (at scale 1, 1.15 s against 0.75 s)
+first_session_starts as (
+    select
+        customer_id,
+        min(session_start_at) as first_session_start_at
+    from sessions
+    group by customer_id
+),
+
+first_sessions as (
+    select
+        sessions.customer_id,
+        min(sessions.session_id) as session_id
+    from sessions
+    inner join first_session_starts
+        on
+            sessions.customer_id = first_session_starts.customer_id
+            and sessions.session_start_at = first_session_starts.first_session_start_at
+    group by sessions.customer_id
+),
+
+dated as (
+    select
+        sessions.*,
+        first_sessions.session_id is not null as is_first_session,
         cast(case
-            when logged_in_shop_account_id is not null then session_start_at
+            when sessions.logged_in_shop_account_id is not null then sessions.session_start_at
             -- greatest skips nulls (DuckDB, Spark, Databricks)
-            else greatest(session_start_at, min(case
-                when logged_in_shop_account_id is not null then session_start_at
-            end) over (partition by anonymous_id))
+            else greatest(sessions.session_start_at, browser_logins.first_login_at)
         end as date) as customer_known_date
     from sessions
+    left join browser_logins
+        on sessions.anonymous_id = browser_logins.anonymous_id
+    left join first_sessions
+        on
+            sessions.customer_id = first_sessions.customer_id
+            and sessions.session_id = first_sessions.session_id
 ),
 
 session_days as (
@@ -38,11 +72,9 @@ session_days as (
         count(*) as sessions_count,
         sum(page_views) as page_views,
         max(session_end_at) as last_session_end_at,
-        max(case when customer_session_number = 1 then utm_source end)
-            as first_session_utm_source,
-        max(case when customer_session_number = 1 then utm_medium end)
-            as first_session_utm_medium
-    from ranked
+        max(case when is_first_session then utm_source end) as first_session_utm_source,
+        max(case when is_first_session then utm_medium end) as first_session_utm_medium
+    from dated
     group by customer_id, session_date, customer_known_date
 ),
 
