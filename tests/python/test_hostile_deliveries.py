@@ -212,6 +212,21 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join(json.dumps(line) for line in odd_values).encode() + b"\n",
         )
     ] = len(odd_values)
+    # a CSV row of 3 MB (a note beyond read_csv's default line limit of 2,000,000 bytes)
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-18_long.csv",
+            "\n".join(
+                [
+                    f"{header},note",
+                    f"{lines[0]},{'x' * 3_000_000}",
+                    *(f"{line}," for line in lines[1:]),
+                ]
+            ).encode()
+            + b"\n",
+        )
+    ] = len(lines)
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -531,14 +546,21 @@ def test_a_json_line_that_is_not_utf8_is_kept_as_malformed(hostile: dict) -> Non
             " order by _source_row_number"
         ).fetchall()
         quarantined = con.execute(
-            "select rule_name from silver.dq_quarantine"
+            "select rule_name, reason from silver.dq_quarantine"
             " where record_id = 'crm/customers/customers_2026-07-10_latin.jsonl:000000002'"
         ).fetchall()
     assert [(row[0], row[1]) for row in rows] == [(1, False), (2, True), (3, False)]
     assert rows[0][2] and rows[2][2] and rows[1][2] is None
     # the raw bytes, escaped
     assert "\\xFF\\xFE" in rows[1][3]
-    assert quarantined == [("record_is_parseable",)]
+    # the reason names the encoding, not the JSON (the line is an object, in other bytes)
+    assert quarantined == [
+        (
+            "record_is_parseable",
+            "the line is not UTF-8 text, the encoding of the landing contract:"
+            " export the file as UTF-8",
+        )
+    ]
 
 
 def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
@@ -549,6 +571,18 @@ def test_a_json_line_of_5_mb_is_kept_and_not_logged(hostile: dict) -> None:
         ).fetchone()
     assert crm_id is not None
     assert rescued > 5_000_000
+    assert "x" * 1000 not in hostile["output"]
+
+
+def test_a_csv_row_of_3_mb_is_kept_and_not_logged(hostile: dict) -> None:
+    rows = warehouse_rows(
+        hostile,
+        "select _source_row_number, length(_rescued_data) from bronze.brz_ecommerce__orders"
+        " where _source_path = 'ecommerce/orders/orders_2026-07-18_long.csv'"
+        " order by _source_row_number",
+    )
+    assert len(rows) == hostile["files"]["ecommerce/orders/orders_2026-07-18_long.csv"]
+    assert rows[0][1] > 3_000_000 and all(length is None for _, length in rows[1:])
     assert "x" * 1000 not in hostile["output"]
 
 

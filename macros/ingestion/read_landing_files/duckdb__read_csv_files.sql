@@ -11,7 +11,8 @@
         {%- set reader -%}
             read_csv({{ duckdb__landing_file_list(group.files) }}, header = true, auto_detect = false,
                 delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
-                filename = true, columns = {
+                filename = true,
+                {%- if group.max_line_size %} max_line_size = {{ group.max_line_size }},{% endif %} columns = {
                 {%- for name in columns %}{{ sql_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
             })
         {%- endset %}
@@ -26,32 +27,34 @@
     `names` (the header's column names), `spare` (`_field_<position>` for each field a ragged
     row of the group can have beyond its header, counting the fields of the widest line by its
     commas, so never too few) and `unnamed` (the header's columns read as `_field_<position>`,
-    below); both go to _rescued_data only when they hold a value.
+    below); both go to _rescued_data only when they hold a value; `max_line_size`, for a group
+    with a line near read_csv's limit (2,000,000 bytes), its largest such file's size + 1.
     The header is split as CSV: a quoted name keeps its commas and its doubled quotes
     (`"ref, internal"`, `"note ""x"""`), an unquoted one is trimmed, and a UTF-8 byte order
     mark before it is not part of the first name. A column without a name (a trailing comma),
     or with the name of an earlier one (names match whatever their case, as in SQL), is read
     as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 stops
     the build with a sentence naming it: the contract's encoding is UTF-8, and no column can
-    be read from it. A file whose last row ends without a line break may have been cut off in
-    that row (an export or a copy that stopped): a warning names it, with the row's fields when
-    it has fewer than the header (counted by its commas), and the row is read as it is.
+    be read from it. A file whose last row ends without a line break (cut off: an export or a
+    copy that stopped) is named in a warning, with the row's fields if fewer than the header's.
 -#}
 {% macro duckdb__csv_header_groups(files) %}
     {%- set headers -%}
         with landed as (
-            select filename, try(decode(content)) as text
+            select filename, size, try(decode(content)) as text
             from read_blob({{ duckdb__landing_file_list(files) }})
         ),
 
         lines as (
-            select filename, text, string_split(text, chr(10)) as lines
+            select filename, size, text, string_split(text, chr(10)) as lines
             from landed
         )
 
         select
             filename,
             text is null as is_not_utf8,
+            size,
+            list_max(list_transform(lines, lambda line: strlen(line))) as longest_line,
             ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header,
             list_max(list_transform(lines,
                 lambda line: length(line) - length(replace(line, ',', '')) + 1)) as widest,
@@ -62,13 +65,16 @@
         from lines
         order by filename
     {%- endset -%}
-    {%- set files_by_header, widths, not_utf8, unterminated = {}, {}, [], [] -%}
-    {%- for filename, is_not_utf8, header, widest, unterminated_fields in run_query(headers).rows -%}
+    {%- set files_by_header, widths, not_utf8, unterminated, line_sizes = {}, {}, [], [], {} -%}
+    {%- for filename, is_not_utf8, size, longest_line, header, widest, unterminated_fields in run_query(headers).rows -%}
         {%- if is_not_utf8 -%}
             {%- do not_utf8.append(filename) -%}
         {%- else -%}
             {%- do files_by_header.setdefault(header, []).append(filename) -%}
             {%- do widths.update({header: [widths.get(header, 0), widest or 0] | max}) -%}
+            {%- if (longest_line or 0) + 2 >= 2000000 -%}
+                {%- do line_sizes.update({header: [line_sizes.get(header, 0), size + 1] | max}) -%}
+            {%- endif -%}
             {%- if unterminated_fields is not none -%}
                 {%- do unterminated.append([filename, header, unterminated_fields]) -%}
             {%- endif -%}
@@ -104,7 +110,7 @@
             {%- do spare.append('_field_' ~ position) -%}
         {%- endfor -%}
         {%- do groups.append({'files': header_files, 'names': names, 'spare': spare,
-            'unnamed': unnamed}) -%}
+            'unnamed': unnamed, 'max_line_size': line_sizes.get(header)}) -%}
         {%- do name_counts.update({header: names | length}) -%}
     {%- endfor -%}
     {%- if unterminated -%}

@@ -2,6 +2,10 @@
 -- An append-only table (base models): stg_crm__customers and dq_quarantine read the new
 -- records from it.
 {%- set known_tiers = ['bronze', 'silver', 'gold', 'platinum'] %}
+{#- a malformed line that is not UTF-8: bronze keeps its bytes escaped (DuckDB: `\xE9`; Spark
+    reads such a line with replacement characters, as an object) -#}
+{%- set line_is_not_utf8 = regex_match_expression(
+    '_rescued_data', '\\\\x[0-9A-F]{2}', is_raw=true) %}
 
 with source as (
     select * from {{ ref('brz_crm__customers') }}
@@ -78,7 +82,10 @@ checked as (
         *,
         {{ dq_expectations([
             {'name': 'record_is_parseable', 'severity': 'drop',
-             'expect': 'not _is_malformed', 'reason': 'the line is not a JSON object'},
+             'expect': 'not _is_malformed',
+             'reason_sql': "case when " ~ line_is_not_utf8 ~ " then 'the line is not UTF-8 text,"
+                ~ " the encoding of the landing contract: export the file as UTF-8'"
+                ~ " else 'the line is not a JSON object' end"},
             {'name': 'crm_id_present', 'severity': 'drop',
              'expect': 'crm_id is not null', 'reason': 'crm_id is missing'},
             {'name': 'updated_at_valid', 'severity': 'drop',
