@@ -1,8 +1,10 @@
 {#-
     on-run-start: stops a run, before anything is built, when a bronze model is to be built
     from scratch (first build, or --full-refresh) and the landing root holds no file for its
-    contract: a missing or empty landing root, one set to the wrong folder, or one table's
-    folder missing or named otherwise would build green with its tables empty. When no table
+    contract, or only files without a record (landing_files_hold_a_record: 0 bytes, a CSV
+    header alone): a missing or empty landing root, one set to the wrong folder, one table's
+    folder missing or named otherwise, or exports with nothing in them would build green with
+    their tables empty. When no table
     has a file, the sentence is about the root; otherwise it names the tables. Incremental
     runs are not checked (a day with no new file is normal, and a deployment built empty on
     purpose waits for its first delivery), nor are optional tables (meta.optional_table),
@@ -46,14 +48,21 @@
     {% if required and not var('allow_empty_landing', false) %}
         {#- a table built from scratch with no file is missing (engines that cannot list
             files, none, are not checked) -#}
-        {% set missing = [] %}
-        {% for table in required
-            if table.relation is none and landing_glob_files([table.contract.path]) == [] %}
-            {% do missing.append(table) %}
+        {% set missing, without_record = [], [] %}
+        {% for table in required if table.relation is none %}
+            {% set files = landing_glob_files([table.contract.path]) %}
+            {% if files == [] %}
+                {% do missing.append(table) %}
+            {% elif files and not landing_files_hold_a_record(table.contract, files) %}
+                {% do without_record.append(table) %}
+            {% endif %}
         {% endfor %}
-        {% set described = [] %}
+        {% set described, described_empty = [], [] %}
         {% for table in missing %}
             {% do described.append(table.name ~ ' (' ~ table.contract.path | replace(var('landing_root') ~ '/', '') ~ ')') %}
+        {% endfor %}
+        {% for table in without_record %}
+            {% do described_empty.append(table.name ~ ' (' ~ table.contract.path | replace(var('landing_root') ~ '/', '') ~ ')') %}
         {% endfor %}
         {% if missing | length > 1 and missing | length == required | length %}
             {{ exceptions.raise_compiler_error(
@@ -61,12 +70,21 @@
                 ~ missing | map(attribute='contract.path') | map('replace', var('landing_root') ~ '/', '') | join(', ')
                 ~ "): point it at your exports with C360_LANDING_ROOT=<folder> or"
                 ~ " --vars '{landing_root: <folder>}' (docs/landing_contract.md).") }}
-        {% elif missing %}
+        {% elif missing or without_record %}
+            {% set what = [] %}
+            {% if missing %}
+                {% do what.append("No landing file for " ~ described | join(', ')) %}
+            {% endif %}
+            {% if without_record %}
+                {% do what.append(("the" if missing else "The") ~ " landing files of "
+                    ~ described_empty | join(', ') ~ " hold no record (0 bytes, a CSV header alone"
+                    ~ " or blank lines)") %}
+            {% endif %}
             {{ exceptions.raise_compiler_error(
-                "No landing file for " ~ described | join(', ') ~ " under the landing root '"
-                ~ var('landing_root') ~ "': its bronze table and everything built from it would be"
-                ~ " empty. Deliver its files there, or set the folder and file names your exports"
-                ~ " use in meta.landing_path of its source (models/bronze/<source>/_<source>__sources.yml,"
+                what | join('; ') ~ " under the landing root '" ~ var('landing_root') ~ "': its"
+                ~ " bronze table and everything built from it would be empty. Deliver its records"
+                ~ " there, or set the folder and file names your exports use in meta.landing_path"
+                ~ " of its source (models/bronze/<source>/_<source>__sources.yml,"
                 ~ " docs/landing_contract.md); to build without it on purpose:"
                 ~ " --vars '{allow_empty_landing: true}'.") }}
         {% endif %}

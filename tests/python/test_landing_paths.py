@@ -200,6 +200,37 @@ def test_a_first_build_without_a_required_table_stops_naming_it(
         ).fetchone() == (0,)
 
 
+def test_a_first_build_whose_required_table_has_no_record_stops_naming_it(
+    built: Path, tmp_path: Path
+) -> None:
+    """Exports with nothing in them (a CSV header alone, 0-byte files) would build green with
+    the table and everything built from it empty, like no file at all: the first build stops,
+    naming the tables whose files hold no record."""
+    landing = tmp_path / "landing"
+    shutil.copytree(built / "landing", landing)
+    orders = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))
+    header = orders[0].read_text().splitlines()[0]
+    for path in orders:
+        path.write_text(header + "\n\n" if path == orders[0] else "")
+    for path in (landing / "ecommerce" / "order_items").glob("order_items_*.csv"):
+        path.write_bytes(b"")
+    done = dbt(tmp_path, "empty_orders", *BUILD, check=False)
+    assert done.returncode != 0
+    assert "hold no record (0 bytes, a CSV header alone or blank lines)" in done.stdout
+    assert "ecommerce.orders (ecommerce/orders/orders_*.csv)" in done.stdout
+    assert "ecommerce.order_items (ecommerce/order_items/order_items_*.csv)" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    # one record is enough
+    orders[-1].write_text(
+        orders[0].read_text()
+        + (built / "landing").joinpath(orders[-1].relative_to(landing)).read_text().splitlines()[1]
+        + "\n"
+    )
+    done = dbt(tmp_path, "empty_orders", *BUILD, check=False)
+    assert "hold no record" in done.stdout
+    assert "ecommerce.orders (" not in done.stdout
+
+
 def test_a_file_modified_after_it_was_ingested_is_named(built: Path, tmp_path: Path) -> None:
     """A file is read once: one changed after bronze ingested it is not read again, and the
     next build says so, naming it (the copies keep their file times, so nothing else is)."""
