@@ -1,0 +1,48 @@
+-- Orders sent again without updated_at that lost to a version delivered before them. Without
+-- updated_at, an order's version time is its ordered_at (docs/landing_contract.md), which is
+-- older than an earlier version's updated_at when the order changed before: an export that
+-- drops the column re-sends a status change or a cancellation that silver then ignores.
+-- Returns the orders whose version delivered last (the highest record id: a later file by
+-- name, or further down the same file) has no updated_at of its own and is not the current
+-- one; severity warn: the build goes on and says how many orders keep an older version.
+{{ config(severity='warn') }}
+
+with base_orders as (
+    select * from {{ ref('base_ecommerce__orders') }}
+    where not _is_quarantined
+),
+
+bronze_orders as (
+    select * from {{ ref('brz_ecommerce__orders') }}
+),
+
+current_orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+last_delivered as (
+    select
+        order_id,
+        max(_record_id) as _record_id
+    from base_orders
+    group by order_id
+    having count(*) > 1
+),
+
+stale as (
+    select
+        last_delivered.order_id,
+        last_delivered._record_id as last_delivered_record_id,
+        current_orders._record_id as current_record_id,
+        current_orders.updated_at as current_updated_at
+    from last_delivered
+    inner join bronze_orders
+        on last_delivered._record_id = bronze_orders._record_id
+    inner join current_orders
+        on last_delivered.order_id = current_orders.order_id
+    where
+        {{ trimmed_or_null('bronze_orders.updated_at') }} is null
+        and current_orders._record_id != last_delivered._record_id
+)
+
+select * from stale
