@@ -13,7 +13,9 @@
     (the fixed-cost measurement of python_jobs/bench.py). Engines that cannot list files from
     SQL (Spark, Databricks) are not checked here; their readers fail on a missing path.
     On every run that builds bronze, it also warns about the files under the landing root that
-    no contract reads (unmatched_landing_files).
+    no contract reads (unmatched_landing_files). A --full-refresh of a bronze table that holds
+    records of files no longer under the landing root (landing_files_gone: archived, moved)
+    stops: it would lose them.
 -#}
 {% macro check_landing_root() %}
     {% if not execute %}
@@ -22,6 +24,7 @@
     {% set landing = [] %}
     {% set selected = [] %}
     {% set required = [] %}
+    {% set gone = [] %}
     {% for node in graph.nodes.values()
         if node.resource_type == 'model' and 'bronze' in node.tags and node.sources %}
         {% set contract = landing_source_contract(node.sources[0][0], node.sources[0][1]) %}
@@ -29,6 +32,15 @@
         {% if node.unique_id in selected_resources %}
             {% do selected.append(contract) %}
             {% set relation = adapter.get_relation(node.database, node.schema, node.alias) %}
+            {#- a full refresh builds bronze again from the files there are -#}
+            {% if flags.FULL_REFRESH and relation is not none
+                and '_source_path' in adapter.get_columns_in_relation(relation) | map(attribute='name') %}
+                {% set missing_files = landing_files_gone(contract, relation) %}
+                {% if missing_files %}
+                    {% do gone.append(node.sources[0] | join('.') ~ ' (' ~ missing_files.records
+                        ~ ' records of ' ~ missing_files.files ~ ' files)') %}
+                {% endif %}
+            {% endif %}
             {#- an optional table (meta.optional_table) may have no file: no sign of a wrong root -#}
             {% if not contract.optional %}
                 {% do required.append({'name': node.sources[0] | join('.'), 'contract': contract,
@@ -36,6 +48,16 @@
             {% endif %}
         {% endif %}
     {% endfor %}
+    {% if gone %}
+        {{ exceptions.raise_compiler_error(
+            "--full-refresh builds bronze again from the files under the landing root '"
+            ~ var('landing_root') ~ "', and files that bronze ingested are no longer there"
+            ~ " (archived, moved or deleted): " ~ gone | join(', ') ~ " would be lost from bronze"
+            ~ " and everything built from it. Put the files back, or rebuild only silver and"
+            ~ " gold from bronze as it is: dbt build --full-refresh --exclude tag:bronze. To"
+            ~ " rebuild a bronze table from the files there are on purpose, drop it first"
+            ~ " (docs/landing_contract.md).") }}
+    {% endif %}
     {% if selected %}
         {% set unmatched = unmatched_landing_files(landing) %}
         {% if unmatched %}

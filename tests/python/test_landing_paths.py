@@ -268,6 +268,33 @@ def test_a_first_build_whose_required_table_has_no_record_stops_naming_it(
     assert "ecommerce.orders (" not in done.stdout
 
 
+def test_a_full_refresh_after_landing_files_were_archived_stops(
+    built: Path, tmp_path: Path
+) -> None:
+    """Bronze keeps every record it ingested; a --full-refresh builds it again from the files
+    under the landing root. After an archive job moved ingested files away it would lose their
+    records (and silver and gold with them): it stops, naming the tables, and the way out it
+    names (silver and gold rebuilt from bronze as it is) works."""
+    landing = tmp_path / "landing"
+    shutil.copytree(built / "landing", landing)
+    shutil.copy(built / "paths.duckdb", tmp_path / "archived.duckdb")
+    archived = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))[:-1]
+    records = sum(len(path.read_text().splitlines()) - 1 for path in archived)
+    for path in archived:
+        path.unlink()
+    done = dbt(tmp_path, "archived", *BUILD, "--full-refresh", check=False)
+    assert done.returncode != 0
+    assert (
+        f"ecommerce.orders ({records} records of {len(archived)} files) would be lost"
+        in done.stdout
+    )
+    assert "dbt build --full-refresh --exclude tag:bronze" in done.stdout
+    before = bronze_counts(tmp_path / "archived.duckdb")
+    dbt(tmp_path, "archived", *BUILD, "--full-refresh", "--exclude", "tag:bronze")
+    assert bronze_counts(tmp_path / "archived.duckdb") == before
+    assert_adds_up(accounting(tmp_path / "archived.duckdb"))
+
+
 def test_a_file_modified_after_it_was_ingested_is_named(built: Path, tmp_path: Path) -> None:
     """A file is read once: one changed after bronze ingested it is not read again, and the
     next build says so, naming it (the copies keep their file times, so nothing else is)."""
