@@ -4,11 +4,10 @@
     contract, or only files without a record (landing_files_hold_a_record: 0 bytes, a CSV
     header alone): a missing or empty landing root, one set to the wrong folder, one table's
     folder missing or named otherwise, or exports with nothing in them would build green with
-    their tables empty. When no table
-    has a file, the sentence is about the root; otherwise it names the tables. Incremental
-    runs are not checked (a day with no new file is normal, and a deployment built empty on
-    purpose waits for its first delivery), nor are optional tables (meta.optional_table),
-    which may have no file.
+    their tables empty. When no table has a file, the sentence is about the root; otherwise it
+    names the tables. Incremental runs are not checked (a day with no new file is normal, and
+    a deployment built empty on purpose waits for its first delivery), nor are optional tables
+    (meta.optional_table), which may have no file.
     --vars '{allow_empty_landing: true}' builds on an empty landing root on purpose
     (the fixed-cost measurement of python_jobs/bench.py). Engines that cannot list files from
     SQL (Spark, Databricks) are not checked here; their readers fail on a missing path.
