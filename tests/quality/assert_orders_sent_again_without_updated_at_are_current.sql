@@ -3,17 +3,14 @@
 -- older than an earlier version's updated_at when the order changed before: an export that
 -- drops the column re-sends a status change or a cancellation that silver then ignores.
 -- Returns the orders whose version delivered last (the highest record id: a later file by
--- name, or further down the same file) has no updated_at of its own and is not the current
--- one; severity warn: the build goes on and says how many orders keep an older version.
+-- name, or further down the same file) had no updated_at of its own (is_updated_at_default)
+-- and is not the current one; severity warn: the build goes on and says how many orders keep
+-- an older version.
 {{ config(severity='warn') }}
 
 with base_orders as (
     select * from {{ ref('base_ecommerce__orders') }}
     where not _is_quarantined
-),
-
-bronze_orders as (
-    select * from {{ ref('brz_ecommerce__orders') }}
 ),
 
 current_orders as (
@@ -36,12 +33,12 @@ stale as (
         current_orders._record_id as current_record_id,
         current_orders.updated_at as current_updated_at
     from last_delivered
-    inner join bronze_orders
-        on last_delivered._record_id = bronze_orders._record_id
+    inner join base_orders
+        on last_delivered._record_id = base_orders._record_id
     inner join current_orders
         on last_delivered.order_id = current_orders.order_id
     where
-        {{ trimmed_or_null('bronze_orders.updated_at') }} is null
+        base_orders.is_updated_at_default
         and current_orders._record_id != last_delivered._record_id
 )
 

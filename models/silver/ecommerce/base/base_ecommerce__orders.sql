@@ -48,6 +48,10 @@ renamed as (
         {{ dbt.safe_cast(landing_value('ecommerce.orders', 'updated_at'), 'timestamp') }}
             as updated_at,
 
+        -- booleans
+        -- the export had no updated_at: the version time is the ordered_at (contract default)
+        {{ trimmed_or_null('source.updated_at') }} is null as is_updated_at_default,
+
         -- lineage
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.orders').raw_columns) }}
