@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, generate
+from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, dbt_result_line, generate
 
 pytestmark = pytest.mark.slow
 
@@ -178,13 +178,8 @@ def test_an_order_sent_again_without_updated_at_is_named(built: Path, tmp_path: 
         ",".join(kept) + "\n" + ",".join(fields[name] for name in kept) + "\n"
     )
     done = dbt(tmp_path, "resent", *BUILD)
-    [result] = [
-        line
-        for line in done.stdout.splitlines()
-        if "assert_orders_sent_again_without_updated_at_are_current ..." in line
-        and " START " not in line
-    ]
-    assert " WARN 1 " in result
+    name = "assert_orders_sent_again_without_updated_at_are_current"
+    assert " WARN 1 " in dbt_result_line(done.stdout, name)
 
 
 def test_a_landing_root_without_the_optional_crosswalk_builds(built: Path, tmp_path: Path) -> None:

@@ -68,6 +68,14 @@ def dbt(workdir: Path, db: str, *args: str, check: bool = True) -> subprocess.Co
     return done
 
 
+def dbt_result_line(output: str, name: str) -> str:
+    """The result line of the node `name` in dbt's output (PASS, WARN n, ...)."""
+    [line] = [
+        line for line in output.splitlines() if f"{name} ..." in line and " START " not in line
+    ]
+    return line
+
+
 def generate(workdir: Path, *args: str) -> None:
     cmd = [sys.executable, "-m", "python_jobs", "generate", "--out", str(workdir / "landing")]
     subprocess.run([*cmd, "--quiet", *args], check=True, cwd=REPO)
@@ -487,17 +495,8 @@ def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Pa
     generate(tmp_path, "--scale", "0.003", "--days", "150", "--seed", "3", "--end-date", END_DATE)
     select = ("build", "--select", "+churn_features", "--indirect-selection", "cautious")
 
-    def result(output: str) -> str:
-        """The test's result line in dbt's output (PASS, WARN n)."""
-        [line] = [
-            line
-            for line in output.splitlines()
-            if "assert_settled_churn_features_count_every_record ..." in line
-            and " START " not in line
-        ]
-        return line
-
-    assert " PASS " in result(dbt(tmp_path, "late", *select).stdout)
+    name = "assert_settled_churn_features_count_every_record"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "late", *select).stdout, name)
     # orders of 2026-05-20 (their customers have a row as of 2026-05-31, settled on
     # 2026-06-07); late records dated a day earlier arrive with the last day's files
     landing = tmp_path / "landing"
@@ -512,7 +511,7 @@ def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Pa
     (landing / "ecommerce" / "orders" / f"orders_{END_DATE}_late.csv").write_text(
         header + "\n" + ",".join(late[column] for column in header.split(",")) + "\n"
     )
-    assert " WARN 1 " in result(dbt(tmp_path, "late", *select).stdout)
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "late", *select).stdout, name)
     # a logged-in visit of another of those customers, from a new browser: a new session
     account = next(
         order["shop_account_id"]
@@ -527,7 +526,7 @@ def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Pa
         " from read_parquet(?) limit 1) to ? (format parquet)",
         params=[account, str(events), str(events.with_name(f"events_{END_DATE}_late.parquet"))],
     )
-    assert " WARN 2 " in result(dbt(tmp_path, "late", *select).stdout)
+    assert " WARN 2 " in dbt_result_line(dbt(tmp_path, "late", *select).stdout, name)
     # a ticket opened by a third customer with a row as of 2026-05-31: a copy of one of
     # their tickets (the same requester), opened that day
     with duckdb.connect(str(tmp_path / "late.duckdb"), read_only=True) as con:
@@ -555,7 +554,7 @@ def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Pa
             str(tickets / f"ticket_changes_{END_DATE}_late.parquet"),
         ],
     )
-    assert " WARN 3 " in result(dbt(tmp_path, "late", *select).stdout)
+    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "late", *select).stdout, name)
 
 
 def test_fail_rule_stops_the_build(tmp_path: Path, built: Path) -> None:
