@@ -42,8 +42,10 @@
             {% endif %}
             {#- an optional table (meta.optional_table) may have no file: no sign of a wrong root -#}
             {% if not contract.optional %}
-                {% do required.append({'name': node.sources[0] | join('.'), 'contract': contract,
-                    'relation': none if flags.FULL_REFRESH else relation}) %}
+                {% do required.append({'contract': contract,
+                    'relation': none if flags.FULL_REFRESH else relation,
+                    'described': node.sources[0] | join('.') ~ ' ('
+                        ~ contract.path | replace(var('landing_root') ~ '/', '') ~ ')'}) %}
             {% endif %}
         {% endif %}
     {% endfor %}
@@ -78,13 +80,6 @@
                 {% do without_record.append(table) %}
             {% endif %}
         {% endfor %}
-        {% set described, described_empty = [], [] %}
-        {% for table in missing %}
-            {% do described.append(table.name ~ ' (' ~ table.contract.path | replace(var('landing_root') ~ '/', '') ~ ')') %}
-        {% endfor %}
-        {% for table in without_record %}
-            {% do described_empty.append(table.name ~ ' (' ~ table.contract.path | replace(var('landing_root') ~ '/', '') ~ ')') %}
-        {% endfor %}
         {% if missing | length > 1 and missing | length == required | length %}
             {{ exceptions.raise_compiler_error(
                 "The landing root '" ~ var('landing_root') ~ "' is missing or holds no landing file ("
@@ -94,12 +89,13 @@
         {% elif missing or without_record %}
             {% set what = [] %}
             {% if missing %}
-                {% do what.append("No landing file for " ~ described | join(', ')) %}
+                {% do what.append("No landing file for "
+                    ~ missing | map(attribute='described') | join(', ')) %}
             {% endif %}
             {% if without_record %}
                 {% do what.append(("the" if missing else "The") ~ " landing files of "
-                    ~ described_empty | join(', ') ~ " hold no record (0 bytes, a CSV header alone"
-                    ~ " or blank lines)") %}
+                    ~ without_record | map(attribute='described') | join(', ')
+                    ~ " hold no record (0 bytes, a CSV header alone or blank lines)") %}
             {% endif %}
             {{ exceptions.raise_compiler_error(
                 what | join('; ') ~ " under the landing root '" ~ var('landing_root') ~ "': its"
