@@ -66,3 +66,31 @@
         {%- endfor %}
     ), '')
 {%- endmacro %}
+
+{#-
+    The decimal landing columns of `source_table` (a list of names) whose value reads as the
+    column's contract type only rounded: more decimals than the type keeps (`722.6789` for a
+    `decimal(18,2)`), comma separated; null when every value fits. The base models keep it as
+    `_rounded_values`, with the warn rule `amounts_are_exact`; silver holds the rounded value,
+    bronze the value as sent. A value that does not read at all is left to the other rules.
+    Always null for Parquet, whose values bronze already read into the contract type.
+-#}
+{% macro rounded_landing_values(source_table, column_names, relation='source') %}
+    {%- if not execute or 'sources' not in graph -%}
+        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
+    {%- set contract = landing_contract_columns(source_table) -%}
+    {%- if contract.format == 'parquet' -%}
+        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
+    nullif(concat_ws(', ',
+        {%- for column_name in column_names %}
+            {%- set value = landing_value(source_table, column_name, relation) %}
+        case
+            when {{ dbt.safe_cast(value, 'decimal(38, 10)') }}
+                != {{ dbt.safe_cast(value, contract.columns[column_name].data_type) }}
+                then '{{ column_name }}'
+        end{{ ',' if not loop.last }}
+        {%- endfor %}
+    ), '')
+{%- endmacro %}

@@ -25,6 +25,7 @@ INJECTION = "x.csv']); create table main.pwned_orders as select 42 as x; --"
 TABLES = {
     "crm/customers": "brz_crm__customers",
     "ecommerce/orders": "brz_ecommerce__orders",
+    "ecommerce/order_items": "brz_ecommerce__order_items",
     "web/events": "brz_web__events",
     "support/ticket_changes": "brz_support__ticket_changes",
 }
@@ -227,6 +228,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             + b"\n",
         )
     ] = len(lines)
+    # a unit price with more decimals than decimal(18,2) keeps: rounded in silver, named
+    files[
+        drop(
+            landing,
+            "ecommerce/order_items/order_items_2026-07-19_decimals.csv",
+            b"order_id,line_number,product_id,quantity,unit_price,updated_at\n"
+            b"O-dec-1,1,P10013,2,722.6789,\nO-dec-1,2,P10013,1,9.90,\n",
+        )
+    ] = 2
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -463,6 +473,23 @@ def test_values_that_do_not_read_as_their_type_are_named(hostile: dict) -> None:
         r"\([\d.]+%\) kept with warnings, most \w+ \(\d+\): select _dq_warnings",
         output,
     )
+
+
+def test_amounts_with_more_decimals_than_their_type_keeps_are_named(hostile: dict) -> None:
+    """A unit price of 722.6789 is 722.68 in silver (decimal(18,2)): the line is kept with the
+    warning amounts_are_exact, its _rounded_values names the column, and bronze keeps the
+    price as sent."""
+    lines = warehouse_rows(
+        hostile,
+        "select base.line_number, cast(base.unit_price as varchar), landed.unit_price,"
+        " base._rounded_values, base._dq_warnings from silver.base_ecommerce__order_items"
+        " as base inner join bronze.brz_ecommerce__order_items as landed"
+        " on base._record_id = landed._record_id where base.order_id = 'O-dec-1' order by 1",
+    )
+    assert lines == [
+        (1, "722.68", "722.6789", "unit_price", "amounts_are_exact"),
+        (2, "9.90", "9.90", None, None),
+    ]
 
 
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:

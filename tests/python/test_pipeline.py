@@ -486,6 +486,38 @@ def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path:
     assert all(version[1] <= version[2] for version in versions)
 
 
+def test_a_crm_change_sent_again_under_the_same_updated_at_is_named(tmp_path: Path) -> None:
+    """A timestamp snapshot takes a new version only when updated_at moves forward: a contact's
+    change exported again under the same updated_at reaches stg_crm__customers (the record
+    delivered last wins the tie) but not snp_crm__customers nor dim_customers. The build
+    warns, naming the contact and the column, instead of passing in silence."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+snp_crm__customers", "--indirect-selection", "cautious")
+    name = "snp_crm__customers_holds_current_versions"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "resent", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "resent.duckdb"), read_only=True) as con:
+        [(source_path, row)] = con.execute(
+            "select split_part(_record_id, ':', 1), cast(split_part(_record_id, ':', 2) as int)"
+            " from silver.stg_crm__customers where not is_deleted order by crm_id limit 1"
+        ).fetchall()
+    contact = json.loads((tmp_path / "landing" / source_path).read_text().splitlines()[row - 1])
+    tier = "gold" if contact["tier"] != "gold" else "silver"
+    folder = tmp_path / "landing" / "crm" / "customers"
+    (folder / f"customers_{END_DATE}_resent.jsonl").write_text(
+        json.dumps(contact | {"tier": tier}) + "\n"
+    )
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "resent", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "resent.duckdb"), read_only=True) as con:
+        tiers = con.execute(
+            "select staged.tier, snapshot.tier from silver.stg_crm__customers as staged"
+            " inner join snapshots.snp_crm__customers as snapshot"
+            "   on staged.crm_id = snapshot.crm_id and snapshot.dbt_valid_to is null"
+            " where staged.crm_id = ?",
+            [contact["crm_id"]],
+        ).fetchall()
+    assert tiers == [(tier, contact["tier"])]
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh

@@ -28,6 +28,7 @@ renamed as (
         -- lineage
         {{ unreadable_landing_values('ecommerce.order_items', ['updated_at']) }}
             as _unreadable_values,
+        {{ rounded_landing_values('ecommerce.order_items', ['unit_price']) }} as _rounded_values,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.order_items').raw_columns) }}
             as _raw_record_hash,
@@ -55,6 +56,8 @@ checked as (
              'expect': 'product_id is not null'},
             {'name': 'values_are_readable', 'severity': 'warn',
              'expect': '_unreadable_values is null'},
+            {'name': 'amounts_are_exact', 'severity': 'warn',
+             'expect': '_rounded_values is null'},
         ]) }}
     from renamed
 )

@@ -53,6 +53,8 @@ renamed as (
         {{ trimmed_or_null('source.updated_at') }} is null as is_updated_at_default,
 
         -- lineage
+        {{ rounded_landing_values('ecommerce.orders', ['order_total', 'shipping_amount']) }}
+            as _rounded_values,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.orders').raw_columns) }}
             as _raw_record_hash,
@@ -125,6 +127,8 @@ checked as (
              'expect': 'order_total >= 0'},
             {'name': 'channel_is_known', 'severity': 'warn',
              'expect': "channel is null or channel in ('web', 'app', 'marketplace')"},
+            {'name': 'amounts_are_exact', 'severity': 'warn',
+             'expect': '_rounded_values is null'},
         ]) }}
     from converted
 )

@@ -40,6 +40,7 @@ renamed as (
         -- lineage
         {{ unreadable_landing_values('ecommerce.products', ['is_active']) }}
             as _unreadable_values,
+        {{ rounded_landing_values('ecommerce.products', ['list_price']) }} as _rounded_values,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.products').raw_columns) }}
             as _raw_record_hash,
@@ -77,6 +78,8 @@ checked as (
              'reason': implausible_timestamp_reason('updated_at')},
             {'name': 'values_are_readable', 'severity': 'warn',
              'expect': '_unreadable_values is null'},
+            {'name': 'amounts_are_exact', 'severity': 'warn',
+             'expect': '_rounded_values is null'},
             {'name': 'list_price_is_decimal', 'severity': 'warn',
              'expect': 'list_price is not null and list_price_reporting is not null'},
         ]) }}
