@@ -48,24 +48,8 @@
     Parquet, whose values have their type or were rescued in bronze.
 -#}
 {% macro unreadable_landing_values(source_table, column_names, relation='source') %}
-    {%- if not execute or 'sources' not in graph -%}
-        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
-    {%- endif -%}
-    {%- set contract = landing_contract_columns(source_table) -%}
-    {%- if contract.format == 'parquet' -%}
-        {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
-    {%- endif -%}
-    nullif(concat_ws(', ',
-        {%- for column_name in column_names %}
-            {%- set value = landing_value(source_table, column_name, relation) %}
-        case
-            when {{ dbt.safe_cast(value, contract.columns[column_name].data_type) }} is null
-                and ({{ value }}) is not null
-                then '{{ column_name }}'
-        end{{ ',' if not loop.last }}
-        {%- endfor %}
-    ), '')
-{%- endmacro %}
+    {{ return(landing_values_named(source_table, column_names, 'unreadable', relation)) }}
+{% endmacro %}
 
 {#-
     The decimal landing columns of `source_table` (a list of names) whose value reads as the
@@ -76,6 +60,15 @@
     Always null for Parquet, whose values bronze already read into the contract type.
 -#}
 {% macro rounded_landing_values(source_table, column_names, relation='source') %}
+    {{ return(landing_values_named(source_table, column_names, 'rounded', relation)) }}
+{% endmacro %}
+
+{#-
+    The body of unreadable_landing_values and rounded_landing_values: the names of the
+    `column_names` whose text value fails `check` ('unreadable': there but not of the contract
+    type; 'rounded': of a decimal type only rounded), comma separated, null when none does.
+-#}
+{% macro landing_values_named(source_table, column_names, check, relation) %}
     {%- if not execute or 'sources' not in graph -%}
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
     {%- endif -%}
@@ -83,14 +76,21 @@
     {%- if contract.format == 'parquet' -%}
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
     {%- endif -%}
+    {%- set named -%}
     nullif(concat_ws(', ',
         {%- for column_name in column_names %}
             {%- set value = landing_value(source_table, column_name, relation) %}
+            {%- set typed = dbt.safe_cast(value, contract.columns[column_name].data_type) %}
         case
-            when {{ dbt.safe_cast(value, 'decimal(38, 10)') }}
-                != {{ dbt.safe_cast(value, contract.columns[column_name].data_type) }}
+            {%- if check == 'rounded' %}
+            when {{ dbt.safe_cast(value, 'decimal(38, 10)') }} != {{ typed }}
+            {%- else %}
+            when {{ typed }} is null and ({{ value }}) is not null
+            {%- endif %}
                 then '{{ column_name }}'
         end{{ ',' if not loop.last }}
         {%- endfor %}
     ), '')
+    {%- endset -%}
+    {{ return(named) }}
 {%- endmacro %}
