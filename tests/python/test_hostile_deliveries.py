@@ -237,6 +237,39 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             b"O-dec-1,1,P10013,2,722.6789,\nO-dec-1,2,P10013,1,9.90,\n",
         )
     ] = 2
+    # deletes sent with the ticket's key alone: of a ticket delivered before, and of one never
+    # seen (the contract lets a delete lack its status)
+    tickets = [
+        str(path) for path in (landing / "support" / "ticket_changes").glob("*_2026-06-*.parquet")
+    ]
+    key_only = landing / "support" / "ticket_changes" / "ticket_changes_2026-07-20_deletes.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select ticket_id, {nulls}, 'delete' as _change_type,"
+            " _commit_version + 1000000 as _commit_version, _commit_timestamp"
+            " from (select * from read_parquet(?) where _change_type = 'insert'"
+            " order by ticket_id limit 1)"
+            " union all (select 'T99999999', {nulls}, 'delete', 1,"
+            " timestamptz '2026-07-01 10:00:00+00'"
+            " from read_parquet(?) limit 1)) to ? (format parquet)".format(
+                nulls=", ".join(
+                    f"case when false then {column} end as {column}"
+                    for column in [
+                        "requester_email",
+                        "requester_phone",
+                        "category",
+                        "priority",
+                        "status",
+                        "channel",
+                        "satisfaction_score",
+                        "created_at",
+                        "updated_at",
+                    ]
+                )
+            ),
+            [tickets, tickets, str(key_only)],
+        )
+    files[key_only.relative_to(landing).as_posix()] = 2
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -489,6 +522,29 @@ def test_amounts_with_more_decimals_than_their_type_keeps_are_named(hostile: dic
     assert lines == [
         (1, "722.68", "722.6789", "unit_price", "amounts_are_exact"),
         (2, "9.90", "9.90", None, None),
+    ]
+
+
+def test_a_delete_sent_with_its_key_alone_keeps_the_last_known_state(hostile: dict) -> None:
+    """A ticket deleted by a change that carries its key alone keeps its last known status and
+    requester, flagged deleted and not open; a ticket known by such a delete only has no
+    status. The build goes on (its not_null test on the status used to stop gold)."""
+    tickets = warehouse_rows(
+        hostile,
+        "select ticket_id, ticket_status, requester_email, is_deleted, is_open"
+        " from silver.stg_support__tickets where _source_file like '%_deletes%.parquet'"
+        " order by ticket_id",
+    )
+    known = tickets[0][0]
+    last_state = warehouse_rows(
+        hostile,
+        "select ticket_status, requester_email from silver.base_support__ticket_changes"
+        f" where ticket_id = '{known}' and ticket_status is not null"
+        " and change_type != 'update_preimage' order by commit_version desc limit 1",
+    )
+    assert tickets == [
+        (known, *last_state[0], True, False),
+        ("T99999999", None, None, True, False),
     ]
 
 

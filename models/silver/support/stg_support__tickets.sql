@@ -63,8 +63,45 @@ latest as (
     {{ latest_version_per_key('candidates', 'ticket_id', 'commit_version desc') }}
 ),
 
+-- the changes that carry the ticket's state (a status): all but a delete written with its key
+-- alone, which some change feeds send
+stateful as (
+    select * from candidates
+    where ticket_status is not null
+),
+
+last_states as (
+    {{ latest_version_per_key('stateful', 'ticket_id', 'commit_version desc') }}
+),
+
+-- a delete without a state keeps the ticket's last known one, flagged is_deleted: its status,
+-- requester (identity resolution links the ticket by it), category and dates. The columns in
+-- the order of `staged`: union_current_versions unions the stored table by position.
 final as (
-    select * from latest
+    {%- set carried = [
+        'requester_email', 'email_normalised', 'requester_phone', 'phone_e164',
+        'phone_national_number', 'category', 'priority', 'ticket_status', 'channel',
+        'satisfaction_score', 'created_at', 'updated_at'] %}
+    {%- set columns = [
+        'ticket_id', 'requester_email', 'email_normalised', 'requester_phone', 'phone_e164',
+        'phone_national_number', 'category', 'priority', 'ticket_status', 'channel',
+        'last_change_type', 'satisfaction_score', 'commit_version', 'is_deleted', 'is_open',
+        'created_at', 'updated_at', 'committed_at', 'deleted_at', '_dq_warnings', '_record_id',
+        '_source_file', '_ingested_at'] %}
+    select
+        {%- for column in columns %}
+        {%- if column in carried %}
+        case
+            when latest.ticket_status is null then last_states.{{ column }}
+            else latest.{{ column }}
+        end as {{ column }}
+        {%- else %}
+        latest.{{ column }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from latest
+    left join last_states
+        on latest.ticket_id = last_states.ticket_id
 )
 
 select * from final
