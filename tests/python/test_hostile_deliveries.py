@@ -270,6 +270,21 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             [tickets, tickets, str(key_only)],
         )
     files[key_only.relative_to(landing).as_posix()] = 2
+    # a quoted field holding a line break (RFC 4180), in a column the contract does not know
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-21_linebreak.csv",
+            "\n".join(
+                [
+                    f"{header},note",
+                    f'{lines[0]},"line one\nline two"',
+                    *(f"{line}," for line in lines[1:]),
+                ]
+            ).encode()
+            + b"\n",
+        )
+    ] = len(lines)
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -546,6 +561,22 @@ def test_a_delete_sent_with_its_key_alone_keeps_the_last_known_state(hostile: di
         (known, *last_state[0], True, False),
         ("T99999999", None, None, True, False),
     ]
+
+
+def test_a_quoted_line_break_in_a_csv_field_is_kept(hostile: dict) -> None:
+    """A quoted CSV field may hold a line break (RFC 4180): the record loads whole, the line
+    break inside the field, and the rows after it load as they are (DuckDB's parallel CSV
+    reader used to refuse the file, and every build after it)."""
+    records = warehouse_rows(
+        hostile,
+        "select order_id, _rescued_data from bronze.brz_ecommerce__orders"
+        " where _source_path = 'ecommerce/orders/orders_2026-07-21_linebreak.csv'"
+        " order by _source_row_number",
+    )
+    _, lines = orders_sample(hostile["workdir"] / "landing")
+    assert [order_id for order_id, _ in records] == [line.split(",")[0] for line in lines]
+    assert json.loads(records[0][1]) == {"note": "line one\nline two"}
+    assert [rescued for _, rescued in records[1:]] == [None] * (len(lines) - 1)
 
 
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:

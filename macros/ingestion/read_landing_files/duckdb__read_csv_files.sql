@@ -1,8 +1,8 @@
 {#-
-    DuckDB, CSV: columns matched by name (duckdb__tabular_records). The files are read in
-    groups of the same header, each with the dialect given, so that DuckDB does not sniff every
-    file (union_by_name would, twice). A row with more fields than its header keeps the extra
-    ones in _rescued_data (`_field_<position>`).
+    DuckDB, CSV: columns matched by name (duckdb__tabular_records), in groups of files of one
+    header read with the dialect given (union_by_name would sniff every file, twice); a long
+    row's extra fields go to _rescued_data. One thread per file (parallel = false): DuckDB's
+    parallel reader refuses a quoted line break beside null_padding; as fast at scale 1.
 -#}
 {% macro duckdb__read_csv_files(contract, files) %}
     {%- for group in duckdb__csv_header_groups(files) %}
@@ -11,7 +11,7 @@
         {%- set reader -%}
             read_csv({{ duckdb__landing_file_list(group.files) }}, header = true, auto_detect = false,
                 delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false,
-                filename = true,
+                filename = true, parallel = false,
                 {%- if group.max_line_size %} max_line_size = {{ group.max_line_size }},{% endif %} columns = {
                 {%- for name in columns %}{{ sql_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
             })
