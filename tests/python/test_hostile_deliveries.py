@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from test_landing_paths import BUILD, accounting, assert_adds_up
-from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, generate
+from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, dbt_result_line, generate
 
 pytestmark = pytest.mark.slow
 
@@ -285,6 +285,21 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             + b"\n",
         )
     ] = len(lines)
+    # account ids changed on the way by an export tool: lower case, quotes kept in the value
+    account = header.split(",").index("shop_account_id")
+    mangled = []
+    for number, line in enumerate(lines[:2]):
+        fields = line.split(",")
+        fields[0] = f"O9100000{number:02d}"
+        fields[account] = "a1000001" if number == 0 else '"""A1000001"""'
+        mangled.append(",".join(fields))
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-22_accounts.csv",
+            "\n".join([header, *mangled]).encode() + b"\n",
+        )
+    ] = 2
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -577,6 +592,14 @@ def test_a_quoted_line_break_in_a_csv_field_is_kept(hostile: dict) -> None:
     assert [order_id for order_id, _ in records] == [line.split(",")[0] for line in lines]
     assert json.loads(records[0][1]) == {"note": "line one\nline two"}
     assert [rescued for _, rescued in records[1:]] == [None] * (len(lines) - 1)
+
+
+def test_account_ids_changed_by_an_export_tool_are_named(hostile: dict) -> None:
+    """An account id in lower case, or with its quotes kept in the value, matches no other
+    system's id: identity resolution makes it a customer of its own. The build warns with the
+    format test of the column, naming how many orders carry such an id."""
+    name = "stg_ecommerce__orders_shop_account_id_format"
+    assert " WARN 2 " in dbt_result_line(hostile["output"], name)
 
 
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:
