@@ -62,10 +62,16 @@
     {% if selected %}
         {% set unmatched = unmatched_landing_files(landing) %}
         {% if unmatched %}
+            {% set compressed = [] %}
+            {% for file in unmatched if modules.re.search('[.](gz|zip|bz2|zst|xz|7z|tar)$', file) %}
+                {% do compressed.append(file) %}
+            {% endfor %}
             {% do exceptions.warn(unmatched | length ~ " file(s) under the landing root '"
                 ~ var('landing_root') ~ "' match no landing contract and are not read (e.g. "
                 ~ (unmatched[:5] | map('tojson') | join(', ')) ~ "); check their folder, name and"
-                ~ " case against docs/landing_contract.md.") %}
+                ~ " case against docs/landing_contract.md."
+                ~ (" Compressed files (" ~ compressed | length ~ ") are not read: deliver them"
+                ~ " uncompressed." if compressed else "")) %}
         {% endif %}
     {% endif %}
     {% if required and not var('allow_empty_landing', false) %}

@@ -7,6 +7,7 @@ One build reads the sample and every hostile file together; each test checks its
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import re
 import subprocess
@@ -305,6 +306,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # files no contract reads: another case, a subfolder
     drop(landing, "ecommerce/orders/Orders_2026-07-08.csv", csv)
     drop(landing, "web/events/late/events_2026-07-08.parquet", events.read_bytes())
+    drop(landing, "ecommerce/orders/orders_2026-07-08.csv.gz", gzip.compress(csv))
     # a name the reader would expand as a pattern: refused with a warning, left in place
     drop(landing, "ecommerce/orders/orders_2026-07-04_which?.csv", csv)
     done = dbt(workdir, "hostile", *BUILD)
@@ -618,6 +620,7 @@ def test_files_no_contract_reads_are_listed_with_a_warning(hostile: dict) -> Non
     assert "match no landing contract and are not read" in output
     assert "ecommerce/orders/Orders_2026-07-08.csv" in output
     assert "web/events/late/events_2026-07-08.parquet" in output
+    assert "Compressed files (1) are not read: deliver them uncompressed." in output
 
 
 def test_make_runs_summary_lists_the_files_the_build_warned_about(hostile: dict) -> None:
@@ -636,6 +639,7 @@ def test_make_runs_summary_lists_the_files_the_build_warned_about(hostile: dict)
     assert warned and len(listed) == int(warned.group(1))
     assert listed == [
         str(landing / "ecommerce/orders/Orders_2026-07-08.csv"),
+        str(landing / "ecommerce/orders/orders_2026-07-08.csv.gz"),
         str(landing / "web/events/late/events_2026-07-08.parquet"),
     ]
     assert all(f'"{path}"' in hostile["output"] for path in listed)
