@@ -245,6 +245,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ]
     key_only = landing / "support" / "ticket_changes" / "ticket_changes_2026-07-20_deletes.parquet"
     with duckdb.connect() as con:
+        # every column but the key and the change data feed's own
+        state = [
+            column
+            for column, *_ in con.execute(
+                "describe select * from read_parquet(?)", [tickets]
+            ).fetchall()
+            if column != "ticket_id" and not column.startswith("_")
+        ]
         con.execute(
             "copy (select ticket_id, {nulls}, 'delete' as _change_type,"
             " _commit_version + 1000000 as _commit_version, _commit_timestamp"
@@ -254,18 +262,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             " timestamptz '2026-07-01 10:00:00+00'"
             " from read_parquet(?) limit 1)) to ? (format parquet)".format(
                 nulls=", ".join(
-                    f"case when false then {column} end as {column}"
-                    for column in [
-                        "requester_email",
-                        "requester_phone",
-                        "category",
-                        "priority",
-                        "status",
-                        "channel",
-                        "satisfaction_score",
-                        "created_at",
-                        "updated_at",
-                    ]
+                    f"case when false then {column} end as {column}" for column in state
                 )
             ),
             [tickets, tickets, str(key_only)],
