@@ -75,33 +75,44 @@ last_states as (
 ),
 
 -- a delete without a state keeps the ticket's last known one, flagged is_deleted: its status,
--- requester (identity resolution links the ticket by it), category and dates. The columns in
--- the order of `staged`: union_current_versions unions the stored table by position.
-final as (
-    {%- set carried = [
-        'requester_email', 'email_normalised', 'requester_phone', 'phone_e164',
-        'phone_national_number', 'category', 'priority', 'ticket_status', 'channel',
-        'satisfaction_score', 'created_at', 'updated_at'] %}
-    {%- set columns = [
-        'ticket_id', 'requester_email', 'email_normalised', 'requester_phone', 'phone_e164',
-        'phone_national_number', 'category', 'priority', 'ticket_status', 'channel',
-        'last_change_type', 'satisfaction_score', 'commit_version', 'is_deleted', 'is_open',
-        'created_at', 'updated_at', 'committed_at', 'deleted_at', '_dq_warnings', '_record_id',
-        '_source_file', '_ingested_at'] %}
+-- requester (identity resolution links the ticket by it), category and dates; the columns in
+-- the order of `staged` (union_current_versions unions the stored table by position)
+stateless_deletes as (
     select
-        {%- for column in columns %}
-        {%- if column in carried %}
-        case
-            when latest.ticket_status is null then last_states.{{ column }}
-            else latest.{{ column }}
-        end as {{ column }}
-        {%- else %}
-        latest.{{ column }}
-        {%- endif %}{{ ',' if not loop.last }}
-        {%- endfor %}
+        latest.ticket_id,
+        last_states.requester_email,
+        last_states.email_normalised,
+        last_states.requester_phone,
+        last_states.phone_e164,
+        last_states.phone_national_number,
+        last_states.category,
+        last_states.priority,
+        last_states.ticket_status,
+        last_states.channel,
+        latest.last_change_type,
+        last_states.satisfaction_score,
+        latest.commit_version,
+        latest.is_deleted,
+        latest.is_open,
+        last_states.created_at,
+        last_states.updated_at,
+        latest.committed_at,
+        latest.deleted_at,
+        latest._dq_warnings,
+        latest._record_id,
+        latest._source_file,
+        latest._ingested_at
     from latest
     left join last_states
         on latest.ticket_id = last_states.ticket_id
+    where latest.ticket_status is null
+),
+
+final as (
+    select * from latest
+    where ticket_status is not null
+    union all
+    select * from stateless_deletes
 )
 
 select * from final
