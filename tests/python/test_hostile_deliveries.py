@@ -42,10 +42,11 @@ def orders_sample(landing: Path, rows: int = 3) -> tuple[str, list[str]]:
     return header, lines[:rows]
 
 
-def placeholder_account(header: str, line: str) -> str:
-    """The orders CSV line with `N/A` as its shop account (fields without quotes)."""
+def with_fields(header: str, line: str, **values: str) -> str:
+    """The orders CSV line with the named fields set to `values` (fields without quotes)."""
     fields = line.split(",")
-    fields[header.split(",").index("shop_account_id")] = "N/A"
+    for name, value in values.items():
+        fields[header.split(",").index(name)] = value
     return ",".join(fields)
 
 
@@ -188,7 +189,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
         drop(
             landing,
             "ecommerce/orders/orders_2026-07-15_placeholder.csv",
-            "\n".join([header, *(placeholder_account(header, line) for line in lines)]).encode()
+            "\n".join(
+                [header, *(with_fields(header, line, shop_account_id="N/A") for line in lines)]
+            ).encode()
             + b"\n",
         )
     ] = len(lines)
@@ -284,13 +287,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
         )
     ] = len(lines)
     # account ids changed on the way by an export tool: lower case, quotes kept in the value
-    account = header.split(",").index("shop_account_id")
-    mangled = []
-    for number, line in enumerate(lines[:2]):
-        fields = line.split(",")
-        fields[0] = f"O9100000{number:02d}"
-        fields[account] = "a1000001" if number == 0 else '"""A1000001"""'
-        mangled.append(",".join(fields))
+    mangled = [
+        with_fields(header, lines[0], order_id="O910000000", shop_account_id="a1000001"),
+        with_fields(header, lines[1], order_id="O910000001", shop_account_id='"""A1000001"""'),
+    ]
     files[
         drop(
             landing,
