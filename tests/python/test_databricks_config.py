@@ -89,7 +89,11 @@ RUNS = {
     ),
     "streaming": (
         "databricks",
-        [*OFFLINE_COMPILE, "--vars", "{bronze_streaming: true}", "--select", "brz_crm__customers"],
+        [
+            *OFFLINE_COMPILE,
+            *("--vars", "{bronze_streaming: true}"),
+            *("--select", "brz_crm__customers", "brz_ecommerce__orders"),
+        ],
     ),
     "bad_group": (
         "databricks",
@@ -384,6 +388,46 @@ def test_bronze_runs_as_auto_loader_streaming_tables_when_asked(runs):
     assert "'/Volumes/customer360_dev/landing/files/crm/customers/" in sql
     assert "columnNameOfCorruptRecord => '_corrupt_record'" in sql
     assert "row_number()" not in sql and "monotonically_increasing_id" not in sql
+
+
+@pytest.mark.spark
+def test_csv_read_files_options_keep_a_quoted_line_break_in_one_record(runs, tmp_path):
+    """read_files takes the options of Spark's CSV reader. The orders' bronze model's
+    (all but Databricks' own rescuedDataColumn), given to local Spark's CSV reader over a file
+    whose first row has a quoted line break: two records, the value whole, none corrupt.
+    Without multiLine the same reader ends the first record at the break."""
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    tmp, _ = succeeded(runs, "streaming")
+    sql = next((tmp / "target" / "compiled").rglob("brz_ecommerce__orders.sql")).read_text()
+    call = sql[sql.index("read_files(") :]
+    options = {
+        name: value.strip("'")
+        for name, value in re.findall(r"(\w+) => (true|false|'[^']*')", call[: call.index(")")])
+    }
+    assert options["multiLine"] == "true"
+    schema = options.pop("schema")
+    del options["format"], options["rescuedDataColumn"]
+    columns = [column.split()[0] for column in schema.split(", ") if "(" not in column.split()[0]]
+    note = columns.index("coupon_code")
+    rows = [
+        ["O1" if name == "order_id" else "x" for name in columns[:-1]],
+        ["O2" if name == "order_id" else "y" for name in columns[:-1]],
+    ]
+    rows[0][note] = '"line one\nline two"'
+    path = tmp_path / "orders.csv"
+    path.write_text("\n".join(",".join(row) for row in [columns[:-1], *rows]) + "\n")
+    spark = pyspark_sql.SparkSession.builder.master("local[1]").getOrCreate()
+
+    def read(**overrides: str) -> list:
+        reader = spark.read.format("csv").schema(schema).options(**(options | overrides))
+        return reader.load(str(path)).select("order_id", "coupon_code", "_corrupt_record").collect()
+
+    assert [tuple(row) for row in read()] == [
+        ("O1", "line one\nline two", None),
+        ("O2", "y", None),
+    ]
+    split = read(multiLine="false")
+    assert len(split) == 3 and split[0]["coupon_code"] == "line one"
 
 
 def test_prod_target_writes_layer_schemas_of_the_prod_catalog(runs):

@@ -298,6 +298,20 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header, *mangled]).encode() + b"\n",
         )
     ] = 2
+    # numeric order ids written by a spreadsheet in scientific notation, their digits lost: two
+    # orders of two buyers under one id, and a European locale's decimal comma
+    sheet_ids = ["1.00002E+09", "1.00002E+09", '"1,00002E+09"']
+    spreadsheet = [
+        with_fields(header, line, order_id=order_id)
+        for line, order_id in zip(lines, sheet_ids, strict=True)
+    ]
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-23_spreadsheet.csv",
+            "\n".join([header, *spreadsheet]).encode() + b"\n",
+        )
+    ] = len(spreadsheet)
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -599,6 +613,23 @@ def test_account_ids_changed_by_an_export_tool_are_named(hostile: dict) -> None:
     format test of the column, naming how many orders carry such an id."""
     name = "stg_ecommerce__orders_shop_account_id_format"
     assert " WARN 2 " in dbt_result_line(hostile["output"], name)
+
+
+def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_quarantined(hostile: dict) -> None:
+    """Order ids a spreadsheet rewrote as `1.00002E+09` have lost their last digits: read as
+    keys, the orders of several buyers would become versions of one. Each record is
+    quarantined with a reason that says so, and none reaches staging."""
+    quarantined = warehouse_rows(
+        hostile,
+        "select rule_name, reason from silver.dq_quarantine"
+        " where source_file like '%orders_2026-07-23_spreadsheet.csv'",
+    )
+    assert len(quarantined) == 3
+    assert {rule for rule, _ in quarantined} == {"ids_are_exact"}
+    assert all("scientific notation" in reason for _, reason in quarantined)
+    assert warehouse_rows(
+        hostile, "select count(*) from silver.stg_ecommerce__orders where order_id like '%E+%'"
+    ) == [(0,)]
 
 
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:

@@ -4,9 +4,11 @@
     type go to Databricks' rescued data column; a JSON line or CSV row that does not parse at
     all keeps its raw text through the corrupt-record column, so that, as on the other engines,
     a malformed record is a row with null columns, `_is_malformed` and its text in
-    `_rescued_data`. File paths are decoded from the URI `_metadata.file_path` gives, as on
-    Spark (not checked on a workspace). Batch (incremental) runs keep the files not ingested
-    yet. On a streaming table (dbt var bronze_streaming, see dbt_project.yml) the same read is
+    `_rescued_data`. CSV is read with `multiLine`, so a quoted field holding a line break
+    (RFC 4180) stays one record, as on DuckDB; without it Spark's CSV reader ends the record
+    at the break, truncating the value. File paths are decoded from the URI
+    `_metadata.file_path` gives, as on Spark (not checked on a workspace). Batch (incremental)
+    runs keep the files not ingested yet. On a streaming table (dbt var bronze_streaming, see dbt_project.yml) the same read is
     `stream read_files(...)`: Auto Loader remembers the files it has read, and a stream can
     number no rows (no window, no monotonically_increasing_id), so _source_row_number is null
     there and landing_record_id identifies the record instead.
@@ -34,7 +36,8 @@
             columnNameOfCorruptRecord => '_corrupt_record'
             {%- endif %}
             {%- if contract.format == 'csv' %},
-            header => true
+            header => true,
+            multiLine => true
             {%- endif %}
         )
     ),

@@ -40,6 +40,8 @@ checked as (
              'expect': 'crm_id is not null', 'reason': 'crm_id is missing'},
             {'name': 'shop_account_id_present', 'severity': 'drop',
              'expect': 'shop_account_id is not null', 'reason': 'shop_account_id is missing'},
+            {'name': 'ids_are_exact', 'severity': 'drop',
+             'expect': ids_are_exact(['crm_id', 'shop_account_id']), 'reason': inexact_ids_reason('crm_id or shop_account_id')},
             {'name': 'linked_at_is_plausible', 'severity': 'warn',
              'expect': 'linked_at is null or ' ~ timestamp_is_plausible('linked_at')},
         ]) }}

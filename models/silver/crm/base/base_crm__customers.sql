@@ -88,6 +88,8 @@ checked as (
                 ~ " else 'the line is not a JSON object' end"},
             {'name': 'crm_id_present', 'severity': 'drop',
              'expect': 'crm_id is not null', 'reason': 'crm_id is missing'},
+            {'name': 'ids_are_exact', 'severity': 'drop',
+             'expect': ids_are_exact(['crm_id']), 'reason': inexact_ids_reason('crm_id')},
             {'name': 'updated_at_valid', 'severity': 'drop',
              'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
             {'name': 'timestamps_plausible', 'severity': 'drop',

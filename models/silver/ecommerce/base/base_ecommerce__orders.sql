@@ -101,6 +101,8 @@ checked as (
         {{ dq_expectations([
             {'name': 'order_id_present', 'severity': 'drop',
              'expect': 'order_id is not null', 'reason': 'order_id is missing'},
+            {'name': 'ids_are_exact', 'severity': 'drop',
+             'expect': ids_are_exact(['order_id']), 'reason': inexact_ids_reason('order_id')},
             {'name': 'order_has_buyer', 'severity': 'drop',
              'expect': 'shop_account_id is not null or email is not null',
              'reason': 'neither shop_account_id nor email: nobody can be credited with the order'},

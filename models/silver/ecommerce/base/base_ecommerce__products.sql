@@ -71,6 +71,8 @@ checked as (
         {{ dq_expectations([
             {'name': 'product_id_present', 'severity': 'drop',
              'expect': 'product_id is not null', 'reason': 'product_id is missing'},
+            {'name': 'ids_are_exact', 'severity': 'drop',
+             'expect': ids_are_exact(['product_id']), 'reason': inexact_ids_reason('product_id')},
             {'name': 'updated_at_valid', 'severity': 'drop',
              'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
             {'name': 'timestamps_plausible', 'severity': 'drop',

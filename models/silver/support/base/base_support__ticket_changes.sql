@@ -67,6 +67,8 @@ checked as (
         {{ dq_expectations([
             {'name': 'ticket_id_present', 'severity': 'drop',
              'expect': 'ticket_id is not null', 'reason': 'ticket_id is missing'},
+            {'name': 'ids_are_exact', 'severity': 'drop',
+             'expect': ids_are_exact(['ticket_id']), 'reason': inexact_ids_reason('ticket_id')},
             {'name': 'change_type_is_known', 'severity': 'drop',
              'expect': "change_type in ('insert', 'update_preimage', 'update_postimage', 'delete')",
              'reason': 'change_type is not a change data feed type'},
