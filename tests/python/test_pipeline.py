@@ -518,6 +518,38 @@ def test_a_crm_change_sent_again_under_the_same_updated_at_is_named(tmp_path: Pa
     assert tiers == [(tier, contact["tier"])]
 
 
+def test_an_account_the_crm_re_points_links_only_its_latest_contact(tmp_path: Path) -> None:
+    """A CRM that re-points a shop account to another contact sends the new link and no delete
+    of the old one. Identity resolution takes the account's latest link: the next build
+    unlinks the first contact from the account, so two people do not become one customer
+    through it, and the warn test counts the account."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+int_identity_edges", "--indirect-selection", "cautious")
+    name = "stg_crm__account_links_one_contact_per_account"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "repointed", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "repointed.duckdb"), read_only=True) as con:
+        first, account = con.execute(
+            "select crm_id, shop_account_id from silver.stg_crm__account_links"
+            " order by crm_id limit 1"
+        ).fetchone()
+        [(other,)] = con.execute(
+            "select crm_id from silver.base_crm__customers where crm_id not in"
+            " (select crm_id from silver.stg_crm__account_links) order by crm_id limit 1"
+        ).fetchall()
+    linked_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None) - dt.timedelta(hours=1)
+    (
+        tmp_path / "landing" / "crm" / "account_links" / f"account_links_{END_DATE}_fix.csv"
+    ).write_text(f"crm_id,shop_account_id,linked_at\n{other},{account},{linked_at.isoformat()}Z\n")
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "repointed", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "repointed.duckdb"), read_only=True) as con:
+        links = con.execute(
+            "select node_key_a, _unlinked_at is null from silver.int_identity_edges"
+            " where edge_type = 'crosswalk' and node_key_b = ? order by node_key_a",
+            [f"account:{account}"],
+        ).fetchall()
+    assert links == sorted([(f"crm:{first}", False), (f"crm:{other}", True)])
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh

@@ -1,6 +1,6 @@
 -- The deterministic links between source ids (nodes of int_identity_nodes), one row per
 -- linked pair and kind:
---   crosswalk  CRM contact - shop account, from the CRM's account links
+--   crosswalk  CRM contact - shop account, from the CRM's account links (an account's latest)
 --   account    order - the shop account it was placed with
 --   login      browser - the shop account it logged in as (a browser that logged in as
 --              several accounts is a shared device and links none of them)
@@ -45,6 +45,13 @@ web_events as (
 
 account_links as (
     select * from {{ ref('stg_crm__account_links') }}
+),
+
+-- an account's contact is the one its latest link names: a CRM that re-points an account to
+-- another contact (a link made in error, then fixed) sends the new link, not a delete of the
+-- old one, and two people must not become one customer through the account
+current_account_links as (
+    {{ latest_version_per_key('account_links', 'shop_account_id', 'linked_at desc nulls last') }}
 ),
 
 shared_contact_points as (
@@ -149,7 +156,7 @@ id_edges as (
         concat('crm:', crm_id) as node_key_a,
         concat('account:', shop_account_id) as node_key_b,
         'crosswalk' as edge_type
-    from account_links
+    from current_account_links
     union all
     select
         concat('order:', order_id) as node_key_a,
