@@ -301,10 +301,28 @@ def test_a_file_modified_after_it_was_ingested_is_named(built: Path, tmp_path: P
     changed.write_text("\n".join([*lines, lines[-1].replace(lines[-1][:10], "O199999999")]) + "\n")
     done = dbt(tmp_path, "rewritten", *BUILD)
     output = " ".join(done.stdout.split())
-    assert f'Landing file "{changed}" was modified' in output
-    assert "a file is read once, so the change is not loaded" in output
-    assert output.count("was modified") == 1
+    assert "1 landing file(s) of ecommerce.orders were modified" in output
+    assert f'ingested them: "{changed}" (modified ' in output
+    assert "A file is read once, so a change is not loaded" in output
+    assert output.count("were modified") == 1
     assert bronze_counts(tmp_path / "rewritten.duckdb") == before
+
+
+def test_a_landing_folder_copied_without_its_file_times_is_one_warning(
+    built: Path, tmp_path: Path
+) -> None:
+    """A landing folder copied without its file times has every file modified after it was
+    ingested: one warning per table, naming five files, counting the rest and saying that a
+    copy loses nothing, instead of a warning per file."""
+    shutil.copytree(built / "landing", tmp_path / "landing", copy_function=shutil.copyfile)
+    shutil.copy(built / "paths.duckdb", tmp_path / "copied.duckdb")
+    orders = len(list((tmp_path / "landing" / "ecommerce" / "orders").glob("orders_*.csv")))
+    done = dbt(tmp_path, "copied", *BUILD)
+    output = " ".join(done.stdout.split())
+    assert f"{orders} landing file(s) of ecommerce.orders were modified" in output
+    assert f", and {orders - 5} more. A file is read once" in output
+    assert "copied or restored without its file times" in output
+    assert output.count("landing file(s) of ecommerce.orders were modified") == 1
 
 
 def test_files_in_another_delimiter_are_named_with_the_likely_cause(
