@@ -786,7 +786,8 @@ def test_the_same_files_delivered_to_a_built_warehouse_load(hostile: dict) -> No
 def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     """The same file names through the Spark readers (dbt-spark, local Spark, as in
     `make spark-check`): the files load under their names and nothing else is created; with
-    them, a byte order mark, a ragged row and empty files."""
+    them, a byte order mark, a ragged row, empty files and a quoted line break (one record,
+    the break in its value)."""
     landing = tmp_path / "landing"
     header = "order_id,shop_account_id,order_status,channel,currency,order_total,"
     header += "shipping_amount,ordered_at,updated_at"
@@ -804,6 +805,13 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     )
     drop(landing, "ecommerce/orders/orders_2026-07-04.csv", b"")
     drop(landing, "web/events/events_2026-07-04.parquet", b"")
+    # a quoted field holding a line break (RFC 4180), in a column the contract does not know
+    second = row.replace("O100000001", "O100000003")
+    drop(
+        landing,
+        "ecommerce/orders/orders_2026-07-05_linebreak.csv",
+        f'{header},note\n{row},"line one\nline ""two"""\n{second},\n'.encode(),
+    )
     events = landing / "web" / "events"
     event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
     with duckdb.connect() as con:
@@ -826,7 +834,12 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-4000:]
     warehouse = tmp_path / "spark" / "warehouse"
     assert not [path for path in warehouse.rglob("*") if "pwned" in path.name]
-    extra = {"brz_ecommerce__orders": {"orders_2026-07-03_ragged.csv": 2}}
+    extra = {
+        "brz_ecommerce__orders": {
+            "orders_2026-07-03_ragged.csv": 2,
+            "orders_2026-07-05_linebreak.csv": 2,
+        }
+    }
     with duckdb.connect() as con:
         for table, names in [
             ("brz_ecommerce__orders", orders),
@@ -844,14 +857,22 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
                 ).fetchall()
             )
             assert loaded == dict.fromkeys(names, 1) | extra.get(table, {}), table
-        ragged_rows = con.execute(
-            "select order_id, _rescued_data from read_parquet(?)"
-            " where _source_path like '%ragged.csv' order by _source_row_number",
-            [(warehouse / "c360_bronze.db" / "brz_ecommerce__orders" / "*.parquet").as_posix()],
-        ).fetchall()
-    assert ragged_rows == [
-        ("O100000001", None),
-        ("O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),
+        orders_files = warehouse / "c360_bronze.db" / "brz_ecommerce__orders" / "*.parquet"
+        rows = {
+            name: con.execute(
+                "select _source_row_number, order_id, _rescued_data from read_parquet(?)"
+                " where _source_path like ? order by _source_row_number",
+                [orders_files.as_posix(), f"%{name}"],
+            ).fetchall()
+            for name in ["ragged.csv", "linebreak.csv"]
+        }
+    assert rows["ragged.csv"] == [
+        (1, "O100000001", None),
+        (2, "O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),
+    ]
+    assert rows["linebreak.csv"] == [
+        (1, "O100000001", json.dumps({"note": 'line one\nline "two"'}, separators=(",", ":"))),
+        (2, "O100000003", None),
     ]
 
 

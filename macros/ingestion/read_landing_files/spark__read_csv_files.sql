@@ -4,18 +4,52 @@
     a file lacks is null, a column the contract lacks goes to _rescued_data, and so do the
     fields of a row longer than its header (`_field_<position>`, as on DuckDB). A quote inside
     a quoted field is doubled (RFC 4180, as DuckDB reads it), not backslash-escaped (Spark's
-    default): `"Notebook ""Limited"""` is `Notebook "Limited"`.
+    default): `"Notebook ""Limited"""` is `Notebook "Limited"`. A quoted field may hold a line
+    break (RFC 4180): a text line continues the record before it while that record's quotes
+    are unbalanced (an odd count of `"` in the file's lines before it), and the record's lines
+    are joined again with the break; records are numbered in their file, as on DuckDB.
 -#}
 {% macro spark__read_csv_files(contract) %}
     {%- set fields = spark__csv_line_fields(contract) -%}
     {%- set line_schema = fields | join(' string, ') ~ ' string' -%}
     with {{ spark__landing_text_lines(contract) }},
 
+    quoted_lines as (
+        select
+            *,
+            coalesce(sum(length(_line) - length(replace(_line, '"', ''))) over (
+                partition by _source_file order by _line_number
+                rows between unbounded preceding and 1 preceding
+            ), 0) % 2 = 0 as _starts_record
+        from numbered_lines
+    ),
+
+    record_lines as (
+        select
+            *,
+            sum(cast(_starts_record as int)) over (
+                partition by _source_file order by _line_number
+                rows between unbounded preceding and current row
+            ) as _record_number
+        from quoted_lines
+    ),
+
+    records as (
+        select
+            concat_ws('\n', transform(
+                array_sort(collect_list(struct(_line_number, _line))), line -> line._line
+            )) as _line,
+            _source_file,
+            _record_number as _line_number
+        from record_lines
+        group by _source_file, _record_number
+    ),
+
     with_header as (
         select
             *,
             first_value(_line) over (partition by _source_file order by _line_number) as _header
-        from numbered_lines
+        from records
     ),
 
     split_lines as (
