@@ -1,6 +1,6 @@
-"""The numeric dbt vars, as outside input: a model puts one into SQL only through the macro
+"""The dbt vars, as outside input: a model puts a numeric one into SQL only through the macro
 number_var, so a value that is not a number in its range stops the compile with a sentence
-naming the var, and a valid one is rendered as the number."""
+naming the var, and a valid one is rendered as the number; an id format is a quoted literal."""
 
 from __future__ import annotations
 
@@ -63,3 +63,14 @@ def test_a_valid_numeric_var_is_rendered_as_the_number(tmp_path: Path) -> None:
     compiled = tmp_path / "target_vars" / "compiled" / "customer360" / "models" / "silver"
     sql = (compiled / "intermediate" / "int_web_sessions.sql").read_text()
     assert ">= 2700 as is_session_start" in sql  # 45 minutes in seconds
+
+
+def test_an_id_format_var_reaches_its_format_test_as_a_quoted_literal(tmp_path: Path) -> None:
+    """The id formats are vars (a user's systems have their own); a value is a regular
+    expression in a string literal, its quotes escaped, never SQL."""
+    name = "stg_ecommerce__orders_order_id_format"
+    done = compile_model(tmp_path, name, """{order_id_format: "^[0-9]+') or (1 = 1$"}""")
+    assert done.returncode == 0, done.stdout[-3000:]
+    compiled = tmp_path / "target_vars" / "compiled" / "customer360" / "models" / "silver"
+    [sql] = [path.read_text() for path in compiled.rglob(f"{name}.sql")]
+    assert "regexp_matches(order_id, '^[0-9]+'') or (1 = 1$')" in sql
