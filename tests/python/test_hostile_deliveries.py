@@ -312,6 +312,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header, *spreadsheet]).encode() + b"\n",
         )
     ] = len(spreadsheet)
+    # an optional column renamed by the exporter (email as customer_email)
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-24_renamed.csv",
+            "\n".join([header.replace(",email,", ",customer_email,"), *lines]).encode() + b"\n",
+        )
+    ] = len(lines)
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -613,6 +621,21 @@ def test_account_ids_changed_by_an_export_tool_are_named(hostile: dict) -> None:
     format test of the column, naming how many orders carry such an id."""
     name = "stg_ecommerce__orders_shop_account_id_format"
     assert " WARN 2 " in dbt_result_line(hostile["output"], name)
+
+
+def test_an_optional_column_renamed_by_the_exporter_is_named(hostile: dict) -> None:
+    """An export whose email column is called customer_email has no email (optional: absent)
+    and a column the contract does not know: the build names the likely renaming, where the
+    emails used to go unused in silence."""
+    output = " ".join(hostile["output"].split())
+    assert 'orders_2026-07-24_renamed.csv") lack optional columns of the contract' in output
+    assert 'named like the contract\'s (in brackets): email ("customer_email")' in output
+    renamed = warehouse_rows(
+        hostile,
+        "select count(*), count(email), count(_rescued_data) from silver.base_ecommerce__orders"
+        " where _source_file like '%_renamed.csv'",
+    )
+    assert renamed == [(3, 0, 3)]
 
 
 def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_quarantined(hostile: dict) -> None:

@@ -6,7 +6,7 @@
 -#}
 {% macro duckdb__read_csv_files(contract, files) %}
     {%- for group in duckdb__csv_header_groups(files) %}
-        {%- do warn_missing_required_columns(contract, group.names, group.files) -%}
+        {%- do warn_missing_contract_columns(contract, group.names, group.files) -%}
         {%- set columns = group.names + group.spare -%}
         {%- set reader -%}
             read_csv({{ duckdb__landing_file_list(group.files) }}, header = true, auto_detect = false,

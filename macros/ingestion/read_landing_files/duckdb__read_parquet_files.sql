@@ -9,7 +9,7 @@
             read_parquet({{ duckdb__landing_file_list(group_files) }}, union_by_name = true, filename = true, file_row_number = true)
         {%- endset -%}
         {%- set described = run_query('describe select * from ' ~ reader) -%}
-        {%- do warn_missing_required_columns(contract, described.columns[0].values() | list, group_files) -%}
+        {%- do warn_missing_contract_columns(contract, described.columns[0].values() | list, group_files) -%}
         {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
