@@ -320,6 +320,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header.replace(",email,", ",customer_email,"), *lines]).encode() + b"\n",
         )
     ] = len(lines)
+    # an event id used again by the collector for another event (web events are written once)
+    reused = landing / "web" / "events" / "events_2026-07-25_reused.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select * replace ('https://shop.example/reused' as page_url)"
+            " from read_parquet(?) limit 1) to ? (format parquet)",
+            [str(events), str(reused)],
+        )
+    files[reused.relative_to(landing).as_posix()] = 1
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -636,6 +645,18 @@ def test_an_optional_column_renamed_by_the_exporter_is_named(hostile: dict) -> N
         " where _source_file like '%_renamed.csv'",
     )
     assert renamed == [(3, 0, 3)]
+
+
+def test_an_event_id_used_again_for_another_event_is_named(hostile: dict) -> None:
+    """Web events are written once: an event id delivered again with other content replaces
+    the earlier event. The build warns, and the accounting counts the record replaced."""
+    name = "dq_record_accounting_records_written_once_have_one_version"
+    assert " WARN 1 " in dbt_result_line(hostile["output"], name)
+    assert warehouse_rows(
+        hostile,
+        "select superseded_records from silver.dq_record_accounting"
+        " where source_table = 'web.events'",
+    ) == [(1,)]
 
 
 def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_quarantined(hostile: dict) -> None:
