@@ -258,7 +258,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
         ]
         con.execute(
             "copy (select ticket_id, {nulls}, 'delete' as _change_type,"
-            " _commit_version + 1000000 as _commit_version, _commit_timestamp"
+            " _commit_version + 1000000 as _commit_version,"
+            " _commit_timestamp + interval 60 days as _commit_timestamp"
             " from (select * from read_parquet(?) where _change_type = 'insert'"
             " order by ticket_id limit 1)"
             " union all (select 'T99999999', {nulls}, 'delete', 1,"
@@ -329,6 +330,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             [str(events), str(reused)],
         )
     files[reused.relative_to(landing).as_posix()] = 1
+    # a change data feed whose versions start again at 1 (the source table recreated)
+    restarted = landing / "support" / "ticket_changes" / "ticket_changes_2026-07-26_restart.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select * replace (cast(1 as bigint) as _commit_version,"
+            " _commit_timestamp + interval 30 days as _commit_timestamp)"
+            " from read_parquet(?) where _change_type = 'insert'"
+            " order by ticket_id desc limit 1) to ? (format parquet)",
+            [tickets, str(restarted)],
+        )
+    files[restarted.relative_to(landing).as_posix()] = 1
     # a name dated in the future: delivered on the day it is ingested, named in a warning
     files[drop(landing, "ecommerce/orders/orders_2099-01-01.csv", csv)] = len(lines)
     # files no contract reads: another case, a subfolder
@@ -657,6 +669,13 @@ def test_an_event_id_used_again_for_another_event_is_named(hostile: dict) -> Non
         "select superseded_records from silver.dq_record_accounting"
         " where source_table = 'web.events'",
     ) == [(1,)]
+
+
+def test_a_change_feed_whose_versions_start_again_is_named(hostile: dict) -> None:
+    """A ticket change numbered 1 but committed after the ticket's other changes loses to them
+    (the highest version is applied): the build warns, counting the ticket."""
+    name = "assert_ticket_change_versions_follow_their_commit_times"
+    assert " WARN 1 " in dbt_result_line(hostile["output"], name)
 
 
 def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_quarantined(hostile: dict) -> None:
