@@ -550,6 +550,39 @@ def test_an_account_the_crm_re_points_links_only_its_latest_contact(tmp_path: Pa
     assert links == sorted([(f"crm:{first}", False), (f"crm:{other}", True)])
 
 
+def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: Path) -> None:
+    """A shop west of UTC names its files by a local day whose evening orders fall on the next
+    UTC day, after the as-of date (the latest delivery day). The build stays green: t runs to
+    the last purchase (so t >= recency holds, where the build used to stop on that test and
+    skip CLV), and a warning counts the customers, naming the likely cause."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+customer_purchase_summary", "--indirect-selection", "cautious")
+    name = "customer_purchase_summary_no_purchase_after_the_as_of_date"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "evening", *select).stdout, name)
+    folder = tmp_path / "landing" / "ecommerce" / "orders"
+    header, line = sorted(folder.glob("orders_*.csv"))[-1].read_text().splitlines()[:2]
+    fields = dict(zip(header.split(","), line.split(","), strict=True))
+    evening = fields | {
+        "order_id": "O999999991",
+        "order_status": "delivered",
+        "ordered_at": "2026-07-01T02:30:00Z",
+        "updated_at": "2026-07-01T02:30:00Z",
+    }
+    (folder / f"orders_{END_DATE}_evening.csv").write_text(
+        f"{header}\n{','.join(evening.values())}\n"
+    )
+    done = dbt(tmp_path, "evening", *select)
+    assert " WARN 1 " in dbt_result_line(done.stdout, name)
+    with duckdb.connect(str(tmp_path / "evening.duckdb"), read_only=True) as con:
+        [(t, recency, last, as_of)] = con.execute(
+            "select summary.t, summary.recency, summary.last_purchase_date, summary.as_of_date"
+            " from gold.customer_purchase_summary as summary"
+            " where summary.last_purchase_date > summary.as_of_date"
+        ).fetchall()
+    assert (str(last), str(as_of)) == ("2026-07-01", END_DATE)
+    assert t == recency
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh

@@ -1,7 +1,8 @@
 -- The standard input of buy-till-you-die models (BG/NBD, Gamma-Gamma): one row per customer
 -- with at least one purchase. A transaction is a customer-day with a purchase; frequency
 -- counts the repeat transaction days, recency is the time from the first to the last
--- transaction, t from the first transaction to the as-of date (macro as_of_date), and
+-- transaction, t from the first transaction to the as-of date (macro as_of_date; to the last
+-- transaction when that is later), and
 -- monetary_value the mean value of the repeat transactions (0 when there is none), in the
 -- time unit of var `btyd_time_unit` ('day' or 'week'). From the per-customer facts
 -- (int_customer_facts), never the order history: only t depends on the as-of date.
@@ -46,8 +47,15 @@ final as (
         -- numerics
         cast(buyers.frequency as integer) as frequency,
         cast(buyers.days_first_to_last as double) / {{ days_per_unit }} as recency,
+        -- to the last transaction when that is after the as-of date (a shop west of UTC
+        -- names its files by a local day that ends in the next UTC day): t >= recency, as the
+        -- models need; the warn test on last_purchase_date names such customers
         cast(
-            {{ dbt.datediff('buyers.first_purchase_date', 'as_of_day.as_of_date', 'day') }}
+            {{ dbt.datediff(
+                'buyers.first_purchase_date',
+                'greatest(as_of_day.as_of_date, buyers.last_purchase_date)',
+                'day'
+            ) }}
             as double
         ) / {{ days_per_unit }} as t,
         case
