@@ -150,36 +150,43 @@ def test_content_delivered_again_under_a_new_name_counts_as_duplicates(built: Pa
     assert added["loaded_records"] == 0 and added["superseded_records"] == 0
 
 
-def test_an_order_sent_again_without_updated_at_is_named(built: Path, tmp_path: Path) -> None:
+def test_an_order_sent_again_without_its_time_is_named(built: Path, tmp_path: Path) -> None:
     """An export that no longer has updated_at re-sends an order that changed before: without
     it the copy's version time is its ordered_at, older than the stored version's, so its
-    cancellation is not applied. The build warns, naming one order, instead of passing."""
+    cancellation is not applied. So is a second order's, sent with the date of its updated_at
+    alone (read as midnight, before the stored version's time that day). The build warns,
+    naming the two orders, instead of passing."""
     landing = tmp_path / "landing"
     shutil.copytree(built / "landing", landing)
     shutil.copy(built / "paths.duckdb", tmp_path / "resent.duckdb")
     with duckdb.connect(str(tmp_path / "resent.duckdb"), read_only=True) as con:
-        [(order_id,)] = con.execute(
-            "select order_id from silver.stg_ecommerce__orders"
+        orders = con.execute(
+            "select order_id, cast(cast(updated_at as date) as varchar)"
+            " from silver.stg_ecommerce__orders"
             " where updated_at > ordered_at and order_status <> 'cancelled'"
-            " order by order_id limit 1"
+            " and updated_at > date_trunc('day', updated_at)"
+            " order by order_id limit 2"
         ).fetchall()
     files = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))
     header = files[0].read_text().splitlines()[0]
-    [line] = [
-        line
-        for path in files
-        for line in path.read_text().splitlines()[1:]
-        if line.startswith(f"{order_id},")
-    ][-1:]
     names = header.split(",")
-    fields = dict(zip(names, line.split(","), strict=True)) | {"order_status": "cancelled"}
-    kept = [name for name in names if name != "updated_at"]
-    files[-1].with_name(f"{files[-1].stem}_resent.csv").write_text(
-        ",".join(kept) + "\n" + ",".join(fields[name] for name in kept) + "\n"
-    )
+    for (order_id, updated_on), kept in zip(
+        orders, [[name for name in names if name != "updated_at"], names], strict=True
+    ):
+        [line] = [
+            line
+            for path in files
+            for line in path.read_text().splitlines()[1:]
+            if line.startswith(f"{order_id},")
+        ][-1:]
+        fields = dict(zip(names, line.split(","), strict=True))
+        fields |= {"order_status": "cancelled", "updated_at": updated_on}
+        files[-1].with_name(f"{files[-1].stem}_resent_{order_id}.csv").write_text(
+            ",".join(kept) + "\n" + ",".join(fields[name] for name in kept) + "\n"
+        )
     done = dbt(tmp_path, "resent", *BUILD)
-    name = "assert_orders_sent_again_without_updated_at_are_current"
-    assert " WARN 1 " in dbt_result_line(done.stdout, name)
+    name = "assert_orders_sent_again_without_their_time_are_current"
+    assert " WARN 2 " in dbt_result_line(done.stdout, name)
 
 
 def test_a_landing_root_without_the_optional_crosswalk_builds(built: Path, tmp_path: Path) -> None:
