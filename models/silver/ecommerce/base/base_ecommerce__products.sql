@@ -83,7 +83,9 @@ checked as (
             {'name': 'amounts_are_exact', 'severity': 'warn',
              'expect': '_rounded_values is null'},
             {'name': 'list_price_is_decimal', 'severity': 'warn',
-             'expect': 'list_price is not null and list_price_reporting is not null'},
+             'expect': 'list_price is not null'},
+            {'name': 'list_price_is_converted', 'severity': 'warn',
+             'expect': 'list_price is null or list_price_reporting is not null'},
         ]) }}
     from converted
 )
