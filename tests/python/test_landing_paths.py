@@ -6,6 +6,7 @@ migrated in place, and a first build on a missing or empty root stops with one s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -154,8 +155,9 @@ def test_an_order_sent_again_without_its_time_is_named(built: Path, tmp_path: Pa
     """An export that no longer has updated_at re-sends an order that changed before: without
     it the copy's version time is its ordered_at, older than the stored version's, so its
     cancellation is not applied. So is a second order's, sent with the date of its updated_at
-    alone (read as midnight, before the stored version's time that day). The build warns,
-    naming the two orders, instead of passing."""
+    alone (read as midnight, before the stored version's time that day), and a CRM contact's
+    new email sent that way. The build warns, counting the two orders and the contact,
+    instead of passing."""
     landing = tmp_path / "landing"
     shutil.copytree(built / "landing", landing)
     shutil.copy(built / "paths.duckdb", tmp_path / "resent.duckdb")
@@ -184,9 +186,25 @@ def test_an_order_sent_again_without_its_time_is_named(built: Path, tmp_path: Pa
         files[-1].with_name(f"{files[-1].stem}_resent_{order_id}.csv").write_text(
             ",".join(kept) + "\n" + ",".join(fields[name] for name in kept) + "\n"
         )
+    # a CRM contact's new email sent with the date of its updated_at alone
+    with duckdb.connect(str(tmp_path / "resent.duckdb"), read_only=True) as con:
+        [(updated_on, source_path, row)] = con.execute(
+            "select cast(cast(updated_at as date) as varchar), split_part(_record_id, ':', 1),"
+            " cast(split_part(_record_id, ':', 2) as int) from silver.stg_crm__customers"
+            " where not is_deleted and updated_at > date_trunc('day', updated_at)"
+            " order by crm_id limit 1"
+        ).fetchall()
+    contact = json.loads((landing / source_path).read_text().splitlines()[row - 1])
+    folder = landing / "crm" / "customers"
+    last = sorted(folder.glob("customers_*.jsonl"))[-1]
+    last.with_name(f"{last.stem}_resent.jsonl").write_text(
+        json.dumps(contact | {"email": "new.address@example.com", "updated_at": updated_on}) + "\n"
+    )
     done = dbt(tmp_path, "resent", *BUILD)
-    name = "assert_orders_sent_again_without_their_time_are_current"
+    name = "stg_ecommerce__orders_versions_sent_again_are_current"
     assert " WARN 2 " in dbt_result_line(done.stdout, name)
+    name = "stg_crm__customers_versions_sent_again_are_current"
+    assert " WARN 1 " in dbt_result_line(done.stdout, name)
 
 
 def test_a_landing_root_without_the_optional_crosswalk_builds(built: Path, tmp_path: Path) -> None:
