@@ -394,8 +394,10 @@ def test_bronze_runs_as_auto_loader_streaming_tables_when_asked(runs):
 def test_csv_read_files_options_keep_a_quoted_line_break_in_one_record(runs, tmp_path):
     """read_files takes the options of Spark's CSV reader. The orders' bronze model's
     (all but Databricks' own rescuedDataColumn), given to local Spark's CSV reader over a file
-    whose first row has a quoted line break: two records, the value whole, none corrupt.
-    Without multiLine the same reader ends the first record at the break."""
+    whose first row has a quoted line break, the second a value ending in a backslash, the
+    third doubled quotes: three records, the values whole, none corrupt. Without multiLine the
+    same reader ends the first record at the break, and with a backslash as the escape the
+    second record runs on."""
     pyspark_sql = pytest.importorskip("pyspark.sql")
     tmp, _ = succeeded(runs, "streaming")
     sql = next((tmp / "target" / "compiled").rglob("brz_ecommerce__orders.sql")).read_text()
@@ -414,6 +416,9 @@ def test_csv_read_files_options_keep_a_quoted_line_break_in_one_record(runs, tmp
         ["O2" if name == "order_id" else "y" for name in columns[:-1]],
     ]
     rows[0][note] = '"line one\nline two"'
+    rows[1][note] = '"C:\\tmp\\"'
+    rows.append(["O3" if name == "order_id" else "z" for name in columns[:-1]])
+    rows[2][note] = '"say ""hi"""'
     path = tmp_path / "orders.csv"
     path.write_text("\n".join(",".join(row) for row in [columns[:-1], *rows]) + "\n")
     spark = pyspark_sql.SparkSession.builder.master("local[1]").getOrCreate()
@@ -424,10 +429,13 @@ def test_csv_read_files_options_keep_a_quoted_line_break_in_one_record(runs, tmp
 
     assert [tuple(row) for row in read()] == [
         ("O1", "line one\nline two", None),
-        ("O2", "y", None),
+        ("O2", "C:\\tmp\\", None),
+        ("O3", 'say "hi"', None),
     ]
     split = read(multiLine="false")
-    assert len(split) == 3 and split[0]["coupon_code"] == "line one"
+    assert len(split) == 4 and split[0]["coupon_code"] == "line one"
+    # with Spark's default escape (a backslash) the value ending in one runs on
+    assert len(read(escape="\\")) < 3
 
 
 def test_prod_target_writes_layer_schemas_of_the_prod_catalog(runs):

@@ -875,6 +875,13 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
         "ecommerce/orders/orders_2026-07-05_linebreak.csv",
         f'{header},note\n{row},"line one\nline ""two"""\n{second},\n'.encode(),
     )
+    # a quote within an unquoted field is a character, not the start of a quoted one
+    inches = [row.replace("O100000001", f"O10000000{n}") for n in (4, 5)]
+    drop(
+        landing,
+        "ecommerce/orders/orders_2026-07-06_inches.csv",
+        f'{header},note\n{inches[0]},27" screen\n{inches[1]},plain\n'.encode(),
+    )
     events = landing / "web" / "events"
     event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
     with duckdb.connect() as con:
@@ -901,6 +908,7 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
         "brz_ecommerce__orders": {
             "orders_2026-07-03_ragged.csv": 2,
             "orders_2026-07-05_linebreak.csv": 2,
+            "orders_2026-07-06_inches.csv": 2,
         }
     }
     with duckdb.connect() as con:
@@ -927,11 +935,15 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
                 " where _source_path like ? order by _source_row_number",
                 [orders_files.as_posix(), f"%{name}"],
             ).fetchall()
-            for name in ["ragged.csv", "linebreak.csv"]
+            for name in ["ragged.csv", "linebreak.csv", "inches.csv"]
         }
     assert rows["ragged.csv"] == [
         (1, "O100000001", None),
         (2, "O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),
+    ]
+    assert rows["inches.csv"] == [
+        (1, "O100000004", '{"note":"27\\" screen"}'),
+        (2, "O100000005", '{"note":"plain"}'),
     ]
     assert rows["linebreak.csv"] == [
         (1, "O100000001", json.dumps({"note": 'line one\nline "two"'}, separators=(",", ":"))),

@@ -6,7 +6,9 @@
     a malformed record is a row with null columns, `_is_malformed` and its text in
     `_rescued_data`. CSV is read with `multiLine`, so a quoted field holding a line break
     (RFC 4180) stays one record, as on DuckDB; without it Spark's CSV reader ends the record
-    at the break, truncating the value. File paths are decoded from the URI
+    at the break, truncating the value. And with `"` as the escape (RFC 4180: a quote in a
+    quoted field is doubled), not Spark's backslash, by which `"C:\tmp\"` would run on to the
+    end of the file. File paths are decoded from the URI
     `_metadata.file_path` gives, as on Spark (not checked on a workspace). Batch (incremental)
     runs keep the files not ingested yet. On a streaming table (dbt var bronze_streaming, see
     dbt_project.yml) the same read is `stream read_files(...)`: Auto Loader remembers the
@@ -38,7 +40,8 @@
             {%- endif %}
             {%- if contract.format == 'csv' %},
             header => true,
-            multiLine => true
+            multiLine => true,
+            escape => '"'
             {%- endif %}
         )
     ),

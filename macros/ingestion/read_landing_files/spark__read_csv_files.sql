@@ -5,23 +5,40 @@
     fields of a row longer than its header (`_field_<position>`, as on DuckDB). A quote inside
     a quoted field is doubled (RFC 4180, as DuckDB reads it), not backslash-escaped (Spark's
     default): `"Notebook ""Limited"""` is `Notebook "Limited"`. A quoted field may hold a line
-    break (RFC 4180): a text line continues the record before it while that record's quotes
-    are unbalanced (an odd count of `"` in the file's lines before it), and the record's lines
-    are joined again with the break; records are numbered in their file, as on DuckDB.
+    break (RFC 4180): a text line continues the record before it while a quoted field opened
+    on an earlier line is not closed, and the record's lines are joined again with the break
+    (`\n`, a CRLF file's `\r` dropped); records are numbered in their file, as on DuckDB.
 -#}
 {% macro spark__read_csv_files(contract) %}
     {%- set fields = spark__csv_line_fields(contract) -%}
     {%- set line_schema = fields | join(' string, ') ~ ' string' -%}
     with {{ spark__landing_text_lines(contract) }},
 
+    -- a line ends inside a quoted field when it opens one it does not close (escaped quotes
+    -- `""` aside), and a line inside one closes it at a quote before a comma or its end; a
+    -- quote within an unquoted field (`27" screen`) is a character, as DuckDB reads it
     quoted_lines as (
         select
             *,
-            coalesce(sum(length(_line) - length(replace(_line, '"', ''))) over (
-                partition by _source_file order by _line_number
-                rows between unbounded preceding and 1 preceding
-            ), 0) % 2 = 0 as _starts_record
+            regexp_replace(_line, '""', '') rlike '(^|,)"[^"]*$' as _opens_field,
+            regexp_replace(_line, '""', '') rlike '"(,|$)' as _closes_field
         from numbered_lines
+    ),
+
+    record_starts as (
+        select
+            *,
+            coalesce(
+                max(case when _closes_field and not _opens_field then _line_number end)
+                    over earlier_lines
+                > max(case when _opens_field then _line_number end) over earlier_lines,
+                max(case when _opens_field then _line_number end) over earlier_lines is null
+            ) as _starts_record
+        from quoted_lines
+        window earlier_lines as (
+            partition by _source_file order by _line_number
+            rows between unbounded preceding and 1 preceding
+        )
     ),
 
     record_lines as (
@@ -31,7 +48,7 @@
                 partition by _source_file order by _line_number
                 rows between unbounded preceding and current row
             ) as _record_number
-        from quoted_lines
+        from record_starts
     ),
 
     records as (

@@ -1,6 +1,6 @@
 -- The deterministic links between source ids (nodes of int_identity_nodes), one row per
 -- linked pair and kind:
---   crosswalk  CRM contact - shop account, from the CRM's account links (an account's latest)
+--   crosswalk  CRM contact - shop account, from the CRM's account links (an account's last)
 --   account    order - the shop account it was placed with
 --   login      browser - the shop account it logged in as (a browser that logged in as
 --              several accounts is a shared device and links none of them)
@@ -44,14 +44,16 @@ web_events as (
 ),
 
 account_links as (
-    select * from {{ ref('stg_crm__account_links') }}
+    select * from {{ ref('base_crm__account_links') }}
+    where not _is_quarantined
 ),
 
--- an account's contact is the one its latest link names: a CRM that re-points an account to
--- another contact (a link made in error, then fixed) sends the new link, not a delete of the
--- old one, and two people must not become one customer through the account
+-- an account's contact is the one of the link delivered last (a later file, or further down
+-- the same file): a CRM that re-points an account to another contact (a link made in error,
+-- then fixed) sends the new link, not a delete of the old one, and two people must not become
+-- one customer through the account; a full export sends the current links again
 current_account_links as (
-    {{ latest_version_per_key('account_links', 'shop_account_id', 'linked_at desc nulls last') }}
+    {{ latest_version_per_key('account_links', 'shop_account_id', '_record_id desc') }}
 ),
 
 shared_contact_points as (
