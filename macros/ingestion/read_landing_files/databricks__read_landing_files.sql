@@ -8,13 +8,12 @@
     (RFC 4180) stays one record, as on DuckDB; without it Spark's CSV reader ends the record
     at the break, truncating the value. And with `"` as the escape (RFC 4180: a quote in a
     quoted field is doubled), not Spark's backslash, by which `"C:\tmp\"` would run on to the
-    end of the file. File paths are decoded from the URI
-    `_metadata.file_path` gives, as on Spark (not checked on a workspace). Batch (incremental)
-    runs keep the files not ingested yet. On a streaming table (dbt var bronze_streaming, see
-    dbt_project.yml) the same read is `stream read_files(...)`: Auto Loader remembers the
-    files it has read, and a stream can number no rows (no window, no
-    monotonically_increasing_id), so _source_row_number is null there and landing_record_id
-    identifies the record instead.
+    end of the file. File paths are decoded from the URI `_metadata.file_path` gives, as on
+    Spark (not checked on a workspace). Batch (incremental) runs keep the files not ingested
+    yet. On a streaming table (dbt var bronze_streaming, see dbt_project.yml) the same read is
+    `stream read_files(...)`: Auto Loader remembers the files it has read, and a stream can
+    number no rows (no window, no monotonically_increasing_id), so _source_row_number is null
+    there and landing_record_id identifies the record instead.
 -#}
 {% macro databricks__read_landing_files(contract, files) %}
     {%- set is_streaming = config.get('materialized') == 'streaming_table' -%}

@@ -25,15 +25,13 @@
         from numbered_lines
     ),
 
-    record_starts as (
+    -- the last line before each one that opened a quoted field, and the last that closed one
+    field_bounds as (
         select
             *,
-            coalesce(
-                max(case when _closes_field and not _opens_field then _line_number end)
-                    over earlier_lines
-                > max(case when _opens_field then _line_number end) over earlier_lines,
-                max(case when _opens_field then _line_number end) over earlier_lines is null
-            ) as _starts_record
+            max(case when _opens_field then _line_number end) over earlier_lines as _last_opened,
+            max(case when _closes_field and not _opens_field then _line_number end)
+                over earlier_lines as _last_closed
         from quoted_lines
         window earlier_lines as (
             partition by _source_file order by _line_number
@@ -44,11 +42,12 @@
     record_lines as (
         select
             *,
-            sum(cast(_starts_record as int)) over (
-                partition by _source_file order by _line_number
-                rows between unbounded preceding and current row
-            ) as _record_number
-        from record_starts
+            sum(case when _last_opened is null or _last_closed > _last_opened then 1 else 0 end)
+                over (
+                    partition by _source_file order by _line_number
+                    rows between unbounded preceding and current row
+                ) as _record_number
+        from field_bounds
     ),
 
     records as (
