@@ -17,7 +17,16 @@ from pathlib import Path
 import duckdb
 import pytest
 from test_landing_paths import BUILD, accounting, assert_adds_up
-from test_pipeline import DBT, END_DATE, REPO, dbt, dbt_env, dbt_result_line, generate
+from test_pipeline import (
+    DBT,
+    END_DATE,
+    REPO,
+    dbt,
+    dbt_env,
+    dbt_result_line,
+    generate,
+    with_fields,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -40,14 +49,6 @@ def orders_sample(landing: Path, rows: int = 3) -> tuple[str, list[str]]:
     first = sorted((landing / "ecommerce" / "orders").glob("orders_*.csv"))[0]
     header, *lines = first.read_text().splitlines()
     return header, lines[:rows]
-
-
-def with_fields(header: str, line: str, **values: str) -> str:
-    """The orders CSV line with the named fields set to `values` (fields without quotes)."""
-    fields = line.split(",")
-    for name, value in values.items():
-        fields[header.split(",").index(name)] = value
-    return ",".join(fields)
 
 
 def drop(landing: Path, relative: str, content: bytes) -> str:

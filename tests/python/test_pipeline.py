@@ -76,6 +76,15 @@ def dbt_result_line(output: str, name: str) -> str:
     return line
 
 
+def with_fields(header: str, line: str, **values: str) -> str:
+    """A CSV line of a file with `header`, its named fields set to `values` (fields without
+    quotes)."""
+    fields = line.split(",")
+    for name, value in values.items():
+        fields[header.split(",").index(name)] = value
+    return ",".join(fields)
+
+
 def generate(workdir: Path, *args: str) -> None:
     cmd = [sys.executable, "-m", "python_jobs", "generate", "--out", str(workdir / "landing")]
     subprocess.run([*cmd, "--quiet", *args], check=True, cwd=REPO)
@@ -564,16 +573,15 @@ def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: P
     assert " PASS " in dbt_result_line(dbt(tmp_path, "evening", *select).stdout, name)
     folder = tmp_path / "landing" / "ecommerce" / "orders"
     header, line = sorted(folder.glob("orders_*.csv"))[-1].read_text().splitlines()[:2]
-    fields = dict(zip(header.split(","), line.split(","), strict=True))
-    evening = fields | {
-        "order_id": "O999999991",
-        "order_status": "delivered",
-        "ordered_at": "2026-07-01T02:30:00Z",
-        "updated_at": "2026-07-01T02:30:00Z",
-    }
-    (folder / f"orders_{END_DATE}_evening.csv").write_text(
-        f"{header}\n{','.join(evening.values())}\n"
+    evening = with_fields(
+        header,
+        line,
+        order_id="O999999991",
+        order_status="delivered",
+        ordered_at="2026-07-01T02:30:00Z",
+        updated_at="2026-07-01T02:30:00Z",
     )
+    (folder / f"orders_{END_DATE}_evening.csv").write_text(f"{header}\n{evening}\n")
     done = dbt(tmp_path, "evening", *select)
     assert " WARN 1 " in dbt_result_line(done.stdout, name)
     with duckdb.connect(str(tmp_path / "evening.duckdb"), read_only=True) as con:
