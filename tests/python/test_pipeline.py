@@ -566,7 +566,8 @@ def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: P
     """A shop west of UTC names its files by a local day whose evening orders fall on the next
     UTC day, after the as-of date (the latest delivery day). The build stays green: t runs to
     the last purchase (so t >= recency holds, where the build used to stop on that test and
-    skip CLV), and a warning counts the customers, naming the likely cause."""
+    skip CLV), and a warning counts the customers, naming the likely cause. With var
+    reporting_time_zone set to the shop's zone, the order is on its file's day."""
     generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
     select = ("build", "--select", "+customer_purchase_summary", "--indirect-selection", "cautious")
     name = "customer_purchase_summary_no_purchase_after_the_as_of_date"
@@ -592,6 +593,14 @@ def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: P
         ).fetchall()
     assert (str(last), str(as_of)) == ("2026-07-01", END_DATE)
     assert t == recency
+    # the shop's time zone set: the order is on the day of its file, and nothing is after it
+    zoned = dbt(tmp_path, "zoned", *select, "--vars", "{reporting_time_zone: America/New_York}")
+    assert " PASS " in dbt_result_line(zoned.stdout, name)
+    with duckdb.connect(str(tmp_path / "zoned.duckdb"), read_only=True) as con:
+        [(order_date,)] = con.execute(
+            "select order_date from silver.stg_ecommerce__orders where order_id = 'O999999991'"
+        ).fetchall()
+    assert str(order_date) == END_DATE
 
 
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ tickets_known as (
         features.as_of_date,
         coalesce(sum(case
             when
-                cast(ticket_states.created_at as date)
+                {{ reporting_date('ticket_states.created_at') }}
                 > {{ dbt.dateadd('day', -90, 'features.as_of_date') }}
                 then 1
             else 0

@@ -247,7 +247,7 @@ ticket_history as (
         order_history.as_of_date,
         sum(case
             when
-                cast(ticket_states.created_at as date)
+                {{ reporting_date('ticket_states.created_at') }}
                 > {{ dbt.dateadd('day', -90, 'order_history.as_of_date') }}
                 then 1
             else 0
@@ -255,7 +255,7 @@ ticket_history as (
         sum(case when ticket_states.is_open then 1 else 0 end) as open_tickets,
         avg(case
             when
-                cast(ticket_states.committed_at as date)
+                {{ reporting_date('ticket_states.committed_at') }}
                 > {{ dbt.dateadd('day', -180, 'order_history.as_of_date') }}
                 then ticket_states.satisfaction_score
         end) as avg_satisfaction_last_180d
@@ -282,12 +282,11 @@ profile_as_of as (
     inner join customer_versions
         on
             order_history.customer_id = customer_versions.customer_id
-            and customer_versions.valid_from
-            < {{ dbt.dateadd('day', 1, 'order_history.as_of_date') }}
+            -- the version in force at the end of the as-of date (in the reporting time zone)
+            and {{ reporting_date('customer_versions.valid_from') }} <= order_history.as_of_date
             and (
                 customer_versions.valid_to is null
-                or customer_versions.valid_to
-                >= {{ dbt.dateadd('day', 1, 'order_history.as_of_date') }}
+                or {{ reporting_date('customer_versions.valid_to') }} > order_history.as_of_date
             )
 ),
 
@@ -315,7 +314,7 @@ computed as (
 
         -- numerics
         cast({{ dbt.datediff(
-            'coalesce(least(cast(profile_as_of.signup_at as date), order_history.first_order_date), order_history.first_order_date)',
+            'coalesce(least(' ~ reporting_date('profile_as_of.signup_at') ~ ', order_history.first_order_date), order_history.first_order_date)',
             'order_history.as_of_date', 'day') }} as integer) as tenure_days,
         cast(
             {{ dbt.datediff('order_history.last_order_date', 'order_history.as_of_date', 'day') }}

@@ -49,7 +49,7 @@ staged as (
         order_status not in ('cancelled', 'returned') as is_completed_purchase,
 
         -- dates and timestamps
-        cast(ordered_at as date) as order_date,
+        {{ reporting_date('ordered_at') }} as order_date,
         ordered_at,
         updated_at,
 

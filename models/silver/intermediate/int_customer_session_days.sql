@@ -50,11 +50,12 @@ dated as (
     select
         sessions.*,
         first_sessions.session_id is not null as is_first_session,
-        cast(case
-            when sessions.logged_in_shop_account_id is not null then sessions.session_start_at
-            -- greatest skips nulls (DuckDB, Spark, Databricks)
-            else greatest(sessions.session_start_at, browser_logins.first_login_at)
-        end as date) as customer_known_date
+        -- greatest skips nulls (DuckDB, Spark, Databricks)
+        {{ reporting_date(
+            'case when sessions.logged_in_shop_account_id is not null'
+            ~ ' then sessions.session_start_at'
+            ~ ' else greatest(sessions.session_start_at, browser_logins.first_login_at) end'
+        ) }} as customer_known_date
     from sessions
     left join browser_logins
         on sessions.anonymous_id = browser_logins.anonymous_id

@@ -26,9 +26,9 @@ dated as (
     select
         ticket_changes.*,
         identities.customer_id,
-        cast(ticket_changes.committed_at as date) as valid_from_date,
+        {{ reporting_date('ticket_changes.committed_at') }} as valid_from_date,
         -- the changes that beat this one are the ones after it in this order
-        min(cast(ticket_changes.committed_at as date)) over (
+        min({{ reporting_date('ticket_changes.committed_at') }}) over (
             partition by ticket_changes.ticket_id
             order by ticket_changes.commit_version asc, ticket_changes._record_id asc
             rows between 1 following and unbounded following

@@ -291,7 +291,7 @@ final as (
         and browser_identities.customer_id is not null as is_stitched,
 
         -- dates and timestamps
-        cast(sessions.session_start_at as date) as session_date,
+        {{ reporting_date('sessions.session_start_at') }} as session_date,
         sessions.session_start_at,
         sessions.session_end_at,
 

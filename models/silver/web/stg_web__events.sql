@@ -29,7 +29,7 @@ staged as (
         device_type,
 
         -- dates and timestamps
-        cast(event_at as date) as event_date,
+        {{ reporting_date('event_at') }} as event_date,
         event_at,
 
         -- lineage

@@ -82,7 +82,7 @@ with_currency_check as (
 rated as (
     {{ with_fx_rate_to_reporting(
         'with_currency_check', 'fx_rates', 'currency_code',
-        'cast(with_currency_check.ordered_at as date)'
+        reporting_date('with_currency_check.ordered_at')
     ) }}
 ),
 
@@ -120,7 +120,7 @@ checked as (
             {'name': 'fx_rate_in_force', 'severity': 'drop',
              'expect': 'fx_currency_without_rate is null',
              'reason_sql': "concat('no FX rate for ', fx_currency_without_rate, ' in force on ', "
-                ~ "cast(cast(ordered_at as date) as " ~ dbt.type_string() ~ "), "
+                ~ "cast(" ~ reporting_date('ordered_at') ~ " as " ~ dbt.type_string() ~ "), "
                 ~ "' (the fx_rates seed starts later)')"},
             {'name': 'order_status_is_known', 'severity': 'drop',
              'expect': "order_status in ('placed', 'shipped', 'delivered', 'cancelled', 'returned')",

@@ -54,7 +54,7 @@ renamed as (
 -- written (updated_at): the price as it stood then (see fx_rate_periods)
 rated as (
     {{ with_fx_rate_to_reporting(
-        'renamed', 'fx_rates', 'currency_code', 'cast(renamed.updated_at as date)'
+        'renamed', 'fx_rates', 'currency_code', reporting_date('renamed.updated_at')
     ) }}
 ),
 
