@@ -306,6 +306,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     spreadsheet = [
         with_fields(header, line, order_id=order_id)
         for line, order_id in zip(lines, sheet_ids, strict=True)
+    ] + [
+        # an exact order id, but its buyer's account id a spreadsheet's number
+        with_fields(header, lines[0], order_id="O910000009", shop_account_id="1.00002E+06"),
+        # a phone written so: the order is kept, the phone is no contact point
+        with_fields(header, lines[1], order_id="O910000010", phone="4.91701E+11"),
     ]
     files[
         drop(
@@ -682,18 +687,28 @@ def test_a_change_feed_whose_versions_start_again_is_named(hostile: dict) -> Non
 def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_quarantined(hostile: dict) -> None:
     """Order ids a spreadsheet rewrote as `1.00002E+09` have lost their last digits: read as
     keys, the orders of several buyers would become versions of one. Each record is
-    quarantined with a reason that says so, and none reaches staging."""
+    quarantined with a reason that says so, and none reaches staging; so is an order whose
+    buyer's account id was written so (as a reference it would make the buyers of several
+    accounts one customer). A phone written so is kept but is no contact point, with a
+    warning."""
     quarantined = warehouse_rows(
         hostile,
         "select rule_name, reason from silver.dq_quarantine"
         " where source_file like '%orders_2026-07-23_spreadsheet.csv'",
     )
-    assert len(quarantined) == 3
+    assert len(quarantined) == 4
     assert {rule for rule, _ in quarantined} == {"ids_are_exact"}
     assert all("scientific notation" in reason for _, reason in quarantined)
     assert warehouse_rows(
-        hostile, "select count(*) from silver.stg_ecommerce__orders where order_id like '%E+%'"
+        hostile,
+        "select count(*) from silver.stg_ecommerce__orders"
+        " where order_id like '%E+%' or shop_account_id like '%E+%'",
     ) == [(0,)]
+    assert warehouse_rows(
+        hostile,
+        "select phone, phone_e164, phone_national_number, _dq_warnings"
+        " from silver.base_ecommerce__orders where order_id = 'O910000010'",
+    ) == [("4.91701E+11", None, None, "phone_is_exact")]
 
 
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:

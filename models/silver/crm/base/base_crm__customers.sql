@@ -99,6 +99,8 @@ checked as (
              'expect': "is_deleted or email is null or " ~ valid_email('email')},
             {'name': 'country_is_known', 'severity': 'warn',
              'expect': 'is_deleted or country_code is not null'},
+            {'name': 'phone_is_exact', 'severity': 'warn',
+             'expect': 'not ' ~ number_in_scientific_notation('phone')},
             {'name': 'tier_is_known', 'severity': 'warn',
              'expect': 'is_deleted or tier is not null'},
             {'name': 'values_are_readable', 'severity': 'warn',

@@ -46,7 +46,7 @@ checked as (
              'expect': 'order_id is not null and line_number is not null',
              'reason': 'order_id or line_number is missing or not an integer'},
             {'name': 'ids_are_exact', 'severity': 'drop',
-             'expect': ids_are_exact(['order_id']), 'reason': inexact_ids_reason('order_id')},
+             'expect': ids_are_exact(['order_id', 'product_id']), 'reason': inexact_ids_reason('order_id or product_id')},
             {'name': 'quantity_is_integer', 'severity': 'drop',
              'expect': 'quantity is not null', 'reason': 'quantity is missing or not an integer'},
             {'name': 'quantity_positive', 'severity': 'drop',

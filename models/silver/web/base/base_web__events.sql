@@ -47,7 +47,7 @@ checked as (
             {'name': 'event_id_present', 'severity': 'drop',
              'expect': 'event_id is not null', 'reason': 'event_id is missing'},
             {'name': 'ids_are_exact', 'severity': 'drop',
-             'expect': ids_are_exact(['event_id']), 'reason': inexact_ids_reason('event_id')},
+             'expect': ids_are_exact(['event_id', 'shop_account_id', 'order_id']), 'reason': inexact_ids_reason('event_id, shop_account_id or order_id')},
             {'name': 'event_at_present', 'severity': 'drop',
              'expect': 'event_at is not null', 'reason': 'event_at is missing'},
             {'name': 'timestamps_plausible', 'severity': 'drop',
