@@ -319,6 +319,19 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header, *spreadsheet]).encode() + b"\n",
         )
     ] = len(spreadsheet)
+    # a quote not closed where its value ends: DuckDB reads the rows after it into that value
+    unclosed = [
+        with_fields(header, lines[0], order_id="O920000000"),
+        with_fields(header, lines[1], order_id="O920000001", email='"jo"hn.doe@example.com"'),
+        with_fields(header, lines[2], order_id="O920000002"),
+    ]
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-23_unclosed.csv",
+            "\n".join([header, *unclosed]).encode() + b"\n",
+        )
+    ] = 2
     # an optional column renamed by the exporter (email as customer_email)
     files[
         drop(
@@ -711,6 +724,26 @@ def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_quarantined(hostile:
     ) == [("4.91701E+11", None, None, "phone_is_exact")]
 
 
+def test_rows_read_into_a_value_of_an_unclosed_quote_are_quarantined(hostile: dict) -> None:
+    """A quote not closed where its value ends makes the CSV reader read the rows after it into
+    that value: the record holding them is quarantined, saying so, instead of loading one
+    order with an odd email and losing the others in silence."""
+    quarantined = warehouse_rows(
+        hostile,
+        "select rule_name, reason from silver.dq_quarantine"
+        " where source_file like '%orders_2026-07-23_unclosed.csv'",
+    )
+    assert len(quarantined) == 1
+    [(rule, reason)] = quarantined
+    assert rule == "record_is_parseable"
+    assert "quote in it is not closed" in reason
+    assert warehouse_rows(
+        hostile,
+        "select order_id from silver.stg_ecommerce__orders"
+        " where _source_file like '%orders_2026-07-23_unclosed.csv'",
+    ) == [("O920000000",)]
+
+
 def test_a_file_named_in_the_future_does_not_move_the_as_of_date(hostile: dict) -> None:
     """orders_2099-01-01.csv is named in a warning and counts as delivered on the day it was
     ingested: no delivery day (gold's default as-of date) after tomorrow."""
@@ -898,6 +931,13 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
         "ecommerce/orders/orders_2026-07-06_inches.csv",
         f'{header},note\n{inches[0]},27" screen\n{inches[1]},plain\n'.encode(),
     )
+    # a quote not closed where its value ends: the rows after it are joined into its record
+    unclosed = [row.replace("O100000001", f"O10000000{n}") for n in (6, 7)]
+    drop(
+        landing,
+        "ecommerce/orders/orders_2026-07-07_unclosed.csv",
+        f'{header},note\n{unclosed[0]},"lukas\n{unclosed[1]},plain\n'.encode(),
+    )
     events = landing / "web" / "events"
     event_files = [f"events_{PARQUET_INJECTION}.parquet", "events_2026-07-01.parquet"]
     with duckdb.connect() as con:
@@ -925,6 +965,7 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
             "orders_2026-07-03_ragged.csv": 2,
             "orders_2026-07-05_linebreak.csv": 2,
             "orders_2026-07-06_inches.csv": 2,
+            "orders_2026-07-07_unclosed.csv": 1,
         }
     }
     with duckdb.connect() as con:
@@ -953,6 +994,12 @@ def test_sql_in_a_file_name_is_not_executed_on_spark(tmp_path: Path) -> None:
             ).fetchall()
             for name in ["ragged.csv", "linebreak.csv", "inches.csv"]
         }
+        malformed = con.execute(
+            "select regexp_extract(_source_path, '[^/]*$', 0) from read_parquet(?)"
+            " where _is_malformed",
+            [orders_files.as_posix()],
+        ).fetchall()
+    assert malformed == [("orders_2026-07-07_unclosed.csv",)]
     assert rows["ragged.csv"] == [
         (1, "O100000001", None),
         (2, "O100000002", '{"_field_10":"surplus","_field_11":"fields"}'),

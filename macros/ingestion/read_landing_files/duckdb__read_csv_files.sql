@@ -16,7 +16,7 @@
                 {%- for name in columns %}{{ sql_literal(name) }}: 'VARCHAR'{{ ', ' if not loop.last }}{% endfor -%}
             })
         {%- endset %}
-        {{ duckdb__tabular_records(contract, reader, columns, group.spare + group.unnamed) }}
+        {{ duckdb__tabular_records(contract, reader, columns, group.spare + group.unnamed, group.names | length) }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 {% endmacro %}

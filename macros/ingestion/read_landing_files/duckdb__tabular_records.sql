@@ -6,8 +6,10 @@
     columns as JSON in _rescued_data (duckdb__csv_rescued_data, duckdb__parquet_rescued_data),
     and each record's row in its file (CSV: duckdb__rows_numbered_in_file; Parquet: the
     reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows.
+    A CSV record is malformed when a value of it holds lines that read as records
+    (duckdb__value_holds_records; `width`: the header's columns).
 -#}
-{% macro duckdb__tabular_records(contract, reader, present, spare=[]) %}
+{% macro duckdb__tabular_records(contract, reader, present, spare=[], width=none) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
         | reject('in', ['filename', 'file_row_number']) | list -%}
     {%- set typed = duckdb__parquet_typed_columns(contract, present) if contract.format == 'parquet' else [] %}
@@ -28,7 +30,11 @@
         {%- else %}
         cast(null as varchar) as _rescued_data,
         {%- endif %}
+        {%- if contract.format == 'csv' %}
+        ({% for name in present | reject('in', ['filename']) %}{{ duckdb__value_holds_records(quote_landing_name(name), width) }}{{ ' or ' if not loop.last }}{% endfor %}) as _is_malformed,
+        {%- else %}
         false as _is_malformed,
+        {%- endif %}
         filename as _source_file,
         {%- if contract.format == 'csv' %}
         cast(_file_row_number as bigint) as _source_row_number
@@ -38,3 +44,17 @@
     from {{ reader }} as scanned
         {%- endif %}
 {% endmacro %}
+
+
+{#-
+    Whether the CSV value `column` holds a line break followed by a line with as many fields
+    as a record of the file (`width`, the header's columns: its commas counted): a quote
+    that was not closed where its value ends (`"jo"hn@x.com"`, or `"lukas` alone) makes
+    DuckDB read the lines after it, records most likely, into that one value, until the next
+    quote. A quoted line break with a shorter line after it (an address) is a value.
+-#}
+{% macro duckdb__value_holds_records(column, width) -%}
+    coalesce(contains({{ column }}, chr(10)) and list_bool_or(list_transform(
+        string_split({{ column }}, chr(10))[2:],
+        lambda line: length(line) - length(replace(line, ',', '')) >= {{ (width or 1) - 1 }})), false)
+{%- endmacro %}

@@ -7,7 +7,9 @@
     default): `"Notebook ""Limited"""` is `Notebook "Limited"`. A quoted field may hold a line
     break (RFC 4180): a text line continues the record before it while a quoted field opened
     on an earlier line is not closed, and the record's lines are joined again with the break
-    (`\n`, a CRLF file's `\r` dropped); records are numbered in their file, as on DuckDB.
+    (`\n`, a CRLF file's `\r` dropped); records are numbered in their file, as on DuckDB. A
+    record is malformed when a line after its first has as many fields as the header: a quote
+    not closed where its value ends (`,"lukas`) joined the rows after it into it.
 -#}
 {% macro spark__read_csv_files(contract) %}
     {%- set fields = spark__csv_line_fields(contract) -%}
@@ -50,15 +52,24 @@
         from field_bounds
     ),
 
-    records as (
+    record_line_lists as (
         select
-            concat_ws('\n', transform(
+            transform(
                 array_sort(collect_list(struct(_line_number, _line))), line -> line._line
-            )) as _line,
+            ) as _lines,
             _source_file,
             _record_number as _line_number
         from record_lines
         group by _source_file, _record_number
+    ),
+
+    records as (
+        select
+            concat_ws('\n', _lines) as _line,
+            slice(_lines, 2, greatest(size(_lines) - 1, 1)) as _continued_lines,
+            _source_file,
+            _line_number
+        from record_line_lists
     ),
 
     with_header as (
@@ -72,6 +83,10 @@
         select
             from_csv(_header, '{{ line_schema }}', map('escape', '"')) as _names,
             from_csv(_line, '{{ line_schema }}', map('escape', '"')) as _values,
+            -- a line after the first with a record's fields: a quote not closed where its
+            -- value ends joined the rows after it into this record (as on DuckDB)
+            exists(_continued_lines, line -> size(split(line, ',')) >= size(split(_header, ',')))
+                as _is_malformed,
             _source_file,
             _line_number - 1 as _row_number
         from with_header
@@ -94,6 +109,7 @@
                 ),
                 field -> field.name is not null
             )) as _fields,
+            _is_malformed,
             _source_file,
             _row_number
         from split_lines
@@ -104,7 +120,7 @@
         _fields['{{ name }}'] as {{ name }},
         {%- endfor %}
         {{ spark__unknown_fields_as_json(contract, '_fields') }} as _rescued_data,
-        false as _is_malformed,
+        _is_malformed,
         _source_file,
         cast(_row_number as bigint) as _source_row_number
     from parsed

@@ -35,7 +35,7 @@ checked as (
         *,
         {{ dq_expectations([
             {'name': 'record_is_parseable', 'severity': 'drop',
-             'expect': 'not _is_malformed', 'reason': 'the row could not be parsed'},
+             'expect': 'not _is_malformed', 'reason': unparseable_csv_row_reason()},
             {'name': 'crm_id_present', 'severity': 'drop',
              'expect': 'crm_id is not null', 'reason': 'crm_id is missing'},
             {'name': 'shop_account_id_present', 'severity': 'drop',

@@ -29,6 +29,7 @@ renamed as (
         {{ unreadable_landing_values('ecommerce.order_items', ['updated_at']) }}
             as _unreadable_values,
         {{ rounded_landing_values('ecommerce.order_items', ['unit_price']) }} as _rounded_values,
+        source._is_malformed,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.order_items').raw_columns) }}
             as _raw_record_hash,
@@ -42,6 +43,8 @@ checked as (
     select
         *,
         {{ dq_expectations([
+            {'name': 'record_is_parseable', 'severity': 'drop',
+             'expect': 'not coalesce(_is_malformed, false)', 'reason': unparseable_csv_row_reason()},
             {'name': 'order_item_key_present', 'severity': 'drop',
              'expect': 'order_id is not null and line_number is not null',
              'reason': 'order_id or line_number is missing or not an integer'},

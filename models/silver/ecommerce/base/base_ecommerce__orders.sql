@@ -55,6 +55,7 @@ renamed as (
         -- lineage
         {{ rounded_landing_values('ecommerce.orders', ['order_total', 'shipping_amount']) }}
             as _rounded_values,
+        source._is_malformed,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.orders').raw_columns) }}
             as _raw_record_hash,
@@ -99,6 +100,8 @@ checked as (
     select
         *,
         {{ dq_expectations([
+            {'name': 'record_is_parseable', 'severity': 'drop',
+             'expect': 'not coalesce(_is_malformed, false)', 'reason': unparseable_csv_row_reason()},
             {'name': 'order_id_present', 'severity': 'drop',
              'expect': 'order_id is not null', 'reason': 'order_id is missing'},
             {'name': 'ids_are_exact', 'severity': 'drop',

@@ -41,6 +41,7 @@ renamed as (
         {{ unreadable_landing_values('ecommerce.products', ['is_active']) }}
             as _unreadable_values,
         {{ rounded_landing_values('ecommerce.products', ['list_price']) }} as _rounded_values,
+        source._is_malformed,
         source._rescued_data,
         {{ row_hash(checked_landing_table('ecommerce.products').raw_columns) }}
             as _raw_record_hash,
@@ -69,6 +70,8 @@ checked as (
     select
         *,
         {{ dq_expectations([
+            {'name': 'record_is_parseable', 'severity': 'drop',
+             'expect': 'not coalesce(_is_malformed, false)', 'reason': unparseable_csv_row_reason()},
             {'name': 'product_id_present', 'severity': 'drop',
              'expect': 'product_id is not null', 'reason': 'product_id is missing'},
             {'name': 'ids_are_exact', 'severity': 'drop',
