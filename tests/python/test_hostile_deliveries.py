@@ -1115,6 +1115,47 @@ def test_a_csv_file_that_is_not_utf8_stops_the_build_naming_it(tmp_path: Path) -
     assert_adds_up(accounting(tmp_path / "latin.duckdb"))
 
 
+def test_two_exports_appended_into_one_csv_file_are_named(tmp_path: Path) -> None:
+    """A second export appended into a file leaves its header line in the middle. The same
+    header: the rows are read right, the build warns naming the line, and the header line is
+    quarantined. A header with the columns in another order: the rows after it would be read
+    under the first line's columns (totals as shipping amounts), so the build stops with a
+    sentence naming the file and the line; split, the delivery loads."""
+    generate(tmp_path, "--scale", "0.003", "--days", "20", "--seed", "5", "--end-date", END_DATE)
+    header, [line, *_] = orders_sample(tmp_path / "landing")
+    folder = tmp_path / "landing" / "ecommerce" / "orders"
+    ids = [f"O93000000{n}" for n in range(4)]
+    rows = [with_fields(header, line, order_id=order_id) for order_id in ids]
+    (folder / "orders_2026-06-30_appended.csv").write_text(
+        "\n".join([header, rows[0], header, rows[1]]) + "\n"
+    )
+    done = dbt(tmp_path, "appended", *BUILD)
+    output = " ".join(done.stdout.split())
+    assert "repeat their header line further down" in output
+    assert 'orders_2026-06-30_appended.csv" line 3' in output
+    with duckdb.connect(str(tmp_path / "appended.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from silver.stg_ecommerce__orders where order_id in (?, ?)",
+            ids[:2],
+        ).fetchone() == (2,)
+        assert con.execute(
+            "select count(*) from silver.dq_quarantine where source_file like '%_appended.csv'"
+        ).fetchone() == (1,)
+    names = header.split(",")
+    total, shipping = names.index("order_total"), names.index("shipping_amount")
+    names[total], names[shipping] = names[shipping], names[total]
+    swapped = folder / "orders_2026-06-30_swapped.csv"
+    swapped.write_text("\n".join([header, rows[2], ",".join(names), rows[3]]) + "\n")
+    failed = dbt(tmp_path, "appended", *BUILD, check=False)
+    assert failed.returncode != 0
+    output = " ".join(failed.stdout.split())
+    assert "a second header line with the columns in another order" in output
+    assert 'orders_2026-06-30_swapped.csv" line 3' in output
+    assert "Traceback" not in failed.stdout + failed.stderr
+    swapped.rename(tmp_path / swapped.name)
+    dbt(tmp_path, "appended", *BUILD)
+
+
 def test_a_truncated_parquet_file_stops_the_build_until_it_is_moved_aside(tmp_path: Path) -> None:
     """An unreadable file fails the build naming the file; moved out of the landing folder
     (the documented recovery), the rest of the delivery loads and every record is accounted."""

@@ -36,7 +36,9 @@
     as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 stops
     the build with a sentence naming it: the contract's encoding is UTF-8, and no column can
     be read from it. A file whose last row ends without a line break (cut off: an export or a
-    copy that stopped) is named in a warning, with the row's fields if fewer than the header's.
+    copy that stopped) is named in a warning, with the row's fields if fewer than the header's;
+    a header line further down, in a warning, or a stop when its columns are in another order
+    (duckdb__check_repeated_csv_headers).
 -#}
 {% macro duckdb__csv_header_groups(files) %}
     {%- set headers -%}
@@ -48,6 +50,11 @@
         lines as (
             select filename, size, text, string_split(text, chr(10)) as lines
             from landed
+        ),
+
+        headed as (
+            select *, ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header
+            from lines
         )
 
         select
@@ -55,18 +62,22 @@
             text is null as is_not_utf8,
             size,
             list_max(list_transform(lines, lambda line: strlen(line))) as longest_line,
-            ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header,
+            header,
             list_max(list_transform(lines,
                 lambda line: length(line) - length(replace(line, ',', '')) + 1)) as widest,
             case
                 when length(lines) > 1 and trim(lines[-1]) <> ''
                     then length(lines[-1]) - length(replace(lines[-1], ',', '')) + 1
-            end as unterminated_fields
-        from lines
+            end as unterminated_fields,
+            {{ duckdb__repeated_csv_headers('lines', 'header', reordered=true) }} as reordered_headers,
+            {{ duckdb__repeated_csv_headers('lines', 'header', reordered=false) }} as repeated_headers
+        from headed
         order by filename
     {%- endset -%}
-    {%- set files_by_header, widths, not_utf8, unterminated, line_sizes = {}, {}, [], [], {} -%}
-    {%- for filename, is_not_utf8, size, longest_line, header, widest, unterminated_fields in run_query(headers).rows -%}
+    {%- set files_by_header, widths, not_utf8, unterminated, line_sizes, reordered, same = {}, {}, [], [], {}, [], [] -%}
+    {%- for filename, is_not_utf8, size, longest_line, header, widest, unterminated_fields, reordered_lines, same_lines in run_query(headers).rows -%}
+        {%- if reordered_lines %}{% do reordered.append([filename, reordered_lines]) %}{% endif -%}
+        {%- if same_lines %}{% do same.append([filename, same_lines]) %}{% endif -%}
         {%- if is_not_utf8 -%}
             {%- do not_utf8.append(filename) -%}
         {%- else -%}
@@ -86,6 +97,7 @@
             ~ not_utf8 | map('tojson') | join(', ') ~ ". Export them again as UTF-8, or move them"
             ~ " out of the landing root, then build (docs/landing_contract.md).") }}
     {%- endif -%}
+    {%- do duckdb__check_repeated_csv_headers(reordered, same) -%}
     {%- set groups, name_counts = [], {} -%}
     {%- for header, header_files in files_by_header.items() -%}
         {%- set names, seen, repeated, unnamed = [], [], [], [] -%}
@@ -127,24 +139,3 @@
     {%- endif -%}
     {{ return(groups) }}
 {% endmacro %}
-
-
-{#-
-    The _rescued_data of a CSV record, when one of the `extra` columns (not in the contract)
-    has a value: those columns as a JSON object; of the `spare` columns (the fields of a
-    ragged row) only those that hold a value.
--#}
-{% macro duckdb__csv_rescued_data(extra, spare) -%}
-        {%- set named = extra | reject('in', spare) | list %}
-        case
-            when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
-                then cast(
-                    {%- if spare %}
-                    json_merge_patch(
-                    {%- endif %}
-                    json_object({% for name in named %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %})
-                    {%- if spare %},
-                    json_object({% for name in spare %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
-                    {%- endif %} as varchar)
-        end
-{%- endmacro %}

@@ -58,3 +58,24 @@
         string_split({{ column }}, chr(10))[2:],
         lambda line: length(line) - length(replace(line, ',', '')) >= {{ (width or 1) - 1 }})), false)
 {%- endmacro %}
+
+
+{#-
+    The _rescued_data of a CSV record, when one of the `extra` columns (not in the contract)
+    has a value: those columns as a JSON object; of the `spare` columns (the fields of a
+    ragged row) only those that hold a value.
+-#}
+{% macro duckdb__csv_rescued_data(extra, spare) -%}
+        {%- set named = extra | reject('in', spare) | list %}
+        case
+            when {% for name in extra %}{{ quote_landing_name(name) }} is not null{{ ' or ' if not loop.last }}{% endfor %}
+                then cast(
+                    {%- if spare %}
+                    json_merge_patch(
+                    {%- endif %}
+                    json_object({% for name in named %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %})
+                    {%- if spare %},
+                    json_object({% for name in spare %}{{ sql_literal(name) }}, {{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}))
+                    {%- endif %} as varchar)
+        end
+{%- endmacro %}
