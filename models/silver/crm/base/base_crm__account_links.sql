@@ -17,7 +17,7 @@ renamed as (
         {{ checked_landing_table('crm.account_links').key_expression }} as account_link_id,
 
         -- timestamps
-        {{ dbt.safe_cast('source.linked_at', 'timestamp') }} as linked_at,
+        {{ timestamp_from_text('source.linked_at') }} as linked_at,
 
         -- lineage
         source._is_malformed,

@@ -22,7 +22,7 @@ renamed as (
         {{ dbt.safe_cast('source.unit_price', 'decimal(18, 2)') }} as unit_price,
 
         -- timestamps
-        {{ dbt.safe_cast(landing_value('ecommerce.order_items', 'updated_at'), 'timestamp') }}
+        {{ timestamp_from_text(landing_value('ecommerce.order_items', 'updated_at')) }}
             as updated_at,
 
         -- lineage

@@ -44,8 +44,8 @@ renamed as (
             as shipping_amount,
 
         -- timestamps
-        {{ dbt.safe_cast('source.ordered_at', 'timestamp') }} as ordered_at,
-        {{ dbt.safe_cast(landing_value('ecommerce.orders', 'updated_at'), 'timestamp') }}
+        {{ timestamp_from_text('source.ordered_at') }} as ordered_at,
+        {{ timestamp_from_text(landing_value('ecommerce.orders', 'updated_at')) }}
             as updated_at,
 
         -- booleans
@@ -114,7 +114,7 @@ checked as (
              'reason': 'order_total is missing or not a decimal number, or shipping_amount is not one'},
             {'name': 'timestamps_valid', 'severity': 'drop',
              'expect': 'ordered_at is not null and updated_at is not null',
-             'reason': 'ordered_at is missing or not a timestamp, or updated_at is not one'},
+             'reason': 'ordered_at is missing or not a timestamp, or updated_at is not one (a time zone named by letters, such as BST, is not read: give a UTC offset)'},
             {'name': 'timestamps_plausible', 'severity': 'drop',
              'expect': timestamp_is_plausible('ordered_at') ~ ' and ' ~ timestamp_is_plausible('updated_at'),
              'reason': implausible_timestamp_reason('ordered_at or updated_at')},

@@ -35,7 +35,7 @@ renamed as (
         ) as is_active,
 
         -- timestamps
-        {{ dbt.safe_cast('source.updated_at', 'timestamp') }} as updated_at,
+        {{ timestamp_from_text('source.updated_at') }} as updated_at,
 
         -- lineage
         {{ unreadable_landing_values('ecommerce.products', ['is_active']) }}
@@ -77,7 +77,7 @@ checked as (
             {'name': 'ids_are_exact', 'severity': 'drop',
              'expect': ids_are_exact(['product_id']), 'reason': inexact_ids_reason('product_id')},
             {'name': 'updated_at_valid', 'severity': 'drop',
-             'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp'},
+             'expect': 'updated_at is not null', 'reason': 'updated_at is missing or not a timestamp (a time zone named by letters, such as BST, is not read: give a UTC offset)'},
             {'name': 'timestamps_plausible', 'severity': 'drop',
              'expect': timestamp_is_plausible('updated_at'),
              'reason': implausible_timestamp_reason('updated_at')},
