@@ -96,7 +96,7 @@ checked as (
              'expect': timestamp_is_plausible('updated_at'),
              'reason': implausible_timestamp_reason('updated_at')},
             {'name': 'email_is_valid', 'severity': 'warn',
-             'expect': "is_deleted or email is null or " ~ valid_email('email')},
+             'expect': 'is_deleted or email is null or email_normalised is not null'},
             {'name': 'country_is_known', 'severity': 'warn',
              'expect': 'is_deleted or country_code is not null'},
             {'name': 'phone_is_exact', 'severity': 'warn',

@@ -130,6 +130,8 @@ checked as (
              'reason': 'order_status is not one of placed, shipped, delivered, cancelled, returned'},
             {'name': 'order_total_not_negative', 'severity': 'warn',
              'expect': 'order_total >= 0'},
+            {'name': 'email_is_valid', 'severity': 'warn',
+             'expect': 'email is null or email_normalised is not null'},
             {'name': 'phone_is_exact', 'severity': 'warn',
              'expect': 'not ' ~ number_in_scientific_notation('phone')},
             {'name': 'channel_is_known', 'severity': 'warn',

@@ -84,6 +84,8 @@ checked as (
              'reason': 'status is missing or not one of new, open, pending, solved, closed: whether the ticket is open cannot be told'},
             {'name': 'ticket_has_requester', 'severity': 'warn',
              'expect': 'is_deleted or requester_email is not null or requester_phone is not null'},
+            {'name': 'email_is_valid', 'severity': 'warn',
+             'expect': 'is_deleted or requester_email is null or email_normalised is not null'},
             {'name': 'phone_is_exact', 'severity': 'warn',
              'expect': 'not ' ~ number_in_scientific_notation('requester_phone')},
             {'name': 'satisfaction_score_in_range', 'severity': 'warn',
