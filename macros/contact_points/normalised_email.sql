@@ -2,7 +2,9 @@
     The email of `column` as identity resolution compares it, null unless it then looks like
     an address (valid_email): lower-cased and trimmed, after tabs, line breaks and no-break
     spaces became spaces and zero-width characters (a copy from a web page or a spreadsheet)
-    were dropped; the address alone of a display form (`Jakub Nowak <jakub@x.com>`). No
+    were dropped; the address alone of a display form (`Jakub Nowak <jakub@x.com>`). Null too
+    for an address a shop types when the buyer gives none (`noemail@...`, `none@...`:
+    placeholder_email_pattern): shared by strangers, it would make them one customer. No
     provider rewriting (gmail dots, `+tags`): two spellings a provider treats as one stay two.
 -#}
 {% macro normalised_email(column) -%}
@@ -13,7 +15,15 @@
     {%- set address = "lower(coalesce(nullif(regexp_extract(" ~ cleaned ~ ", '<([^<>]+)>$', 1), ''), "
         ~ cleaned ~ "))" -%}
     case
-        when {{ valid_email(address) }}
+        when
+            {{ valid_email(address) }}
+            and not {{ regex_match_expression(address, placeholder_email_pattern()) }}
             then {{ address }}
     end
+{%- endmacro %}
+
+
+{#- The local parts of the addresses a shop or a CRM types when a buyer gives none. -#}
+{% macro placeholder_email_pattern() -%}
+    ^(no-?e?-?mail|no_email|none|no-?reply|do-?not-?reply|unknown|null|dummy)@
 {%- endmacro %}

@@ -9,7 +9,9 @@
       trunk `0`, as a US number is written, are taken whole). An extension at the end
       (`ext. 12`, `x12`) is left out (phone_digits). Null when fewer than 6 or more than 14
       digits remain (E.164 allows 15 with the calling code: more is not one number), and for
-      a null or empty phone.
+      a null or empty phone, and for a number of one digit repeated (`000 0000000`: what a
+      shop types when the buyer gives none; shared by strangers, it would make them one
+      customer).
     - `phone_e164`: `+<calling code><national number>` when the calling code is known: from an
       international notation, or, for a national one, from the record's country
       (`country_code_column`, an ISO code; none: the relation has no country, and a national
@@ -40,10 +42,14 @@
                     length(_national_number) >= 6
                     and _dial_code is not null
                     and length(_dial_code) + length(_national_number) <= 15
+                    and replace(_national_number, substr(_national_number, 1, 1), '') <> ''
                     then concat('+', _dial_code, _national_number)
             end as phone_e164,
             case
-                when length(_national_number) between 6 and 14 then _national_number
+                when
+                    length(_national_number) between 6 and 14
+                    and replace(_national_number, substr(_national_number, 1, 1), '') <> ''
+                    then _national_number
             end as phone_national_number
         from (
             select

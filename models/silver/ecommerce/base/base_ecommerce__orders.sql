@@ -27,7 +27,7 @@ renamed as (
         -- ids
         {{ checked_landing_table('ecommerce.orders').key_expression }} as order_id,
         -- null: a guest checkout
-        {{ trimmed_or_null('source.shop_account_id') }} as shop_account_id,
+        {{ reference_or_null('source.shop_account_id') }} as shop_account_id,
 
         -- strings
         lower(trim({{ landing_value('ecommerce.orders', 'order_status') }})) as order_status,

@@ -14,7 +14,7 @@ renamed as (
         {{ checked_landing_table('web.events').key_expression }} as event_id,
         {{ trimmed_or_null('source.anonymous_id') }} as anonymous_id,
         -- null: not logged in
-        {{ trimmed_or_null('source.shop_account_id') }} as shop_account_id,
+        {{ reference_or_null('source.shop_account_id') }} as shop_account_id,
         source.product_id,
         source.order_id,
 
