@@ -5,8 +5,9 @@
       why before the quarantine's reason does ("currency is not an ISO 4217 code"). Names
       match case-sensitively (as Databricks' read_files does by default), so a column in
       another case (`CURRENCY`) is named as the likely cause, and so is another delimiter
-      when the header reads as one column holding `;`, a tab or `|`, and a missing header row
-      when header names look like values (a number, a date, an email);
+      when the header reads as one column holding `;`, a tab or `|`, Excel's `sep=,` line
+      before the header, and a missing header row when header names look like values (a
+      number, a date, an email);
     - an optional one, when the files have a column the contract does not know named like it
       (`customer_email` for `email`): renamed by the exporter, its values would go unused
       (in _rescued_data) while the contract's column reads as absent, with no word.
@@ -46,6 +47,7 @@
         {%- for name in present if modules.re.match('^[0-9][0-9.:+TZ /-]*$|.*@', name) -%}
             {%- do looks_like_data.append(name) -%}
         {%- endfor -%}
+        {%- set excel_hint = (present[0] | lower).startswith('sep=') -%}
         {%- set other_case = missing | select('in', lowered) | list -%}
         {%- do exceptions.warn(files | length ~ " landing file(s) of " ~ contract.name ~ named
             ~ " have no column " ~ missing | join(', ') ~ ", which the contract requires: each"
@@ -55,6 +57,8 @@
             ~ (" Their header is one column, " ~ present[0] | tojson ~ ": the files may be"
                 ~ " delimited by another character than the contract's comma."
                 if present | length == 1 and modules.re.search('[;\t|]', present[0]) else "")
+            ~ (" Their first line is Excel's delimiter hint (" ~ present[0] | tojson ~ "...):"
+                ~ " remove it, so that the header is the first line." if excel_hint else "")
             ~ (" Their header holds values (" ~ looks_like_data[:2] | map('tojson') | join(', ')
                 ~ "): the files may have no header row, and their first row was read as one"
                 ~ " (it is in no table); add the header and deliver them again under new names."

@@ -1115,6 +1115,45 @@ def test_a_csv_file_that_is_not_utf8_stops_the_build_naming_it(tmp_path: Path) -
     assert_adds_up(accounting(tmp_path / "latin.duckdb"))
 
 
+def test_legacy_and_spreadsheet_csv_exports_are_named(tmp_path: Path) -> None:
+    """UTF-16 without a byte order mark decodes as text with NUL bytes: the build stops, as for
+    any file not in UTF-8. Lines ended by a carriage return alone (an old Mac export) are read
+    as lines. Excel's `sep=,` line before the header is named as the cause of the missing
+    columns. A spreadsheet's empty rows (commas alone) are blank lines, not records to
+    quarantine."""
+    generate(tmp_path, "--scale", "0.003", "--days", "20", "--seed", "5", "--end-date", END_DATE)
+    header, [line, *_] = orders_sample(tmp_path / "landing")
+    folder = tmp_path / "landing" / "ecommerce" / "orders"
+    rows = [with_fields(header, line, order_id=f"O94000000{n}") for n in range(6)]
+    utf16 = folder / "orders_2026-06-30_utf16.csv"
+    utf16.write_bytes(f"{header}\n{rows[0]}\n".encode("utf-16-le"))
+    failed = dbt(tmp_path, "legacy", *BUILD, check=False)
+    assert failed.returncode != 0
+    assert "not in UTF-8, the landing contract's encoding" in failed.stdout
+    assert "orders_2026-06-30_utf16.csv" in failed.stdout
+    utf16.rename(tmp_path / utf16.name)
+    (folder / "orders_2026-06-30_mac.csv").write_text(f"{header}\r{rows[1]}\r{rows[2]}\r")
+    (folder / "orders_2026-06-30_excel.csv").write_text(f"sep=,\n{header}\n{rows[3]}\n")
+    empty_rows = "," * header.count(",")
+    (folder / "orders_2026-06-30_sheet.csv").write_text(
+        "\n".join([header, rows[4], empty_rows, rows[5], empty_rows, empty_rows]) + "\n"
+    )
+    done = dbt(tmp_path, "legacy", *BUILD, check=False)
+    output = " ".join(done.stdout.split())
+    assert "Excel's delimiter hint" in output
+    with duckdb.connect(str(tmp_path / "legacy.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from bronze.brz_ecommerce__orders where _source_path like '%_sheet.csv'"
+        ).fetchone() == (2,)
+        assert con.execute(
+            "select order_id, phone, _rescued_data from silver.base_ecommerce__orders"
+            " where _source_file like '%_mac.csv' order by order_id"
+        ).fetchall() == [
+            (order_id, with_fields(header, line).split(",")[-1], None)
+            for order_id in ["O940000001", "O940000002"]
+        ]
+
+
 def test_two_exports_appended_into_one_csv_file_are_named(tmp_path: Path) -> None:
     """A second export appended into a file leaves its header line in the middle. The same
     header: the rows are read right, the build warns naming the line, and the header line is

@@ -33,8 +33,9 @@
     (`"ref, internal"`, `"note ""x"""`), an unquoted one is trimmed, and a UTF-8 byte order
     mark before it is not part of the first name. A column without a name (a trailing comma),
     or with the name of an earlier one (names match whatever their case, as in SQL), is read
-    as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 stops
-    the build with a sentence naming it: the contract's encoding is UTF-8, and no column can
+    as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 (or
+    holds NUL bytes: UTF-16 without a byte order mark decodes as text) stops the build with a
+    sentence naming it: the contract's encoding is UTF-8, and no column can
     be read from it. A file whose last row ends without a line break (cut off: an export or a
     copy that stopped) is named in a warning, with the row's fields if fewer than the header's;
     a header line further down, in a warning, or a stop when its columns are in another order
@@ -47,8 +48,11 @@
             from read_blob({{ duckdb__landing_file_list(files) }})
         ),
 
+        -- a file whose lines end in a carriage return alone (an old Mac export) is split on it
         lines as (
-            select filename, size, text, string_split(text, chr(10)) as lines
+            select
+                filename, size, text,
+                string_split(text, if(contains(text, chr(10)), chr(10), chr(13))) as lines
             from landed
         ),
 
@@ -59,7 +63,7 @@
 
         select
             filename,
-            text is null as is_not_utf8,
+            text is null or contains(text, chr(0)) as is_not_utf8,
             size,
             list_max(list_transform(lines, lambda line: strlen(line))) as longest_line,
             header,

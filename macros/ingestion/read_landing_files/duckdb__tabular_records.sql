@@ -39,6 +39,8 @@
         {%- if contract.format == 'csv' %}
         cast(_file_row_number as bigint) as _source_row_number
     from {{ duckdb__rows_numbered_in_file(reader) }} as scanned
+    {# a row of commas alone (a spreadsheet's empty rows) holds nothing: a blank line #}
+    where coalesce({% for name in present | reject('in', ['filename']) %}{{ quote_landing_name(name) }}{{ ', ' if not loop.last }}{% endfor %}) is not null
         {%- else %}
         cast(file_row_number + 1 as bigint) as _source_row_number
     from {{ reader }} as scanned

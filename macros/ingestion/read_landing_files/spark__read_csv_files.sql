@@ -90,7 +90,8 @@
             _source_file,
             _line_number - 1 as _row_number
         from with_header
-        where _line_number > 1 and trim(_line) <> ''
+        -- a line of commas alone (a spreadsheet's empty rows) holds nothing: a blank line
+        where _line_number > 1 and trim(translate(_line, ',"', '')) <> ''
     ),
 
     parsed as (
