@@ -603,6 +603,61 @@ def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: P
     assert str(order_date) == END_DATE
 
 
+def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
+    """An export that switches to minor units (1250 for 12.50, as payment providers write
+    amounts) multiplies the day's revenue by 100 with every row valid: the build warns,
+    naming the day and the ratio to the days before."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = (
+        *("build", "--select", "+assert_order_amounts_keep_their_scale"),
+        *("--indirect-selection", "cautious"),
+    )
+    name = "assert_order_amounts_keep_their_scale"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "cents", *select).stdout, name)
+    folder = tmp_path / "landing" / "ecommerce" / "orders"
+    header, *lines = sorted(folder.glob(f"orders_{END_DATE}*.csv"))[0].read_text().splitlines()
+    names = header.split(",")
+    cents = []
+    for n, line in enumerate(lines):
+        fields = dict(zip(names, line.split(","), strict=True))
+        cents.append(
+            with_fields(
+                header,
+                line,
+                order_id=f"O95{n:07d}",
+                order_total=str(round(float(fields["order_total"]) * 100)),
+                shipping_amount=str(round(float(fields["shipping_amount"]) * 100)),
+            )
+        )
+    (folder / f"orders_{END_DATE}_cents.csv").write_text("\n".join([header, *cents]) + "\n")
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "cents", *select).stdout, name)
+
+
+def test_a_crm_export_stamped_with_its_export_time_is_named(tmp_path: Path) -> None:
+    """A CRM that sends every contact daily with the export time as `updated_at` gives every
+    contact a new version that changes nothing: the history would say everyone changed. The
+    snapshot's warn test counts such versions."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+snp_crm__customers", "--indirect-selection", "cautious")
+    name = "snp_crm__customers_versions_change_a_value"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "stamped", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "stamped.duckdb"), read_only=True) as con:
+        record_ids = [
+            row[0]
+            for row in con.execute(
+                "select _record_id from silver.stg_crm__customers where not is_deleted"
+            ).fetchall()
+        ]
+    contacts = []
+    for record_id in record_ids:
+        path, row = record_id.rsplit(":", 1)
+        contact = json.loads((tmp_path / "landing" / path).read_text().splitlines()[int(row) - 1])
+        contacts.append(json.dumps(contact | {"updated_at": f"{END_DATE}T23:00:00Z"}))
+    folder = tmp_path / "landing" / "crm" / "customers"
+    (folder / f"customers_{END_DATE}_full.jsonl").write_text("\n".join(contacts) + "\n")
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "stamped", *select).stdout, name)
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh
