@@ -1,9 +1,9 @@
--- Delivery days whose order versions average an order total (in the reporting currency,
--- accepted versions) ten times, or a tenth of, the average of the 28 delivery days before it
--- (at least 7 of them): an export that switched to minor units (cents: 1250 for 12.50, as
+-- Delivery days (20 order versions or more) whose accepted order versions average an order
+-- total (in the reporting currency) 30 times, or a thirtieth of, the average of the 28
+-- delivery days before it (at least 7 of them): an export that switched to minor units (cents: 1250 for 12.50, as
 -- payment providers write amounts) or back, a rate or a currency column gone wrong. By
 -- delivery, not by order day, since a delivery re-sends orders of earlier days too. Only the
--- last `anomaly_detection_days` delivery days are checked, so a day once named stops warning.
+-- delivery days within `anomaly_detection_days` of the last are checked, so a day once named stops warning.
 -- Returns the day, its average and the earlier one, and their ratio; severity warn.
 {{ config(severity='warn') }}
 
@@ -56,11 +56,13 @@ out_of_scale as (
     where
         earlier_days_count >= 7
         and earlier_avg_order_total > 0
+        -- a quiet day's one or two orders are no scale
+        and order_versions_count >= 20
         and delivery_date > {{ dbt.dateadd(
             'day', -number_var('anomaly_detection_days', 1, integer=true), 'last_delivery_date') }}
         and (
-            avg_order_total >= 10 * earlier_avg_order_total
-            or avg_order_total <= earlier_avg_order_total / 10
+            avg_order_total >= 30 * earlier_avg_order_total
+            or avg_order_total <= earlier_avg_order_total / 30
         )
 )
 

@@ -57,7 +57,10 @@
         ),
 
         headed as (
-            select *, ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header
+            select
+                *,
+                ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header,
+                {{ duckdb__may_repeat_csv_header('text', 'lines', 'ltrim(rtrim(lines[1], chr(13)), chr(65279))') }} as may_repeat_header
             from lines
         )
 
@@ -73,15 +76,13 @@
                 when length(lines) > 1 and trim(lines[-1]) <> ''
                     then length(lines[-1]) - length(replace(lines[-1], ',', '')) + 1
             end as unterminated_fields,
-            {{ duckdb__repeated_csv_headers('lines', 'header', reordered=true) }} as reordered_headers,
-            {{ duckdb__repeated_csv_headers('lines', 'header', reordered=false) }} as repeated_headers
+            {{ duckdb__repeated_csv_headers('lines', 'header', 'may_repeat_header') }} as repeated_headers
         from headed
         order by filename
     {%- endset -%}
-    {%- set files_by_header, widths, not_utf8, unterminated, line_sizes, reordered, same = {}, {}, [], [], {}, [], [] -%}
-    {%- for filename, is_not_utf8, size, longest_line, header, widest, unterminated_fields, reordered_lines, same_lines in run_query(headers).rows -%}
-        {%- if reordered_lines %}{% do reordered.append([filename, reordered_lines]) %}{% endif -%}
-        {%- if same_lines %}{% do same.append([filename, same_lines]) %}{% endif -%}
+    {%- set files_by_header, widths, not_utf8, unterminated, line_sizes, repeated = {}, {}, [], [], {}, [] -%}
+    {%- for filename, is_not_utf8, size, longest_line, header, widest, unterminated_fields, repeated_lines in run_query(headers).rows -%}
+        {%- if repeated_lines %}{% do repeated.append([filename, repeated_lines]) %}{% endif -%}
         {%- if is_not_utf8 -%}
             {%- do not_utf8.append(filename) -%}
         {%- else -%}
@@ -101,7 +102,7 @@
             ~ not_utf8 | map('tojson') | join(', ') ~ ". Export them again as UTF-8, or move them"
             ~ " out of the landing root, then build (docs/landing_contract.md).") }}
     {%- endif -%}
-    {%- do duckdb__check_repeated_csv_headers(reordered, same) -%}
+    {%- do duckdb__check_repeated_csv_headers(repeated) -%}
     {%- set groups, name_counts = [], {} -%}
     {%- for header, header_files in files_by_header.items() -%}
         {%- set names, seen, repeated, unnamed = [], [], [], [] -%}

@@ -49,16 +49,20 @@
 
 
 {#-
-    Whether the CSV value `column` holds a line break followed by a line with as many fields
-    as a record of the file (`width`, the header's columns: its commas counted): a quote
-    that was not closed where its value ends (`"jo"hn@x.com"`, or `"lukas` alone) makes
-    DuckDB read the lines after it, records most likely, into that one value, until the next
-    quote. A quoted line break with a shorter line after it (an address) is a value.
+    Whether the CSV value `column` holds, after its first line break, at least half as many
+    commas as a record of the file has (`width`, the header's columns): a quote that was not
+    closed where its value ends (`"jo"hn@x.com"`, or `"lukas` alone) makes DuckDB read the
+    lines after it, rows of the file, into that one value, until the next quote (which may
+    cut the last row short, hence half). A quoted line break in a value (an address, a note)
+    is followed by few commas, if any.
 -#}
 {% macro duckdb__value_holds_records(column, width) -%}
-    coalesce(contains({{ column }}, chr(10)) and list_bool_or(list_transform(
-        string_split({{ column }}, chr(10))[2:],
-        lambda line: length(line) - length(replace(line, ',', '')) >= {{ (width or 1) - 1 }})), false)
+    coalesce(
+        contains({{ column }}, chr(10))
+        and 2 * (length(substr({{ column }}, strpos({{ column }}, chr(10))))
+            - length(replace(substr({{ column }}, strpos({{ column }}, chr(10))), ',', '')))
+        >= {{ (width or 1) - 1 }},
+        false)
 {%- endmacro %}
 
 

@@ -8,8 +8,9 @@
     break (RFC 4180): a text line continues the record before it while a quoted field opened
     on an earlier line is not closed, and the record's lines are joined again with the break
     (`\n`, a CRLF file's `\r` dropped); records are numbered in their file, as on DuckDB. A
-    record is malformed when a line after its first has as many fields as the header: a quote
-    not closed where its value ends (`,"lukas`) joined the rows after it into it.
+    record is malformed when its lines after the first hold, before any quote, half as many
+    commas as the header or more: a quote not closed where its value ends (`,"lukas`) joined
+    the rows after it into it.
 -#}
 {% macro spark__read_csv_files(contract) %}
     {%- set fields = spark__csv_line_fields(contract) -%}
@@ -83,10 +84,13 @@
         select
             from_csv(_header, '{{ line_schema }}', map('escape', '"')) as _names,
             from_csv(_line, '{{ line_schema }}', map('escape', '"')) as _values,
-            -- a line after the first with a record's fields: a quote not closed where its
-            -- value ends joined the rows after it into this record (as on DuckDB)
-            exists(_continued_lines, line -> size(split(line, ',')) >= size(split(_header, ',')))
-                as _is_malformed,
+            -- the lines after the first hold, before any quote, half a record's commas or
+            -- more: a quote not closed where its value ends joined the rows after it into
+            -- this record (as on DuckDB); a quoted line break in a value is followed by few
+            size(_continued_lines) > 0
+            and 2 * (size(split(concat_ws('\n', transform(
+                _continued_lines, line -> regexp_extract(line, '^[^"]*', 0)
+            )), ',')) - 1) >= size(split(_header, ',')) - 1 as _is_malformed,
             _source_file,
             _line_number - 1 as _row_number
         from with_header

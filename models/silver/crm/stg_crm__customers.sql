@@ -30,7 +30,8 @@ staged as (
         preferred_language,
 
         -- booleans
-        {{ valid_email('email') }} as is_email_valid,
+        -- usable to link: an address once trimmed, no placeholder (macro normalised_email)
+        case when email is not null then email_normalised is not null end as is_email_valid,
         has_marketing_consent,
         is_deleted,
 
