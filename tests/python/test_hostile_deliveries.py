@@ -1144,7 +1144,8 @@ def test_legacy_and_spreadsheet_csv_exports_are_named(tmp_path: Path) -> None:
     assert "Excel's delimiter hint" in output
     with duckdb.connect(str(tmp_path / "legacy.duckdb"), read_only=True) as con:
         assert con.execute(
-            "select count(*) from bronze.brz_ecommerce__orders where _source_path like '%_sheet.csv'"
+            "select count(*) from bronze.brz_ecommerce__orders"
+            " where _source_path like '%_sheet.csv'"
         ).fetchone() == (2,)
         assert con.execute(
             "select order_id, phone, _rescued_data from silver.base_ecommerce__orders"
