@@ -42,13 +42,13 @@
                     length(_national_number) >= 6
                     and _dial_code is not null
                     and length(_dial_code) + length(_national_number) <= 15
-                    and replace(_national_number, substr(_national_number, 1, 1), '') <> ''
+                    and replace(_national_number, substr(_national_number, 1, 1), '') != ''
                     then concat('+', _dial_code, _national_number)
             end as phone_e164,
             case
                 when
                     length(_national_number) between 6 and 14
-                    and replace(_national_number, substr(_national_number, 1, 1), '') <> ''
+                    and replace(_national_number, substr(_national_number, 1, 1), '') != ''
                     then _national_number
             end as phone_national_number
         from (

@@ -1,10 +1,11 @@
 -- Delivery days (20 order versions or more) whose accepted order versions average an order
 -- total (in the reporting currency) 30 times, or a thirtieth of, the average of the 28
--- delivery days before it (at least 7 of them): an export that switched to minor units (cents: 1250 for 12.50, as
--- payment providers write amounts) or back, a rate or a currency column gone wrong. By
--- delivery, not by order day, since a delivery re-sends orders of earlier days too. Only the
--- delivery days within `anomaly_detection_days` of the last are checked, so a day once named stops warning.
--- Returns the day, its average and the earlier one, and their ratio; severity warn.
+-- delivery days before it (at least 7 of them): an export that switched to minor units
+-- (cents: 1250 for 12.50, as payment providers write amounts) or back, a rate or a currency
+-- column gone wrong. By delivery, not by order day, since a delivery re-sends orders of
+-- earlier days too. Only the delivery days within `anomaly_detection_days` of the last are
+-- checked, so a day once named stops warning. Returns the day, its average and the earlier
+-- one, and their ratio; severity warn.
 {{ config(severity='warn') }}
 
 with order_versions as (
