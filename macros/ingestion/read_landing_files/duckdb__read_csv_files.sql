@@ -57,10 +57,7 @@
         ),
 
         headed as (
-            select
-                *,
-                ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header,
-                {{ duckdb__may_repeat_csv_header('text', 'lines', 'ltrim(rtrim(lines[1], chr(13)), chr(65279))') }} as may_repeat_header
+            select *, ltrim(rtrim(lines[1], chr(13)), chr(65279)) as header
             from lines
         )
 
@@ -76,7 +73,8 @@
                 when length(lines) > 1 and trim(lines[-1]) <> ''
                     then length(lines[-1]) - length(replace(lines[-1], ',', '')) + 1
             end as unterminated_fields,
-            {{ duckdb__repeated_csv_headers('lines', 'header', 'may_repeat_header') }} as repeated_headers
+            {{ duckdb__repeated_csv_headers('lines', 'header',
+                duckdb__may_repeat_csv_header('text', 'lines', 'header')) }} as repeated_headers
         from headed
         order by filename
     {%- endset -%}
