@@ -2,6 +2,8 @@
     Every row of `relation` with its rate to the reporting currency on `day`: renders a select
     of `relation`.* plus
     - reporting_currency: the var, as a literal (macro reporting_currency);
+    - reporting_time_zone: var `reporting_time_zone` (`day` is a day in that zone, macro
+      reporting_date);
     - fx_rate_to_reporting: the rate in force on `day` of the row's currency over the one of
       the reporting currency, both to EUR (the seed's base), to 10 decimals; multiply an
       amount by it and cast to decimal(18, 2) to convert;
@@ -21,6 +23,7 @@
     select
         {{ relation }}.*,
         {{ reporting_currency() }} as reporting_currency,
+        {{ reporting_time_zone_column() }},
         rates_to_reporting.fx_rate_to_reporting,
         rates_to_reporting.fx_currency_without_rate
     from {{ relation }}

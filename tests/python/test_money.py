@@ -167,9 +167,10 @@ def test_changing_the_reporting_currency_of_a_built_warehouse_stops_with_the_com
     )
     assert done.returncode != 0
     assert "holds amounts in EUR but reporting_currency is USD" in done.stdout
+    # the command carries the run's vars, the wanted currency among them
     assert (
-        "dbt build --full-refresh --select tag:silver tag:gold --vars '{reporting_currency: USD}'"
-        in done.stdout
+        "dbt build --full-refresh --select tag:silver tag:gold"
+        ' --vars \'{"reporting_currency": "USD"}\'' in done.stdout
     )
     # nothing was merged in the other currency
     assert query(

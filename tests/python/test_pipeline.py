@@ -601,6 +601,15 @@ def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: P
             "select order_date from silver.stg_ecommerce__orders where order_id = 'O999999991'"
         ).fetchall()
     assert str(order_date) == END_DATE
+    # the same warehouse run again in UTC stops before merging a day of another zone, and
+    # names the command that builds silver and gold again in UTC
+    utc = dbt(tmp_path, "zoned", *select, "--vars", "{reporting_time_zone: UTC}", check=False)
+    assert utc.returncode != 0
+    assert "holds days counted in America/New_York but reporting_time_zone is UTC" in utc.stdout
+    assert (
+        "dbt build --full-refresh --select tag:silver tag:gold"
+        ' --vars \'{"reporting_time_zone": "UTC"}\'' in utc.stdout
+    )
 
 
 def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
@@ -631,6 +640,37 @@ def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
         )
     (folder / f"orders_{END_DATE}_cents.csv").write_text("\n".join([header, *cents]) + "\n")
     assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "cents", *select).stdout, name)
+
+
+def test_order_totals_that_include_tax_are_named(tmp_path: Path) -> None:
+    """An export whose order totals include tax (19 % on the lines) is valid row by row, but
+    revenue by order and revenue by product then disagree: the build warns, returning the
+    orders of the delivery with both amounts."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = (
+        *("build", "--select", "+assert_order_lines_add_up_to_order_totals"),
+        *("--indirect-selection", "cautious"),
+    )
+    name = "assert_order_lines_add_up_to_order_totals"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
+    folder = tmp_path / "landing" / "ecommerce" / "orders"
+    header, *lines = sorted(folder.glob(f"orders_{END_DATE}*.csv"))[0].read_text().splitlines()
+    names = header.split(",")
+    taxed = []
+    for line in lines[:5]:
+        fields = dict(zip(names, line.split(","), strict=True))
+        shipping = float(fields["shipping_amount"])
+        lines_amount = float(fields["order_total"]) - shipping
+        taxed.append(
+            with_fields(
+                header,
+                line,
+                order_total=f"{lines_amount * 1.19 + shipping:.2f}",
+                updated_at="2026-06-30T23:00:00Z",
+            )
+        )
+    (folder / f"orders_{END_DATE}_taxed.csv").write_text("\n".join([header, *taxed]) + "\n")
+    assert " WARN 5 " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
 
 
 def test_a_crm_export_stamped_with_its_export_time_is_named(tmp_path: Path) -> None:

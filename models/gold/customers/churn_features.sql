@@ -50,6 +50,7 @@
 {%- set periods = 1200 if calendar == 'month' else 5300 %}
 {%- set period_start = dbt.dateadd(
     calendar, '(series.generated_number - 1)', 'bounds.first_as_of_date') %}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with order_days as (
     select * from {{ ref('int_customer_order_days') }}
@@ -423,5 +424,6 @@ computed as (
 select
     final.*,
     -- the label window this run computes labels with (stored rows keep theirs)
-    {{ horizon }} as churn_horizon_days
+    {{ horizon }} as churn_horizon_days,
+    {{ reporting_time_zone_column() }}
 from final

@@ -5,6 +5,7 @@
 -- lines and every line of the orders that received a new version or another customer
 -- (identity resolution) since the last run.
 {{ assert_reporting_currency_unchanged() }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with order_items as (
     select * from {{ ref('stg_ecommerce__order_items') }}
@@ -68,6 +69,7 @@ final as (
         order_status,
         currency_code,
         cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
+        {{ reporting_time_zone_column() }},
 
         -- numerics
         line_number,

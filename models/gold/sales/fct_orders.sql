@@ -5,6 +5,7 @@
 -- received a new version or new lines since the last run (the _ingested_at watermark), and
 -- those whose customer changed (identity resolution merged or split customers).
 {{ assert_reporting_currency_unchanged() }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
@@ -113,6 +114,7 @@ final as (
         channel,
         currency_code,
         cast({{ reporting_currency() }} as {{ dbt.type_string() }}) as reporting_currency,
+        {{ reporting_time_zone_column() }},
         coupon_code,
 
         -- numerics

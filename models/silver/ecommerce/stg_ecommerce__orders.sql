@@ -1,6 +1,7 @@
 -- The current version of every order (latest status), amounts in the reporting currency.
 {{ config(unique_key='order_id') }}
 {{ assert_reporting_currency_unchanged() }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with new_records as (
     select * from {{ ref('base_ecommerce__orders') }}
@@ -28,6 +29,7 @@ staged as (
         end as channel,
         currency_code,
         reporting_currency,
+        reporting_time_zone,
         coupon_code,
         email,
         email_normalised,

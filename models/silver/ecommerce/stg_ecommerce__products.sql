@@ -1,6 +1,7 @@
 -- The current version of every catalog product (history in the products snapshot).
 {{ config(unique_key='product_id') }}
 {{ assert_reporting_currency_unchanged() }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with new_records as (
     select * from {{ ref('base_ecommerce__products') }}
@@ -22,6 +23,7 @@ staged as (
         brand,
         currency_code,
         reporting_currency,
+        reporting_time_zone,
 
         -- numerics
         list_price,

@@ -28,6 +28,7 @@
     unique_key='customer_id',
     matched_condition=none,
 ) }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
@@ -279,6 +280,7 @@ final as (
         first_order_date,
         first_purchase_date,
         last_purchase_date,
+        {{ reporting_time_zone_column() }},
         cast(last_session_at as timestamp) as last_session_at,
         cast(last_ticket_at as timestamp) as last_ticket_at,
 

@@ -38,6 +38,7 @@
         ~ " from {{ ref('stg_web__events') }} as events){% endif %}",
     ],
 ) }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 {%- set timeout_seconds = number_var('session_timeout_minutes', 1, integer=true) * 60 %}
 
@@ -292,6 +293,7 @@ final as (
 
         -- dates and timestamps
         {{ reporting_date('sessions.session_start_at') }} as session_date,
+        {{ reporting_time_zone_column() }},
         sessions.session_start_at,
         sessions.session_end_at,
 

@@ -1,5 +1,6 @@
 -- Every web event once (collector duplicates removed), late events included.
 {{ config(unique_key='event_id') }}
+{{ assert_reporting_time_zone_unchanged() }}
 
 with new_records as (
     select * from {{ ref('base_web__events') }}
@@ -30,6 +31,7 @@ staged as (
 
         -- dates and timestamps
         {{ reporting_date('event_at') }} as event_date,
+        {{ reporting_time_zone_column() }},
         event_at,
 
         -- lineage

@@ -3,6 +3,7 @@
 -- dq_quarantine read the new records from it.
 
 {{ assert_reporting_currency_unchanged() }}
+{{ assert_reporting_time_zone_unchanged() }}
 with source as (
     select * from {{ ref('brz_ecommerce__orders') }}
     {%- if is_incremental() %}

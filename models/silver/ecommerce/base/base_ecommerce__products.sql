@@ -2,6 +2,7 @@
 -- table: base models).
 
 {{ assert_reporting_currency_unchanged() }}
+{{ assert_reporting_time_zone_unchanged() }}
 with source as (
     select * from {{ ref('brz_ecommerce__products') }}
     {%- if is_incremental() %}
