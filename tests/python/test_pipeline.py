@@ -612,6 +612,16 @@ def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: P
     )
 
 
+def last_day_orders(workdir: Path) -> tuple[Path, str, list[tuple[str, dict[str, str]]]]:
+    """The orders landing folder, and the header and rows (each line with its fields by name)
+    of the END_DATE orders file."""
+    folder = workdir / "landing" / "ecommerce" / "orders"
+    header, *lines = sorted(folder.glob(f"orders_{END_DATE}*.csv"))[0].read_text().splitlines()
+    names = header.split(",")
+    rows = [(line, dict(zip(names, line.split(","), strict=True))) for line in lines]
+    return folder, header, rows
+
+
 def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
     """An export that switches to minor units (1250 for 12.50, as payment providers write
     amounts) multiplies the day's revenue by 100 with every row valid: the build warns,
@@ -623,12 +633,9 @@ def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
     )
     name = "assert_order_amounts_keep_their_scale"
     assert " PASS " in dbt_result_line(dbt(tmp_path, "cents", *select).stdout, name)
-    folder = tmp_path / "landing" / "ecommerce" / "orders"
-    header, *lines = sorted(folder.glob(f"orders_{END_DATE}*.csv"))[0].read_text().splitlines()
-    names = header.split(",")
+    folder, header, rows = last_day_orders(tmp_path)
     cents = []
-    for n, line in enumerate(lines):
-        fields = dict(zip(names, line.split(","), strict=True))
+    for n, (line, fields) in enumerate(rows):
         cents.append(
             with_fields(
                 header,
@@ -653,12 +660,9 @@ def test_order_totals_that_include_tax_are_named(tmp_path: Path) -> None:
     )
     name = "assert_order_lines_add_up_to_order_totals"
     assert " PASS " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
-    folder = tmp_path / "landing" / "ecommerce" / "orders"
-    header, *lines = sorted(folder.glob(f"orders_{END_DATE}*.csv"))[0].read_text().splitlines()
-    names = header.split(",")
+    folder, header, rows = last_day_orders(tmp_path)
     taxed = []
-    for line in lines[:5]:
-        fields = dict(zip(names, line.split(","), strict=True))
+    for line, fields in rows[:5]:
         shipping = float(fields["shipping_amount"])
         lines_amount = float(fields["order_total"]) - shipping
         taxed.append(
