@@ -31,7 +31,7 @@
     ) as _dq_rule,
     coalesce(
         {%- for rule in drops %}
-        case when {{ failed[rule.name] }} then {% if rule.reason_sql %}({{ rule.reason_sql }}){% else %}'{{ rule.reason | replace("'", "''") }}'{% endif %} end{{ ',' if not loop.last }}
+        case when {{ failed[rule.name] }} then {% if rule.reason_sql %}({{ rule.reason_sql }}){% else %}{{ customer360.sql_literal(rule.reason) }}{% endif %} end{{ ',' if not loop.last }}
         {%- endfor %}
     ) as _dq_reason,
     nullif(concat_ws(', ',
