@@ -341,11 +341,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header.replace(",email,", ",customer_email,"), *lines]).encode() + b"\n",
         )
     ] = len(lines)
-    # an event id used again by the collector for another event (web events are written once)
+    # an event id used again by the collector for another event (web events are written once),
+    # of another product on the same page: every contract column is the record's content
     reused = landing / "web" / "events" / "events_2026-07-25_reused.parquet"
     with duckdb.connect() as con:
         con.execute(
-            "copy (select * replace ('https://shop.example/reused' as page_url)"
+            "copy (select * replace ('P99999' as product_id)"
             " from read_parquet(?) limit 1) to ? (format parquet)",
             [str(events), str(reused)],
         )

@@ -10,7 +10,7 @@ with quarantined as (
     {%- for table in checked_landing_tables() %}
         {#- the raw record as landed, from bronze: only the quarantined records need it -#}
         {%- set landed_columns = [] %}
-        {%- for column in table.raw_columns %}
+        {%- for column in raw_record_columns(table.source_table) %}
             {%- do landed_columns.append('landed.' ~ column) %}
         {%- endfor %}
         select

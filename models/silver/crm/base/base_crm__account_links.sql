@@ -22,7 +22,7 @@ renamed as (
         -- lineage
         source._is_malformed,
         source._rescued_data,
-        {{ row_hash(checked_landing_table('crm.account_links').raw_columns) }}
+        {{ row_hash(raw_record_columns('crm.account_links')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,

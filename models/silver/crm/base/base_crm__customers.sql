@@ -63,7 +63,7 @@ renamed as (
             as _unreadable_values,
         source._is_malformed,
         source._rescued_data,
-        {{ row_hash(checked_landing_table('crm.customers').raw_columns) }}
+        {{ row_hash(raw_record_columns('crm.customers')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,

@@ -31,7 +31,7 @@ renamed as (
         {{ rounded_landing_values('ecommerce.order_items', ['unit_price']) }} as _rounded_values,
         source._is_malformed,
         source._rescued_data,
-        {{ row_hash(checked_landing_table('ecommerce.order_items').raw_columns) }}
+        {{ row_hash(raw_record_columns('ecommerce.order_items')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,

@@ -58,7 +58,7 @@ renamed as (
             as _rounded_values,
         source._is_malformed,
         source._rescued_data,
-        {{ row_hash(checked_landing_table('ecommerce.orders').raw_columns) }}
+        {{ row_hash(raw_record_columns('ecommerce.orders')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,

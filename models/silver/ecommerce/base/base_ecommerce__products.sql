@@ -44,7 +44,7 @@ renamed as (
         {{ rounded_landing_values('ecommerce.products', ['list_price']) }} as _rounded_values,
         source._is_malformed,
         source._rescued_data,
-        {{ row_hash(checked_landing_table('ecommerce.products').raw_columns) }}
+        {{ row_hash(raw_record_columns('ecommerce.products')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,

@@ -40,7 +40,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ row_hash(checked_landing_table('support.ticket_changes').raw_columns) }}
+        {{ row_hash(raw_record_columns('support.ticket_changes')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,

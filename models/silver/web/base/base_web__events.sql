@@ -32,7 +32,7 @@ renamed as (
 
         -- lineage
         source._rescued_data,
-        {{ row_hash(checked_landing_table('web.events').raw_columns) }}
+        {{ row_hash(raw_record_columns('web.events')) }}
             as _raw_record_hash,
         source._record_id,
         source._source_file,
