@@ -19,8 +19,10 @@ session_days as (
     select * from {{ ref('int_customer_session_days') }}
 ),
 
+-- as churn_features counts them: a deleted ticket is no ticket from its deletion on
 ticket_states as (
     select * from {{ ref('int_ticket_states') }}
+    where not is_deleted
 ),
 
 orders_known as (

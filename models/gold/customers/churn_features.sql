@@ -60,8 +60,11 @@ session_days as (
     select * from {{ ref('int_customer_session_days') }}
 ),
 
+-- a deleted ticket is no ticket from its deletion on (as in int_customer_facts), whether the
+-- delete carried the ticket's state or its key alone
 ticket_states as (
     select * from {{ ref('int_ticket_states') }}
+    where not is_deleted
 ),
 
 customer_versions as (
