@@ -2,7 +2,7 @@
     generate_schema_name(custom_schema_name, node): one schema per layer.
 
     Nodes set a layer schema (+schema: bronze | silver | gold | reference | snapshots).
-    On the shared targets (local, prod, ci, and any target named in the var
+    On the shared targets (local, prod, and any target named in the var
     layer_schema_targets) the layer name is the schema as it is: silver.
     On every other target (a developer's Databricks dev target) the layer is prefixed with
     the target schema so developers do not overwrite each other: <target.schema>_silver.
@@ -16,7 +16,7 @@
 
 {%- macro default__generate_schema_name(custom_schema_name, node) -%}
 
-    {%- set layer_schema_targets = ['local', 'prod', 'ci'] -%}
+    {%- set layer_schema_targets = ['local', 'prod'] -%}
     {%- set extra_targets = var('layer_schema_targets', []) -%}
     {%- if extra_targets is string -%}
         {#- a comma-separated string is accepted too: --vars '{layer_schema_targets: uat}' -#}
