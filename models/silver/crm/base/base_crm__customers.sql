@@ -30,9 +30,10 @@ renamed as (
         -- strings
         trim(source.first_name) as first_name,
         trim(source.last_name) as last_name,
-        lower(trim(source.email)) as email,
+        -- "none" spellings (N/A, null, -) are no email or phone, as on orders and tickets
+        lower({{ trimmed_or_null('source.email') }}) as email,
         {{ normalised_email('source.email') }} as email_normalised,
-        trim(source.phone) as phone,
+        {{ trimmed_or_null('source.phone') }} as phone,
         trim(source.country) as country_raw,
         country_codes.country_code,
         country_codes.country_name,
