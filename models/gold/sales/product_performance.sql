@@ -3,8 +3,8 @@
 -- orders that were not cancelled (returned orders are sold, then returned); lines without
 -- a product_id cannot be attributed and are left out. Amounts are line amounts in the
 -- reporting currency, without shipping.
--- Over 150 lines on purpose: a wide contracted mart (22 columns, each cast once in final) over
--- three inputs (catalog, sold lines, product events), one CTE each.
+-- Over 150 lines on purpose: a wide contracted mart (22 columns, each cast once in
+-- measures) over three inputs (catalog, sold lines, product events), one CTE each.
 
 with products as (
     select * from {{ ref('dim_products') }}
