@@ -28,24 +28,3 @@
     {{ exceptions.raise_compiler_error(
         "var reporting_time_zone other than UTC is not implemented for " ~ adapter.type()) }}
 {%- endmacro %}
-
-{#-
-    Var `reporting_time_zone`: an IANA time zone name (`America/New_York`, `Europe/Berlin`,
-    `UTC`). The value comes from the command line, so it is checked against the zone database
-    (pytz) and stops the build with a sentence when it names no zone.
--#}
-{% macro reporting_time_zone() -%}
-    {%- set zone = var('reporting_time_zone', 'UTC') | string -%}
-    {%- if zone not in modules.pytz.all_timezones_set -%}
-        {{ exceptions.raise_compiler_error(
-            "var reporting_time_zone must be an IANA time zone name such as UTC, "
-            ~ "America/New_York or Europe/Berlin, not '" ~ zone ~ "'.") }}
-    {%- endif -%}
-    {{ return(zone) }}
-{%- endmacro %}
-
-{#- Var `reporting_time_zone` as a string column, named after it: the zone a row's days are in -#}
-{% macro reporting_time_zone_column() -%}
-    cast({{ customer360.sql_literal(customer360.reporting_time_zone()) }} as {{ dbt.type_string() }})
-        as reporting_time_zone
-{%- endmacro %}
