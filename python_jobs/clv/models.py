@@ -6,7 +6,7 @@ the *native* frame that ``dbt.ref`` returns: a DuckDB relation on dbt-duckdb, a 
 DataFrame on dbt-databricks (pandas and pyarrow frames work too, for tests). Narwhals
 aggregates and selects in the engine; only the columns the maths needs are collected (as
 Arrow) to the Python process. Both return pandas DataFrames with Arrow dtypes (exact column
-types of FITS_SCHEMA / CLV_SCHEMA, NULL as pd.NA); :func:`to_engine_frame` turns them into an
+types of FITS_SCHEMA / CLV_SCHEMA, NULL as pd.NA); :func:`result_frame` turns them into an
 Arrow table (DuckDB) or a Spark DataFrame.
 
 Input: the ``customer_purchase_summary`` model, one row per customer with >= 1 purchase and
@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from python_jobs.warehouse import read_table
+from python_jobs.warehouse import to_engine_frame
 
 from . import bgnbd, gamma_gamma, lifetime_value
 from .errors import (
@@ -62,9 +62,8 @@ __all__ = [
     "fit_when_due",
     "parse_refit_every_days",
     "parse_settings",
-    "read_table",
+    "result_frame",
     "score_customers",
-    "to_engine_frame",
 ]
 
 logger = logging.getLogger(__name__)
@@ -604,16 +603,13 @@ def _arrow_backed(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def to_engine_frame(frame: pd.DataFrame, session: Any, schema: pa.Schema) -> Any:
-    """Return ``frame`` in the form the session's engine writes best, with ``schema``'s types.
-
-    A SparkSession (classic or Spark Connect) gets a Spark DataFrame; anything else (the
-    DuckDB connection on dbt-duckdb) gets a pyarrow Table. NaN becomes NULL.
-    """
+def result_frame(frame: pd.DataFrame, session: Any, schema: pa.Schema) -> Any:
+    """A CLV model's result ``frame`` with ``schema``'s types, in the form the session's engine
+    writes best (python_jobs.warehouse.to_engine_frame: a Spark DataFrame on a SparkSession,
+    else a pyarrow Table). NaN becomes NULL; a frame that does not match the schema stops with
+    a sentence."""
     try:
         table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
         raise ClvInputError(f"The result does not match its declared columns: {exc}") from exc
-    if type(session).__module__.startswith("pyspark"):
-        return session.createDataFrame(table)
-    return table
+    return to_engine_frame(table, session)

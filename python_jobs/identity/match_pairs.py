@@ -13,7 +13,8 @@ where the records are (``SparkAPI`` on the SparkSession); on DuckDB in an in-mem
 of its own (``DuckDBAPI``), fed the records as Arrow, so that Splink's working tables never
 touch the warehouse (dbt-duckdb hands a Python model a connection wrapper Splink does not
 accept). Only the results come back to Python, as Arrow tables (:data:`FITS_SCHEMA`,
-:data:`SCORES_SCHEMA`); :func:`to_engine_frame` hands them back to the engine.
+:data:`SCORES_SCHEMA`); :func:`python_jobs.warehouse.to_engine_frame` hands them back to the
+engine.
 
 Records: one per identity node (the columns of :data:`RECORD_COLUMNS`: int_identity_nodes).
 Only CRM contacts (:data:`SCORED_NODE_TYPES`) are scored: they are the records with a name,
@@ -52,6 +53,8 @@ from typing import Any
 import narwhals as nw
 import pyarrow as pa
 
+from python_jobs.warehouse import is_spark
+
 __all__ = [
     "FITS_SCHEMA",
     "RECORD_COLUMNS",
@@ -66,7 +69,6 @@ __all__ = [
     "parse_probability",
     "score_changed_pairs",
     "score_pairs",
-    "to_engine_frame",
 ]
 
 logger = logging.getLogger(__name__)
@@ -310,13 +312,9 @@ def _count(frame: nw.LazyFrame) -> int:
 # --------------------------------------------------------------------------- scoring
 
 
-def _is_spark(session: Any) -> bool:
-    return type(session).__module__.startswith("pyspark")
-
-
 def _db_api(session: Any) -> Any:
     """Splink's API on the engine the session belongs to."""
-    if _is_spark(session):
+    if is_spark(session):
         from splink import SparkAPI
 
         # Outside Databricks (which writes Delta tables) Splink breaks Spark lineage with
@@ -343,7 +341,7 @@ def _native_for(records: nw.LazyFrame, session: Any) -> Any:
     """The records in the form the session's Splink API registers: the engine's own frame
     when it is that engine's, else an Arrow table."""
     native = nw.to_native(records)
-    if _is_spark(session) and type(native).__module__.startswith("pyspark"):
+    if is_spark(session) and type(native).__module__.startswith("pyspark"):
         return native
     return records.collect(backend="pyarrow").to_native()
 
@@ -380,7 +378,7 @@ def score_pairs(
         marked = _with_changes(scored, stored_scores)
         if marked is not None:
             scored, only_changed = marked, True
-    if not _is_spark(session):
+    if not is_spark(session):
         # the records read once, as Arrow (what Splink's DuckDBAPI registers), not once for
         # each count below and again for Splink (on day 2 at scale 1: 0.2 s of the model)
         scored = _lazy(scored.collect(backend="pyarrow").to_native())
@@ -676,14 +674,3 @@ def score_changed_pairs(
         SCORES_SCHEMA.field(column),
         pa.array([fit_date] * scores.num_rows, type=pa.date32()),
     )
-
-
-# --------------------------------------------------------------------------- output
-
-
-def to_engine_frame(table: pa.Table, session: Any) -> Any:
-    """``table`` in the form the session's engine writes best: a Spark DataFrame for a
-    SparkSession, else (the DuckDB connection on dbt-duckdb) the Arrow table itself."""
-    if _is_spark(session):
-        return session.createDataFrame(table)
-    return table

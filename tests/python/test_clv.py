@@ -591,7 +591,7 @@ def test_unconverged_fit_is_written_and_refused(caplog) -> None:
     assert pd.isna(row["gg_p"]) and row["gg_n_customers"] == 0
     assert "BG/NBD fit did not converge" in caplog.text
     assert "Gamma-Gamma model not fitted" in caplog.text
-    table = clv_models.to_engine_frame(fits, None, clv_models.FITS_SCHEMA)
+    table = clv_models.result_frame(fits, None, clv_models.FITS_SCHEMA)
     assert table.column("gg_p").null_count == 1  # NULL, not NaN
     with pytest.raises(FitNotConvergedError, match="Refusing to score customers: the BG/NBD"):
         clv_models.score_customers(summary, fits, 52, 0.1)
@@ -816,7 +816,7 @@ def test_duckdb_relation_gives_the_pandas_numbers(clv_summary: pd.DataFrame) -> 
     fits_db = clv_models.fit_models(relation, fitted_at=at)
     _compare_frames(fits_pd, fits_db, skip=())
     # The fits as DuckDB wrote them feed the scoring.
-    con.register("fits", clv_models.to_engine_frame(fits_db, con, clv_models.FITS_SCHEMA))
+    con.register("fits", clv_models.result_frame(fits_db, con, clv_models.FITS_SCHEMA))
     scores_db = clv_models.score_customers(relation, con.sql("select * from fits"), 52, 0.1)
     scores_pd = clv_models.score_customers(clv_summary, fits_pd, 52, 0.1)
     _compare_frames(scores_pd, scores_db, skip=())
@@ -830,7 +830,7 @@ def test_spark_dataframe_gives_the_duckdb_numbers(clv_summary: pd.DataFrame, clv
     fits_sp = clv_models.fit_models(summary_sp, fitted_at=at)
     fits_db = clv_models.fit_models(relation, fitted_at=at)
     _compare_frames(fits_db, fits_sp, skip=())
-    fits_native = clv_models.to_engine_frame(fits_sp, clv_spark, clv_models.FITS_SCHEMA)
+    fits_native = clv_models.result_frame(fits_sp, clv_spark, clv_models.FITS_SCHEMA)
     assert type(fits_native).__module__.startswith("pyspark")
     scores_sp = clv_models.score_customers(summary_sp, fits_native, 52, 0.1)
     scores_db = clv_models.score_customers(relation, fits_db, 52, 0.1)

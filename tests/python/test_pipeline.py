@@ -330,7 +330,7 @@ def test_day2_clv_equals_a_full_refresh_as_of_the_same_fit(built: Path, day2: di
     refit = clv_models.fit_when_due(
         incremental["customer_purchase_summary"], incremental["clv_model_fits"], 1
     )
-    refit = clv_models.to_engine_frame(refit, None, clv_models.FITS_SCHEMA).to_pylist()
+    refit = clv_models.result_frame(refit, None, clv_models.FITS_SCHEMA).to_pylist()
     assert len(refit) == 1
     for column, value in full_fit[0].items():
         if isinstance(value, float):

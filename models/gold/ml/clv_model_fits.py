@@ -14,7 +14,8 @@ A fit that does not converge is written with *_converged = false and logged as a
 customer_clv does not score with it.
 """
 
-from python_jobs.clv.models import FITS_SCHEMA, fit_when_due, read_table, to_engine_frame
+from python_jobs.clv.models import FITS_SCHEMA, fit_when_due, result_frame
+from python_jobs.warehouse import read_table
 
 
 def model(dbt, session):
@@ -25,4 +26,4 @@ def model(dbt, session):
         previous_fits,
         refit_every_days=dbt.config.meta_get("clv_refit_every_days"),
     )
-    return to_engine_frame(fits, session, FITS_SCHEMA)
+    return result_frame(fits, session, FITS_SCHEMA)

@@ -8,7 +8,7 @@ _ml__clv.yml copies into config.meta (dbt Python models cannot call var()). Rais
 converged. Portable between dbt-duckdb and dbt-databricks like clv_model_fits.
 """
 
-from python_jobs.clv.models import CLV_SCHEMA, score_customers, to_engine_frame
+from python_jobs.clv.models import CLV_SCHEMA, result_frame, score_customers
 
 
 def model(dbt, session):
@@ -21,4 +21,4 @@ def model(dbt, session):
         horizon_periods=horizon_periods,
         annual_discount_rate=annual_discount_rate,
     )
-    return to_engine_frame(scores, session, CLV_SCHEMA)
+    return result_frame(scores, session, CLV_SCHEMA)

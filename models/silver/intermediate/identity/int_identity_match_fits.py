@@ -10,8 +10,8 @@ between dbt-duckdb and dbt-databricks, like int_identity_match_scores; the code 
 python_jobs.identity.match_pairs.fit_when_due.
 """
 
-from python_jobs.identity.match_pairs import fit_when_due, to_engine_frame
-from python_jobs.warehouse import read_table
+from python_jobs.identity.match_pairs import fit_when_due
+from python_jobs.warehouse import read_table, to_engine_frame
 
 
 def model(dbt, session):

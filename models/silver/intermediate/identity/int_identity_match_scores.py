@@ -15,8 +15,8 @@ in-memory database fed the records as Arrow) and dbt-databricks (SparkAPI on the
 SparkSession); the code is python_jobs.identity.match_pairs.
 """
 
-from python_jobs.identity.match_pairs import score_changed_pairs, to_engine_frame
-from python_jobs.warehouse import read_table
+from python_jobs.identity.match_pairs import score_changed_pairs
+from python_jobs.warehouse import read_table, to_engine_frame
 
 
 def model(dbt, session):
