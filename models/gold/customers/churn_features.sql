@@ -41,11 +41,7 @@
 {%- set horizon = number_var('churn_horizon_days', 1, integer=true) %}
 {%- set min_history_days = number_var('churn_min_history_days', 0, integer=true) %}
 {%- set late_data_days = number_var('churn_late_data_days', 0, integer=true) %}
-{%- set calendar = var('churn_as_of_calendar') %}
-{%- if calendar not in ['month', 'week'] %}
-    {{ exceptions.raise_compiler_error(
-        "var churn_as_of_calendar must be 'month' or 'week', not '" ~ calendar ~ "'") }}
-{%- endif %}
+{%- set calendar = choice_var('churn_as_of_calendar', ['month', 'week']) %}
 {#- enough periods for 100 years of history #}
 {%- set periods = 1200 if calendar == 'month' else 5300 %}
 {%- set period_start = dbt.dateadd(

@@ -7,10 +7,7 @@
 -- time unit of var `btyd_time_unit` ('day' or 'week'). From the per-customer facts
 -- (int_customer_facts), never the order history: only t depends on the as-of date.
 
-{%- set unit = var('btyd_time_unit') %}
-{%- if unit not in ('day', 'week') %}
-    {{ exceptions.raise_compiler_error("var btyd_time_unit must be 'day' or 'week', not '" ~ unit ~ "'") }}
-{%- endif %}
+{%- set unit = choice_var('btyd_time_unit', ['day', 'week']) %}
 {%- set days_per_unit = 7.0 if unit == 'week' else 1.0 %}
 
 with facts as (

@@ -5,11 +5,7 @@
 -- int_identity_match_training_records holds the contacts as they were on it;
 -- int_identity_match_fits and int_identity_match_scores read the date here, so that a run
 -- between two fit dates never evaluates the training records.
-{%- set calendar = var('identity_fit_calendar') %}
-{%- if calendar not in ['day', 'week', 'month'] %}
-    {{ exceptions.raise_compiler_error(
-        "var identity_fit_calendar must be 'day', 'week' or 'month', not '" ~ calendar ~ "'") }}
-{%- endif %}
+{%- set calendar = choice_var('identity_fit_calendar', ['day', 'week', 'month']) %}
 
 with contact_versions as (
     select * from {{ ref('base_crm__customers') }}
