@@ -16,9 +16,7 @@
     select
         nodes.node_key,
         count(links.neighbour_key) as edge_count,
-        coalesce(
-            bit_xor({{ md5_bigint("links.neighbour_key || '|' || links.edge_type") }}), 0
-        ) as edge_signature
+        {{ set_signature("links.neighbour_key || '|' || links.edge_type") }} as edge_signature
     from {{ nodes }} as nodes
     left join (
         select node_key_a as node_key, node_key_b as neighbour_key, edge_type from {{ edges }}

@@ -12,7 +12,7 @@
 -- as-of dates that have no row yet (for every customer), every as-of date of the customers that
 -- have no row yet, and the label of the stored rows whose window has closed but whose label is
 -- null or still settling. Every other row is left as it is. Before that, the model's pre-hooks
--- (macro churn_features_delete_unsettled) delete the rows to rebuild, which the run then
+-- (macros churn_features_delete_settling and churn_features_delete_reidentified) delete the rows to rebuild, which the run then
 -- computes as missing:
 -- - settling rows: an as-of date settles churn_late_data_days after it (7: the rows of
 --   2026-06-30 are rebuilt by every run as of 2026-06-30 to 2026-07-06, and kept from the run
@@ -295,7 +295,7 @@ identity_as_of as (
     select
         order_history.customer_id,
         order_history.as_of_date,
-        coalesce(bit_xor({{ md5_bigint('identities.node_key') }}), 0) as identity_signature
+        {{ set_signature('identities.node_key') }} as identity_signature
     from order_history
     inner join identities
         on

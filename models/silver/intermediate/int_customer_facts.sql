@@ -63,7 +63,7 @@ customer_nodes as (
     select
         customer_id,
         count(*) as nodes_count,
-        bit_xor({{ md5_bigint('node_key') }}) as nodes_signature
+        {{ set_signature('node_key') }} as nodes_signature
     from identities
     group by customer_id
 ),
