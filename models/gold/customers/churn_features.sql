@@ -12,8 +12,8 @@
 -- as-of dates that have no row yet (for every customer), every as-of date of the customers that
 -- have no row yet, and the label of the stored rows whose window has closed but whose label is
 -- null or still settling. Every other row is left as it is. Before that, the model's pre-hooks
--- (macros churn_features_delete_settling and churn_features_delete_reidentified) delete the rows to rebuild, which the run then
--- computes as missing:
+-- (macros churn_features_delete_settling and churn_features_delete_reidentified) delete the
+-- rows to rebuild, which the run then computes as missing:
 -- - settling rows: an as-of date settles churn_late_data_days after it (7: the rows of
 --   2026-06-30 are rebuilt by every run as of 2026-06-30 to 2026-07-06, and kept from the run
 --   as of 2026-07-07 on), so records delivered late but dated on or before it (in the sample,
