@@ -4,7 +4,8 @@
     spaces became spaces and zero-width characters (a copy from a web page or a spreadsheet)
     were dropped; the address alone of a display form (`Jakub Nowak <jakub@x.com>`). Null too
     for an address a shop types when the buyer gives none (`noemail@...`, `none@...`:
-    placeholder_email_pattern): shared by strangers, it would make them one customer. No
+    placeholder_email_pattern, which also has erased and reserved-domain addresses such as
+    `deleted@site.invalid`): shared by strangers, it would make them one customer. No
     provider rewriting (gmail dots, `+tags`): two spellings a provider treats as one stay two.
 -#}
 {% macro normalised_email(column) -%}
@@ -23,7 +24,12 @@
 {%- endmacro %}
 
 
-{#- The local parts of the addresses a shop or a CRM types when a buyer gives none. -#}
+{#-
+    The addresses a shop or a CRM types when a buyer gives none (their local parts), the ones
+    a privacy eraser writes over an erased buyer's (WooCommerce: `deleted@site.invalid`), and
+    any address under a top-level domain reserved so that it never receives mail (`.invalid`,
+    `.example`, `.test`, `.localhost`: RFC 2606).
+-#}
 {% macro placeholder_email_pattern() -%}
-    ^(no-?e?-?mail|no_email|none|no-?reply|do-?not-?reply|unknown|null|dummy)@
+    (^(no-?e?-?mail|no_email|none|no-?reply|do-?not-?reply|unknown|null|dummy|deleted|anonymi[sz]ed)@)|([.@](invalid|example|test|localhost)$)
 {%- endmacro %}
