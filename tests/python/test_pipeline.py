@@ -677,6 +677,29 @@ def test_order_totals_that_include_tax_are_named(tmp_path: Path) -> None:
     assert " WARN 5 " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
 
 
+def test_a_shop_phone_on_many_orders_is_named(tmp_path: Path) -> None:
+    """A marketplace that types the shop's own hotline on every order as the buyer's phone
+    links their buyers into one customer (the point reaches no two CRM contacts, so the
+    shared-point rule does not see it): the build warns about a customer of that many shop
+    accounts."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = (
+        *("build", "--select", "+assert_customers_join_few_contacts"),
+        *("--indirect-selection", "cautious"),
+    )
+    name = "assert_customers_join_few_contacts"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "hotline", *select).stdout, name)
+    folder, header, rows = last_day_orders(tmp_path)
+    hotline = [
+        with_fields(header, line, phone="+49 30 12345678")
+        for line, fields in rows
+        if fields["shop_account_id"]
+    ]
+    assert len(hotline) > 5
+    (folder / f"orders_{END_DATE}_marketplace.csv").write_text("\n".join([header, *hotline]) + "\n")
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "hotline", *select).stdout, name)
+
+
 def test_a_crm_export_stamped_with_its_export_time_is_named(tmp_path: Path) -> None:
     """A CRM that sends every contact daily with the export time as `updated_at` gives every
     contact a new version that changes nothing: the history would say everyone changed. The
