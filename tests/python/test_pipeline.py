@@ -725,6 +725,31 @@ def test_a_crm_export_stamped_with_its_export_time_is_named(tmp_path: Path) -> N
     assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "stamped", *select).stdout, name)
 
 
+def test_a_crm_export_of_changed_fields_only_is_named(tmp_path: Path) -> None:
+    """A CRM change feed that sends each change as the changed field alone (crm_id, updated_at
+    and tier) is read as whole contacts whose other fields are empty: every such version clears
+    the contact's name, email and consent. The base model's warn test counts such versions."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+base_crm__customers", "--indirect-selection", "cautious")
+    name = "base_crm__customers_versions_keep_their_values"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "sparse", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "sparse.duckdb"), read_only=True) as con:
+        crm_ids = [
+            row[0]
+            for row in con.execute(
+                "select distinct crm_id from silver.base_crm__customers"
+                " where not _is_quarantined and email is not null order by crm_id limit 5"
+            ).fetchall()
+        ]
+    changes = [
+        json.dumps({"crm_id": crm_id, "updated_at": f"{END_DATE}T23:00:00Z", "tier": "gold"})
+        for crm_id in crm_ids
+    ]
+    folder = tmp_path / "landing" / "crm" / "customers"
+    (folder / f"customers_{END_DATE}_changes.jsonl").write_text("\n".join(changes) + "\n")
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "sparse", *select).stdout, name)
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh
