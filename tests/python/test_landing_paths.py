@@ -371,6 +371,42 @@ def test_files_in_another_delimiter_are_named_with_the_likely_cause(
     assert "Traceback" not in done.stdout + done.stderr
 
 
+def renamed_keys(line: str, renamed: dict[str, str]) -> str:
+    """A JSON-lines line with its keys renamed; a line that is no JSON object as it is."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return line
+    if not isinstance(record, dict):
+        return line
+    return json.dumps({renamed.get(key, key): value for key, value in record.items()})
+
+
+def test_crm_json_with_renamed_keys_is_named(built: Path, tmp_path: Path) -> None:
+    """A CRM API dump whose keys are camelCase (`firstName`, `emailAddress`): the contract's
+    optional columns read as absent, and the build warns, naming each key the exporter
+    renamed, instead of loading every contact without a name or an email in silence. Also
+    the files without a date in their name are named in one warning: their delivery day is
+    the day they are ingested."""
+    landing = tmp_path / "landing"
+    shutil.copytree(built / "landing", landing)
+    renamed = {"first_name": "firstName", "last_name": "lastName", "email": "emailAddress"}
+    for path in (landing / "crm" / "customers").glob("customers_*.jsonl"):
+        lines = path.read_text().splitlines()
+        # the sample's dirt has lines that are no JSON: they stay as they are
+        path.write_text("".join(f"{renamed_keys(line, renamed)}\n" for line in lines))
+    links = landing / "crm" / "account_links"
+    first_links = sorted(links.glob("account_links_*.csv"))[0]
+    first_links.rename(links / "account_links_export.csv")
+    done = dbt(tmp_path, "camel", "run", "--select", "brz_crm__customers", "brz_crm__account_links")
+    output = " ".join(done.stdout.split())
+    assert 'first_name ("firstName"), last_name ("lastName"), email ("emailAddress")' in output
+    assert (
+        "crm.account_links: 1 new landing file(s) with no date in the name"
+        ' (YYYY-MM-DD, YYYYMMDD or YYYY_MM_DD), e.g. "account_links_export.csv"'
+    ) in output
+
+
 @pytest.mark.parametrize("kind", ["missing", "empty"])
 def test_first_build_on_a_missing_or_empty_root_stops_with_a_sentence(
     tmp_path: Path, kind: str

@@ -2,7 +2,9 @@
     DuckDB, JSON lines: every non-blank line is a record; a line that is not a JSON object is
     kept whole in _rescued_data with _is_malformed; the keys of an object the contract does not
     know go to _rescued_data as JSON. A UTF-8 byte order mark (U+FEFF) at the start of a line
-    and a carriage return at its end are not part of it.
+    and a carriage return at its end are not part of it. The keys the files' objects have are
+    checked against the contract as a CSV header is (warn_missing_contract_columns: a required
+    key none of them has, an optional one renamed, `firstName` for `first_name`).
 -#}
 {% macro duckdb__read_json_lines(contract, files) %}
     {%- set known_keys_as_nulls = '{' ~ (contract.columns.keys() | map('tojson') | map('string') | join(': null, ')) ~ ': null}' -%}
@@ -14,6 +16,23 @@
             | join(', ') ~ ". Each line is read as a record, so their records are quarantined as"
             ~ " malformed, not loaded. Export them as JSON lines, one object per line, under new"
             ~ " names (docs/landing_contract.md).") -%}
+    {%- endif %}
+    {%- if by_encoding.text_files %}
+        {#- the keys the objects have, checked against the contract as a CSV header is -#}
+        {%- set keys_query -%}
+            select distinct unnest(json_keys(_line)) as json_key
+            from (
+                select ltrim(line, chr(65279)) as _line
+                from read_csv({{ duckdb__landing_file_list(by_encoding.text_files) }},
+                    columns = {'line': 'VARCHAR'}, header = false,
+                    delim = chr(31), quote = '', escape = '', auto_detect = false,
+                    strict_mode = false, max_line_size = {{ by_encoding.max_line_size }})
+            ) as text_lines
+            where coalesce(json_valid(_line), false) and starts_with(ltrim(_line), '{')
+            order by json_key
+        {%- endset -%}
+        {%- do warn_missing_contract_columns(
+            contract, run_query(keys_query).columns[0].values() | list, by_encoding.text_files) -%}
     {%- endif %}
     with lines as (
         {%- if by_encoding.text_files %}
