@@ -677,6 +677,32 @@ def test_order_totals_that_include_tax_are_named(tmp_path: Path) -> None:
     assert " WARN 5 " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
 
 
+def test_a_second_store_numbering_its_orders_alike_is_named(tmp_path: Path) -> None:
+    """A second store's export that numbers its orders as the first one does: its order
+    replaces the first store's order of the same id (placed at another time), which no check
+    of a single record sees. The build warns, returning the orders placed at two times."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = (
+        *("build", "--select", "+assert_order_versions_describe_one_order"),
+        *("--indirect-selection", "cautious"),
+    )
+    name = "assert_order_versions_describe_one_order"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "stores", *select).stdout, name)
+    folder, header, rows = last_day_orders(tmp_path)
+    store_b = [
+        with_fields(
+            header,
+            line,
+            ordered_at="2026-06-30T21:00:00Z",
+            updated_at="2026-06-30T21:00:00Z",
+            order_total="50.00",
+        )
+        for line, _ in rows[:3]
+    ]
+    (folder / f"orders_{END_DATE}_storeB.csv").write_text("\n".join([header, *store_b]) + "\n")
+    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "stores", *select).stdout, name)
+
+
 def test_a_shop_phone_on_many_orders_is_named(tmp_path: Path) -> None:
     """A marketplace that types the shop's own hotline on every order as the buyer's phone
     links their buyers into one customer (the point reaches no two CRM contacts, so the
