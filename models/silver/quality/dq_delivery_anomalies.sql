@@ -17,6 +17,19 @@ as_of as (
     select max(delivery_date) as as_of_date from volumes
 ),
 
+-- the landing tables that delivered on the newest day: when one alone did, its file named
+-- for a later day than the others' (a catalog named by the day its prices take effect) is
+-- what moved the newest day, and the findings name it
+newest_day_tables as (
+    select
+        count(*) as tables_count,
+        min(volumes.source_table) as first_table
+    from volumes
+    inner join as_of
+        on volumes.delivery_date = as_of.as_of_date
+    where volumes.records > 0
+),
+
 volume_anomalies as (
     select
         volumes.source_table,
@@ -74,7 +87,19 @@ freshness_findings as (
             else concat(
                 source_table, ' delivers every day but has no delivery for ',
                 cast(as_of_date as {{ dbt.type_string() }}),
-                ', the newest delivery day of any landing table (its last: ',
+                ', the newest delivery day of any landing table (',
+                (
+                    select
+                        case
+                            when newest_day_tables.tables_count = 1
+                                then concat(
+                                    'only ', newest_day_tables.first_table, ' delivered on it; '
+                                )
+                            else ''
+                        end as named_table
+                    from newest_day_tables
+                ),
+                'its last: ',
                 cast(last_delivery_date as {{ dbt.type_string() }}),
                 '): gold as of that day has none of its records of the day. Build again once',
                 ' its file has landed.'
