@@ -703,6 +703,23 @@ def test_a_second_store_numbering_its_orders_alike_is_named(tmp_path: Path) -> N
     assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "stores", *select).stdout, name)
 
 
+def test_a_corrected_export_under_a_copy_name_is_named(tmp_path: Path) -> None:
+    """A corrected re-export of a day saved as `orders_<day> (1).csv`, with the same
+    `updated_at`: the file later by name wins the tie, and `(1)` sorts before the original,
+    so the wrong totals stay current. The build warns, naming the orders and both files."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = (*("build", "--select", "+stg_ecommerce__orders", "--indirect-selection", "cautious"),)
+    name = "stg_ecommerce__orders_tied_versions_agree"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "tied", *select).stdout, name)
+    folder, header, rows = last_day_orders(tmp_path)
+    corrected = [
+        with_fields(header, line, order_total=f"{float(fields['order_total']) + 5:.2f}")
+        for line, fields in rows[:3]
+    ]
+    (folder / f"orders_{END_DATE} (1).csv").write_text("\n".join([header, *corrected]) + "\n")
+    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "tied", *select).stdout, name)
+
+
 def test_a_shop_phone_on_many_orders_is_named(tmp_path: Path) -> None:
     """A marketplace that types the shop's own hotline on every order as the buyer's phone
     links their buyers into one customer (the point reaches no two CRM contacts, so the
