@@ -19,20 +19,9 @@
     {%- endif %}
     {%- if by_encoding.text_files %}
         {#- the keys the objects have, checked against the contract as a CSV header is -#}
-        {%- set keys_query -%}
-            select distinct unnest(json_keys(_line)) as json_key
-            from (
-                select ltrim(line, chr(65279)) as _line
-                from read_csv({{ duckdb__landing_file_list(by_encoding.text_files) }},
-                    columns = {'line': 'VARCHAR'}, header = false,
-                    delim = chr(31), quote = '', escape = '', auto_detect = false,
-                    strict_mode = false, max_line_size = {{ by_encoding.max_line_size }})
-            ) as text_lines
-            where coalesce(json_valid(_line), false) and starts_with(ltrim(_line), '{')
-            order by json_key
-        {%- endset -%}
-        {%- do warn_missing_contract_columns(
-            contract, run_query(keys_query).columns[0].values() | list, by_encoding.text_files) -%}
+        {%- do warn_missing_contract_columns(contract,
+            duckdb__landing_json_keys(by_encoding.text_files, by_encoding.max_line_size),
+            by_encoding.text_files) -%}
     {%- endif %}
     with lines as (
         {%- if by_encoding.text_files %}
