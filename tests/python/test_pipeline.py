@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -622,21 +623,32 @@ def last_day_orders(workdir: Path) -> tuple[Path, str, list[tuple[str, dict[str,
     return folder, header, rows
 
 
+def passes_then_warns(
+    tmp_path: Path,
+    name: str,
+    deliver: Callable[[Path, str, list], tuple[str, list[str]]],
+    warns: str,
+) -> None:
+    """The small sample built up to the test `name`, which passes; then `deliver`, given the
+    END_DATE orders file (its folder, header and rows: last_day_orders), returns the name and
+    the lines of an orders file that lands beside it (written with the header), and the same
+    build gives `warns` (such as `WARN 3`) for the test."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    build = ("build", "--select", f"+{name}", "--indirect-selection", "cautious")
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "named", *build).stdout, name)
+    folder, header, rows = last_day_orders(tmp_path)
+    file_name, lines = deliver(folder, header, rows)
+    (folder / file_name).write_text("\n".join([header, *lines]) + "\n")
+    assert f" {warns} " in dbt_result_line(dbt(tmp_path, "named", *build).stdout, name)
+
+
 def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
     """An export that switches to minor units (1250 for 12.50, as payment providers write
     amounts) multiplies the day's revenue by 100 with every row valid: the build warns,
     naming the day and the ratio to the days before."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = (
-        *("build", "--select", "+assert_order_amounts_keep_their_scale"),
-        *("--indirect-selection", "cautious"),
-    )
-    name = "assert_order_amounts_keep_their_scale"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "cents", *select).stdout, name)
-    folder, header, rows = last_day_orders(tmp_path)
-    cents = []
-    for n, (line, fields) in enumerate(rows):
-        cents.append(
+
+    def in_cents(folder: Path, header: str, rows: list) -> tuple[str, list[str]]:
+        lines = [
             with_fields(
                 header,
                 line,
@@ -644,80 +656,65 @@ def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
                 order_total=str(round(float(fields["order_total"]) * 100)),
                 shipping_amount=str(round(float(fields["shipping_amount"]) * 100)),
             )
-        )
-    (folder / f"orders_{END_DATE}_cents.csv").write_text("\n".join([header, *cents]) + "\n")
-    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "cents", *select).stdout, name)
+            for n, (line, fields) in enumerate(rows)
+        ]
+        return f"orders_{END_DATE}_cents.csv", lines
+
+    passes_then_warns(tmp_path, "assert_order_amounts_keep_their_scale", in_cents, "WARN 1")
 
 
 def test_order_totals_that_include_tax_are_named(tmp_path: Path) -> None:
     """An export whose order totals include tax (19 % on the lines) is valid row by row, but
     revenue by order and revenue by product then disagree: the build warns, returning the
     orders of the delivery with both amounts."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = (
-        *("build", "--select", "+assert_order_lines_add_up_to_order_totals"),
-        *("--indirect-selection", "cautious"),
-    )
-    name = "assert_order_lines_add_up_to_order_totals"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
-    folder, header, rows = last_day_orders(tmp_path)
-    taxed = []
-    for line, fields in rows[:5]:
-        shipping = float(fields["shipping_amount"])
-        lines_amount = float(fields["order_total"]) - shipping
-        taxed.append(
-            with_fields(
-                header,
-                line,
-                order_total=f"{lines_amount * 1.19 + shipping:.2f}",
-                updated_at="2026-06-30T23:00:00Z",
+
+    def with_tax(folder: Path, header: str, rows: list) -> tuple[str, list[str]]:
+        lines = []
+        for line, fields in rows[:5]:
+            shipping = float(fields["shipping_amount"])
+            lines_amount = float(fields["order_total"]) - shipping
+            lines.append(
+                with_fields(
+                    header,
+                    line,
+                    order_total=f"{lines_amount * 1.19 + shipping:.2f}",
+                    updated_at="2026-06-30T23:00:00Z",
+                )
             )
-        )
-    (folder / f"orders_{END_DATE}_taxed.csv").write_text("\n".join([header, *taxed]) + "\n")
-    assert " WARN 5 " in dbt_result_line(dbt(tmp_path, "tax", *select).stdout, name)
+        return f"orders_{END_DATE}_taxed.csv", lines
+
+    passes_then_warns(tmp_path, "assert_order_lines_add_up_to_order_totals", with_tax, "WARN 5")
 
 
 def test_a_second_store_numbering_its_orders_alike_is_named(tmp_path: Path) -> None:
     """A second store's export that numbers its orders as the first one does: its order
     replaces the first store's order of the same id (placed at another time), which no check
     of a single record sees. The build warns, returning the orders placed at two times."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = (
-        *("build", "--select", "+assert_order_versions_describe_one_order"),
-        *("--indirect-selection", "cautious"),
-    )
-    name = "assert_order_versions_describe_one_order"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "stores", *select).stdout, name)
-    folder, header, rows = last_day_orders(tmp_path)
-    store_b = [
-        with_fields(
-            header,
-            line,
-            ordered_at="2026-06-30T21:00:00Z",
-            updated_at="2026-06-30T21:00:00Z",
-            order_total="50.00",
-        )
-        for line, _ in rows[:3]
-    ]
-    (folder / f"orders_{END_DATE}_storeB.csv").write_text("\n".join([header, *store_b]) + "\n")
-    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "stores", *select).stdout, name)
+
+    def store_b(folder: Path, header: str, rows: list) -> tuple[str, list[str]]:
+        at = "2026-06-30T21:00:00Z"
+        lines = [
+            with_fields(header, line, ordered_at=at, updated_at=at, order_total="50.00")
+            for line, _ in rows[:3]
+        ]
+        return f"orders_{END_DATE}_storeB.csv", lines
+
+    passes_then_warns(tmp_path, "assert_order_versions_describe_one_order", store_b, "WARN 3")
 
 
 def test_a_corrected_export_under_a_copy_name_is_named(tmp_path: Path) -> None:
     """A corrected re-export of a day saved as `orders_<day> (1).csv`, with the same
     `updated_at`: the file later by name wins the tie, and `(1)` sorts before the original,
     so the wrong totals stay current. The build warns, naming the orders and both files."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = (*("build", "--select", "+stg_ecommerce__orders", "--indirect-selection", "cautious"),)
-    name = "stg_ecommerce__orders_tied_versions_agree"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "tied", *select).stdout, name)
-    folder, header, rows = last_day_orders(tmp_path)
-    corrected = [
-        with_fields(header, line, order_total=f"{float(fields['order_total']) + 5:.2f}")
-        for line, fields in rows[:3]
-    ]
-    (folder / f"orders_{END_DATE} (1).csv").write_text("\n".join([header, *corrected]) + "\n")
-    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "tied", *select).stdout, name)
+
+    def corrected(folder: Path, header: str, rows: list) -> tuple[str, list[str]]:
+        lines = [
+            with_fields(header, line, order_total=f"{float(fields['order_total']) + 5:.2f}")
+            for line, fields in rows[:3]
+        ]
+        return f"orders_{END_DATE} (1).csv", lines
+
+    passes_then_warns(tmp_path, "stg_ecommerce__orders_tied_versions_agree", corrected, "WARN 3")
 
 
 def test_a_shop_phone_on_many_orders_is_named(tmp_path: Path) -> None:
@@ -725,22 +722,17 @@ def test_a_shop_phone_on_many_orders_is_named(tmp_path: Path) -> None:
     links their buyers into one customer (the point reaches no two CRM contacts, so the
     shared-point rule does not see it): the build warns about a customer of that many shop
     accounts."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = (
-        *("build", "--select", "+assert_customers_join_few_contacts"),
-        *("--indirect-selection", "cautious"),
-    )
-    name = "assert_customers_join_few_contacts"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "hotline", *select).stdout, name)
-    folder, header, rows = last_day_orders(tmp_path)
-    hotline = [
-        with_fields(header, line, phone="+49 30 12345678")
-        for line, fields in rows
-        if fields["shop_account_id"]
-    ]
-    assert len(hotline) > 5
-    (folder / f"orders_{END_DATE}_marketplace.csv").write_text("\n".join([header, *hotline]) + "\n")
-    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "hotline", *select).stdout, name)
+
+    def hotline(folder: Path, header: str, rows: list) -> tuple[str, list[str]]:
+        lines = [
+            with_fields(header, line, phone="+49 30 12345678")
+            for line, fields in rows
+            if fields["shop_account_id"]
+        ]
+        assert len(lines) > 5
+        return f"orders_{END_DATE}_marketplace.csv", lines
+
+    passes_then_warns(tmp_path, "assert_customers_join_few_contacts", hotline, "WARN 1")
 
 
 def test_a_crm_export_stamped_with_its_export_time_is_named(tmp_path: Path) -> None:
