@@ -1,7 +1,8 @@
 {#-
     The day a bronze record was delivered: the date in its landing file's name (the contract's
-    `<table>_YYYY-MM-DD.<ext>`; `YYYYMMDD` and `YYYY_MM_DD` are read too, as exporters write
-    them; the first such date of the name), read from the last segment of the file's path (`_source_path`,
+    `<table>_YYYY-MM-DD.<ext>`; `YYYY_MM_DD` and `YYYYMMDD` are read too, as exporters write
+    them: the first date with separators in the name, else its first eight digits that are a
+    date), read from the last segment of the file's path (`_source_path`,
     `_source_file`) or of a record id (`_source_path:row`), else the day it was ingested. The
     file name's date is the same on a full refresh; the ingestion day is not, which is why
     the file name is read first. A name dated more than a day after the file was ingested (a
@@ -10,13 +11,18 @@
     file on DuckDB).
 -#}
 {% macro landing_delivery_date(file_column='_source_path', ingested_at_column='_ingested_at') -%}
-    {%- set pattern = "'([0-9]{4})[-_]?([0-9]{2})[-_]?([0-9]{2})[^/]*$'" -%}
-    {%- set parts = [] -%}
-    {%- for group in [1, 2, 3] -%}
-        {%- do parts.append('regexp_extract(' ~ file_column ~ ', ' ~ pattern ~ ', ' ~ group ~ ')') -%}
+    {#- a date with separators first (`export_12345678_2026-06-30.csv`), else eight digits -#}
+    {%- set dates = [] -%}
+    {%- for pattern in ["'([0-9]{4})[-_]([0-9]{2})[-_]([0-9]{2})[^/]*$'",
+        "'([0-9]{4})([0-9]{2})([0-9]{2})[^/]*$'"] -%}
+        {%- set parts = [] -%}
+        {%- for group in [1, 2, 3] -%}
+            {%- do parts.append('regexp_extract(' ~ file_column ~ ', ' ~ pattern ~ ', ' ~ group ~ ')') -%}
+        {%- endfor -%}
+        {#- no date in the name: '--', which is no date -#}
+        {%- do dates.append(dbt.safe_cast("concat(" ~ (parts | join(", '-', ")) ~ ")", 'date')) -%}
     {%- endfor -%}
-    {#- no date in the name: '--', which is no date -#}
-    {%- set named = dbt.safe_cast("concat(" ~ (parts | join(", '-', ")) ~ ")", 'date') -%}
+    {%- set named = 'coalesce(' ~ (dates | join(', ')) ~ ')' -%}
     {%- set ingested = 'cast(' ~ ingested_at_column ~ ' as date)' -%}
     case
         when {{ named }} <= {{ dbt.dateadd('day', 1, ingested) }} then {{ named }}
