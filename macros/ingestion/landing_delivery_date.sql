@@ -13,11 +13,11 @@
 {% macro landing_delivery_date(file_column='_source_path', ingested_at_column='_ingested_at') -%}
     {#- a date with separators first (`export_12345678_2026-06-30.csv`), else eight digits -#}
     {%- set dates = [] -%}
-    {%- for pattern in ["'([0-9]{4})[-_]([0-9]{2})[-_]([0-9]{2})[^/]*$'",
-        "'([0-9]{4})([0-9]{2})([0-9]{2})[^/]*$'"] -%}
+    {%- for pattern in customer360.landing_file_date_patterns() -%}
         {%- set parts = [] -%}
         {%- for group in [1, 2, 3] -%}
-            {%- do parts.append('regexp_extract(' ~ file_column ~ ', ' ~ pattern ~ ', ' ~ group ~ ')') -%}
+            {%- do parts.append('regexp_extract(' ~ file_column ~ ', '
+                ~ customer360.sql_literal(pattern) ~ ', ' ~ group ~ ')') -%}
         {%- endfor -%}
         {#- no date in the name: '--', which is no date -#}
         {%- do dates.append(dbt.safe_cast("concat(" ~ (parts | join(", '-', ")) ~ ")", 'date')) -%}

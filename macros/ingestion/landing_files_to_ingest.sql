@@ -36,8 +36,8 @@
         {% elif is_new %}
             {% do readable.append(file) %}
             {#- the date in the name, as landing_delivery_date reads it -#}
-            {% set named = modules.re.search('([0-9]{4})[-_]([0-9]{2})[-_]([0-9]{2})[^/]*$', name)
-                or modules.re.search('([0-9]{4})([0-9]{2})([0-9]{2})[^/]*$', name) %}
+            {% set patterns = landing_file_date_patterns() %}
+            {% set named = modules.re.search(patterns[0], name) or modules.re.search(patterns[1], name) %}
             {% set day = named.group(1) ~ '-' ~ named.group(2) ~ '-' ~ named.group(3) if named else none %}
             {% set tomorrow = (run_started_at + modules.datetime.timedelta(days=1)).strftime('%Y-%m-%d') %}
             {% if day is none or not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', day) %}
