@@ -1,9 +1,11 @@
 {#-
     Generic test `freshness_anomalies`, after elementary's: the landing tables that
     dq_delivery_anomalies (`model`) finds late, as of the newest delivery of any landing
-    table, by more than their usual gap between deliveries allows, and the daily ones without
-    a delivery that day (dq_delivery_freshness). Severity warn: each finding's sentence is
-    logged as a warning naming the table and the day of its last delivery.
+    table, by more than their usual gap between deliveries allows, the daily ones without
+    a delivery that day (dq_delivery_freshness), and the days a daily table delivered nothing
+    between two of its deliveries (of any age: such a hole stays until its file lands; a
+    known one can be left out with the test's `where` config). Severity warn: each finding's
+    sentence is logged as a warning naming the table and the days.
 -#}
 {% test freshness_anomalies(model) %}
     {{ config(severity='warn') }}

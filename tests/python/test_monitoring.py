@@ -2,7 +2,8 @@
 sample raise no anomaly; half of the last day's orders taken out of their landing file makes
 the build warn about that table and day, and dq_delivery_anomalies holds that one volume drop;
 a table whose last three days of files are missing is a freshness anomaly, and a daily table
-without the newest day's file is named as missing that day.
+without the newest day's file, or without one day's file in its history, is named as missing
+that day.
 
 Each case builds only bronze and the monitoring models (`+dq_delivery_anomalies`) on its own
 copy of one generated sample, at the default vars."""
@@ -149,4 +150,33 @@ def test_a_daily_table_without_the_newest_days_file_is_named(tmp_path: Path, sam
     )
     freshness = built["tests"]["freshness_anomalies"]
     assert (freshness["status"], freshness["failures"]) == ("warn", 1)
+    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
+
+
+def test_a_daily_file_lost_from_the_history_is_named(tmp_path: Path, sample: Path) -> None:
+    """An order-lines file missing between two deliveries (not the newest day): without a
+    finding, revenue by product would lack that day's lines for good, with no word."""
+    lost_day = LAST_DAY - dt.timedelta(days=10)
+
+    def lose_one_days_lines(landing: Path) -> None:
+        (landing / "ecommerce" / "order_items" / f"order_items_{lost_day}.csv").unlink()
+
+    built = build(tmp_path, sample, lose_one_days_lines)
+    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
+    assert (table, day, kind, direction, records, days_late) == (
+        "ecommerce.order_items",
+        lost_day,
+        "missing",
+        None,
+        0,
+        1,
+    )
+    next_day = lost_day + dt.timedelta(days=1)
+    assert reason.startswith(
+        f"ecommerce.order_items delivers every day but delivered nothing from {lost_day} to"
+        f" {lost_day}, between its deliveries of {lost_day - dt.timedelta(days=1)} and {next_day}"
+    )
+    freshness = built["tests"]["freshness_anomalies"]
+    assert (freshness["status"], freshness["failures"]) == ("warn", 1)
+    assert built["tests"]["volume_anomalies"]["status"] == "pass"
     assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())

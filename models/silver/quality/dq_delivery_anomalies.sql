@@ -1,9 +1,14 @@
 -- The findings of the delivery monitoring, one row per landing table, day and kind: the
 -- volume anomalies of every day (dq_delivery_volumes), the landing tables late as of the
 -- newest delivery and the daily ones without a delivery that day (dq_delivery_freshness),
--- each with a sentence saying what was found. The generic tests volume_anomalies and
+-- and the days a daily table delivered nothing between two of its deliveries where it
+-- usually delivers so much that none is a drop beyond the sensitivity (a file lost from the
+-- history: gold has none of its records of those days), each with a sentence saying what
+-- was found. The generic tests volume_anomalies and
 -- freshness_anomalies warn with these sentences; the dashboard shows them.
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
+{%- set min_training_days = number_var('anomaly_min_training_days', 1, integer=true) %}
+{%- set z_threshold = number_var('anomaly_z_threshold', 0) %}
 
 with volumes as (
     select * from {{ ref('dq_delivery_volumes') }}
@@ -52,7 +57,7 @@ volume_anomalies as (
             cast(cast(volumes.training_stddev as decimal(18, 1)) as {{ dbt.type_string() }}),
             '), z-score ',
             cast(cast(volumes.z_score as decimal(18, 1)) as {{ dbt.type_string() }}),
-            ', beyond the sensitivity of ', '{{ number_var("anomaly_z_threshold", 0) }}', '.'
+            ', beyond the sensitivity of ', '{{ z_threshold }}', '.'
         ) as reason
     from volumes
     cross join as_of
@@ -109,10 +114,90 @@ freshness_findings as (
     where is_freshness_anomaly or is_missing_as_of_day
 ),
 
+-- each delivery of a daily table with the day of the table's delivery before it
+delivery_gaps as (
+    select
+        volumes.source_table,
+        volumes.delivery_date,
+        lag(volumes.delivery_date) over (
+            partition by volumes.source_table order by volumes.delivery_date
+        ) as previous_delivery_date,
+        volumes.training_days,
+        volumes.training_mean,
+        volumes.training_stddev
+    from volumes
+    inner join freshness
+        on volumes.source_table = freshness.source_table
+    where freshness.allowed_gap_days = 1
+),
+
+gaps as (
+    select
+        *,
+        {{ dbt.datediff('previous_delivery_date', 'delivery_date', 'day') }}
+            as gap_days
+    from delivery_gaps
+),
+
+-- the days without a delivery between two deliveries of a daily table, one finding per gap
+-- (on its first day), judged as a drop to no record against the training window of the
+-- delivery that ends the gap (its delivery days; the days without one are not in it)
+missing_in_history as (
+    select
+        delivery_gaps.source_table,
+        cast({{ dbt.dateadd('day', 1, 'delivery_gaps.previous_delivery_date') }} as date)
+            as delivery_date,
+        'missing' as anomaly_type,
+        cast(null as {{ dbt.type_string() }}) as anomaly_direction,
+        cast(0 as bigint) as records,
+        delivery_gaps.training_mean as expected_records,
+        case
+            when delivery_gaps.training_stddev > 0
+                then round(-delivery_gaps.training_mean / delivery_gaps.training_stddev, 3)
+        end as z_score,
+        cast(delivery_gaps.gap_days - 1 as int) as days_late,
+        as_of.as_of_date,
+        concat(
+            delivery_gaps.source_table, ' delivers every day but delivered nothing from ',
+            cast(
+                cast({{ dbt.dateadd('day', 1, 'delivery_gaps.previous_delivery_date') }} as date)
+                as {{ dbt.type_string() }}
+            ),
+            ' to ',
+            cast(
+                cast({{ dbt.dateadd('day', -1, 'delivery_gaps.delivery_date') }} as date)
+                as {{ dbt.type_string() }}
+            ),
+            ', between its deliveries of ',
+            cast(delivery_gaps.previous_delivery_date as {{ dbt.type_string() }}), ' and ',
+            cast(delivery_gaps.delivery_date as {{ dbt.type_string() }}),
+            ', where about ',
+            cast(cast(delivery_gaps.training_mean as decimal(18, 1)) as {{ dbt.type_string() }}),
+            ' records a day were expected (mean of ',
+            cast(delivery_gaps.training_days as {{ dbt.type_string() }}),
+            ' earlier delivery days, standard deviation ',
+            cast(
+                cast(coalesce(delivery_gaps.training_stddev, 0) as decimal(18, 1))
+                as {{ dbt.type_string() }}
+            ),
+            '): gold has none of its records of those days. Deliver the missing files',
+            ' (named for those days), then build again.'
+        ) as reason
+    from gaps as delivery_gaps
+    cross join as_of
+    where
+        delivery_gaps.gap_days > 1
+        and delivery_gaps.training_days >= {{ min_training_days }}
+        and delivery_gaps.training_mean
+        > {{ z_threshold }} * coalesce(delivery_gaps.training_stddev, 0)
+),
+
 final as (
     select * from volume_anomalies
     union all
     select * from freshness_findings
+    union all
+    select * from missing_in_history
 )
 
 select * from final
