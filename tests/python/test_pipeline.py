@@ -785,6 +785,47 @@ def test_a_crm_export_of_changed_fields_only_is_named(tmp_path: Path) -> None:
     assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "sparse", *select).stdout, name)
 
 
+def test_a_deleted_crm_id_given_to_a_new_person_is_named(tmp_path: Path) -> None:
+    """A CRM that gives a deleted contact's crm_id to a new person makes that person inherit
+    the deleted contact's customer (account links, orders). A contact deleted, then given to
+    someone else, warns; one deleted, then restored as it was, does not."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+base_crm__customers", "--indirect-selection", "cautious")
+    name = "assert_deleted_crm_ids_are_not_reused"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "reused", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "reused.duckdb"), read_only=True) as con:
+        record_ids = [
+            row[0]
+            for row in con.execute(
+                "select min(_record_id) from silver.base_crm__customers where not"
+                " _is_quarantined and not is_deleted and signup_at is not null"
+                " group by crm_id order by crm_id limit 2"
+            ).fetchall()
+        ]
+    reused, restored = (
+        json.loads((tmp_path / "landing" / path).read_text().splitlines()[int(row) - 1])
+        for path, row in (record_id.rsplit(":", 1) for record_id in record_ids)
+    )
+    versions = [
+        {"crm_id": reused["crm_id"], "updated_at": f"{END_DATE}T08:00:00Z", "is_deleted": True},
+        reused
+        | {
+            "first_name": "Maria",
+            "last_name": "Svensson",
+            "email": "maria.svensson@example.se",
+            "signup_at": f"{END_DATE}T09:00:00Z",
+            "updated_at": f"{END_DATE}T09:00:00Z",
+        },
+        {"crm_id": restored["crm_id"], "updated_at": f"{END_DATE}T08:00:00Z", "is_deleted": True},
+        restored | {"updated_at": f"{END_DATE}T10:00:00Z"},
+    ]
+    folder = tmp_path / "landing" / "crm" / "customers"
+    (folder / f"customers_{END_DATE}_reused.jsonl").write_text(
+        "\n".join(json.dumps(version) for version in versions) + "\n"
+    )
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "reused", *select).stdout, name)
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh
