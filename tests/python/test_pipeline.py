@@ -826,6 +826,32 @@ def test_a_deleted_crm_id_given_to_a_new_person_is_named(tmp_path: Path) -> None
     assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "reused", *select).stdout, name)
 
 
+def test_a_full_crm_export_without_its_deleted_contacts_is_named(tmp_path: Path) -> None:
+    """A CRM that sends every contact each day and leaves a deleted one out, with no
+    tombstone: the contact would stay current. The base model's warn test names the contacts
+    that a delivery re-sending nearly all others left out."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+base_crm__customers", "--indirect-selection", "cautious")
+    name = "base_crm__customers_full_exports_keep_every_key"
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "full", *select).stdout, name)
+    with duckdb.connect(str(tmp_path / "full.duckdb"), read_only=True) as con:
+        record_ids = [
+            row[0]
+            for row in con.execute(
+                "select arg_max(_record_id, updated_at) from silver.base_crm__customers"
+                " where not _is_quarantined group by crm_id"
+                " having not arg_max(is_deleted, updated_at) order by crm_id"
+            ).fetchall()
+        ]
+    contacts = [
+        (tmp_path / "landing" / path).read_text().splitlines()[int(row) - 1]
+        for path, row in (record_id.rsplit(":", 1) for record_id in record_ids[3:])
+    ]
+    folder = tmp_path / "landing" / "crm" / "customers"
+    (folder / f"customers_{END_DATE}_full.jsonl").write_text("\n".join(contacts) + "\n")
+    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "full", *select).stdout, name)
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh
