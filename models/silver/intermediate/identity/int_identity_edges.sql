@@ -5,7 +5,8 @@
 --   login      browser - the shop account it logged in as (a browser that logged in as
 --              several accounts is a shared device and links none of them)
 --   email      every node carrying the same normalised email
---   phone      every node carrying the same national phone number
+--   phone      every node carrying the same national phone number (where its nodes give
+--              it two calling codes, the same E.164 number: a phone of each country)
 -- Nodes sharing an email or a phone are linked as a star to the smallest node key of the
 -- group, not pairwise: the same components, with as many edges as nodes. Household emails
 -- and phones (int_identity_shared_contact_points) link nothing.
@@ -65,53 +66,85 @@ contact_points as (
     select
         concat('crm:', crm_id) as node_key,
         'email' as point_type,
-        email_normalised as point_value
+        email_normalised as point_value,
+        cast(null as {{ dbt.type_string() }}) as phone_e164
     from crm_versions
     union all
     select
         concat('crm:', crm_id) as node_key,
         'phone' as point_type,
-        phone_national_number as point_value
+        phone_national_number as point_value,
+        phone_e164
     from crm_versions
     union all
     select
         concat('order:', order_id) as node_key,
         'email' as point_type,
-        email_normalised as point_value
+        email_normalised as point_value,
+        cast(null as {{ dbt.type_string() }}) as phone_e164
     from orders
     union all
     select
         concat('order:', order_id) as node_key,
         'phone' as point_type,
-        phone_national_number as point_value
+        phone_national_number as point_value,
+        phone_e164
     from orders
     union all
     select
         concat('ticket:', ticket_id) as node_key,
         'email' as point_type,
-        email_normalised as point_value
+        email_normalised as point_value,
+        cast(null as {{ dbt.type_string() }}) as phone_e164
     from tickets
     union all
     select
         concat('ticket:', ticket_id) as node_key,
         'phone' as point_type,
-        phone_national_number as point_value
+        phone_national_number as point_value,
+        phone_e164
     from tickets
 ),
 
+-- the national numbers that their nodes give two or more calling codes (an international
+-- notation, or a CRM contact's country): a different phone in each country (`0151 2345678`
+-- in Germany, `+44 151 234 5678` in Britain)
+phones_of_several_countries as (
+    select point_value
+    from contact_points
+    where point_type = 'phone'
+    group by point_value
+    having count(distinct phone_e164) > 1
+),
+
+-- the points that link: not shared by a household; a phone of several countries links the
+-- nodes of each calling code apart (by its E.164 form), and those without one (a national
+-- notation on an order or a ticket, which could be either) to none
 linking_points as (
     select distinct
         contact_points.node_key,
         contact_points.point_type,
-        contact_points.point_value
+        case
+            when phones_of_several_countries.point_value is not null
+                then contact_points.phone_e164
+            else contact_points.point_value
+        end as point_value
     from contact_points
     left join shared_contact_points
         on
             contact_points.point_type = shared_contact_points.point_type
             and contact_points.point_value = shared_contact_points.point_value
+    left join phones_of_several_countries
+        on
+            contact_points.point_type = 'phone'
+            and contact_points.point_value = phones_of_several_countries.point_value
     where
         contact_points.point_value is not null
         and shared_contact_points.point_value is null
+        and (
+            phones_of_several_countries.point_value is null
+            or contact_points.phone_e164 is not null
+        )
 ),
 
 -- the smallest node key of each email and phone: the centre of its star (a group by and a
