@@ -735,121 +735,119 @@ def test_a_shop_phone_on_many_orders_is_named(tmp_path: Path) -> None:
     passes_then_warns(tmp_path, "assert_customers_join_few_contacts", hotline, "WARN 1")
 
 
+def crm_file_warns(
+    tmp_path: Path,
+    name: str,
+    model: str,
+    deliver: Callable[[duckdb.DuckDBPyConnection, Path], list[dict]],
+    warns: str,
+) -> None:
+    """The small sample built up to `model`, whose test `name` passes; then `deliver`, given
+    the warehouse (read only) and the landing root, returns the contacts of a CRM file that
+    lands on END_DATE, and the same build gives `warns` (such as `WARN 3`) for the test."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    build = ("build", "--select", f"+{model}", "--indirect-selection", "cautious")
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "crm", *build).stdout, name)
+    landing = tmp_path / "landing"
+    with duckdb.connect(str(tmp_path / "crm.duckdb"), read_only=True) as con:
+        contacts = deliver(con, landing)
+    (landing / "crm" / "customers" / f"customers_{END_DATE}_more.jsonl").write_text(
+        "\n".join(json.dumps(contact) for contact in contacts) + "\n"
+    )
+    assert f" {warns} " in dbt_result_line(dbt(tmp_path, "crm", *build).stdout, name)
+
+
+def landing_records(con: duckdb.DuckDBPyConnection, landing: Path, query: str) -> list[dict]:
+    """The JSON-lines landing records whose `_record_id`s `query` selects, as they were sent."""
+    record_ids = [record_id for (record_id,) in con.execute(query).fetchall()]
+    return [
+        json.loads((landing / path).read_text().splitlines()[int(row) - 1])
+        for path, row in (record_id.rsplit(":", 1) for record_id in record_ids)
+    ]
+
+
 def test_a_crm_export_stamped_with_its_export_time_is_named(tmp_path: Path) -> None:
     """A CRM that sends every contact daily with the export time as `updated_at` gives every
     contact a new version that changes nothing: the history would say everyone changed. The
     snapshot's warn test counts such versions."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = ("build", "--select", "+snp_crm__customers", "--indirect-selection", "cautious")
+
+    def stamped(con: duckdb.DuckDBPyConnection, landing: Path) -> list[dict]:
+        query = "select _record_id from silver.stg_crm__customers where not is_deleted"
+        contacts = landing_records(con, landing, query)
+        return [contact | {"updated_at": f"{END_DATE}T23:00:00Z"} for contact in contacts]
+
     name = "snp_crm__customers_versions_change_a_value"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "stamped", *select).stdout, name)
-    with duckdb.connect(str(tmp_path / "stamped.duckdb"), read_only=True) as con:
-        record_ids = [
-            row[0]
-            for row in con.execute(
-                "select _record_id from silver.stg_crm__customers where not is_deleted"
-            ).fetchall()
-        ]
-    contacts = []
-    for record_id in record_ids:
-        path, row = record_id.rsplit(":", 1)
-        contact = json.loads((tmp_path / "landing" / path).read_text().splitlines()[int(row) - 1])
-        contacts.append(json.dumps(contact | {"updated_at": f"{END_DATE}T23:00:00Z"}))
-    folder = tmp_path / "landing" / "crm" / "customers"
-    (folder / f"customers_{END_DATE}_full.jsonl").write_text("\n".join(contacts) + "\n")
-    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "stamped", *select).stdout, name)
+    crm_file_warns(tmp_path, name, "snp_crm__customers", stamped, "WARN 1")
 
 
 def test_a_crm_export_of_changed_fields_only_is_named(tmp_path: Path) -> None:
     """A CRM change feed that sends each change as the changed field alone (crm_id, updated_at
     and tier) is read as whole contacts whose other fields are empty: every such version clears
     the contact's name, email and consent. The base model's warn test counts such versions."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = ("build", "--select", "+base_crm__customers", "--indirect-selection", "cautious")
-    name = "base_crm__customers_versions_keep_their_values"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "sparse", *select).stdout, name)
-    with duckdb.connect(str(tmp_path / "sparse.duckdb"), read_only=True) as con:
-        crm_ids = [
-            row[0]
-            for row in con.execute(
-                "select distinct crm_id from silver.base_crm__customers"
-                " where not _is_quarantined and email is not null order by crm_id limit 5"
-            ).fetchall()
+
+    def changed_fields(con: duckdb.DuckDBPyConnection, landing: Path) -> list[dict]:
+        crm_ids = con.execute(
+            "select distinct crm_id from silver.base_crm__customers"
+            " where not _is_quarantined and email is not null order by crm_id limit 5"
+        ).fetchall()
+        return [
+            {"crm_id": crm_id, "updated_at": f"{END_DATE}T23:00:00Z", "tier": "gold"}
+            for (crm_id,) in crm_ids
         ]
-    changes = [
-        json.dumps({"crm_id": crm_id, "updated_at": f"{END_DATE}T23:00:00Z", "tier": "gold"})
-        for crm_id in crm_ids
-    ]
-    folder = tmp_path / "landing" / "crm" / "customers"
-    (folder / f"customers_{END_DATE}_changes.jsonl").write_text("\n".join(changes) + "\n")
-    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "sparse", *select).stdout, name)
+
+    name = "base_crm__customers_versions_keep_their_values"
+    crm_file_warns(tmp_path, name, "base_crm__customers", changed_fields, "WARN 1")
 
 
 def test_a_deleted_crm_id_given_to_a_new_person_is_named(tmp_path: Path) -> None:
     """A CRM that gives a deleted contact's crm_id to a new person makes that person inherit
     the deleted contact's customer (account links, orders). A contact deleted, then given to
     someone else, warns; one deleted, then restored as it was, does not."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = ("build", "--select", "+base_crm__customers", "--indirect-selection", "cautious")
-    name = "assert_deleted_crm_ids_are_not_reused"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "reused", *select).stdout, name)
-    with duckdb.connect(str(tmp_path / "reused.duckdb"), read_only=True) as con:
-        record_ids = [
-            row[0]
-            for row in con.execute(
-                "select min(_record_id) from silver.base_crm__customers where not"
-                " _is_quarantined and not is_deleted and signup_at is not null"
-                " group by crm_id order by crm_id limit 2"
-            ).fetchall()
-        ]
-    reused, restored = (
-        json.loads((tmp_path / "landing" / path).read_text().splitlines()[int(row) - 1])
-        for path, row in (record_id.rsplit(":", 1) for record_id in record_ids)
-    )
-    versions = [
-        {"crm_id": reused["crm_id"], "updated_at": f"{END_DATE}T08:00:00Z", "is_deleted": True},
-        reused
-        | {
+
+    def reused_and_restored(con: duckdb.DuckDBPyConnection, landing: Path) -> list[dict]:
+        reused, restored = landing_records(
+            con,
+            landing,
+            "select min(_record_id) from silver.base_crm__customers where not _is_quarantined"
+            " and not is_deleted and signup_at is not null group by crm_id order by crm_id"
+            " limit 2",
+        )
+        new_person = {
             "first_name": "Maria",
             "last_name": "Svensson",
             "email": "maria.svensson@example.se",
             "signup_at": f"{END_DATE}T09:00:00Z",
             "updated_at": f"{END_DATE}T09:00:00Z",
-        },
-        {"crm_id": restored["crm_id"], "updated_at": f"{END_DATE}T08:00:00Z", "is_deleted": True},
-        restored | {"updated_at": f"{END_DATE}T10:00:00Z"},
-    ]
-    folder = tmp_path / "landing" / "crm" / "customers"
-    (folder / f"customers_{END_DATE}_reused.jsonl").write_text(
-        "\n".join(json.dumps(version) for version in versions) + "\n"
-    )
-    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "reused", *select).stdout, name)
+        }
+        deleted = {"updated_at": f"{END_DATE}T08:00:00Z", "is_deleted": True}
+        return [
+            {"crm_id": reused["crm_id"]} | deleted,
+            reused | new_person,
+            {"crm_id": restored["crm_id"]} | deleted,
+            restored | {"updated_at": f"{END_DATE}T10:00:00Z"},
+        ]
+
+    name = "assert_deleted_crm_ids_are_not_reused"
+    crm_file_warns(tmp_path, name, "base_crm__customers", reused_and_restored, "WARN 1")
 
 
 def test_a_full_crm_export_without_its_deleted_contacts_is_named(tmp_path: Path) -> None:
     """A CRM that sends every contact each day and leaves a deleted one out, with no
     tombstone: the contact would stay current. The base model's warn test names the contacts
     that a delivery re-sending nearly all others left out."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    select = ("build", "--select", "+base_crm__customers", "--indirect-selection", "cautious")
+
+    def all_but_three(con: duckdb.DuckDBPyConnection, landing: Path) -> list[dict]:
+        current = landing_records(
+            con,
+            landing,
+            "select arg_max(_record_id, updated_at) from silver.base_crm__customers"
+            " where not _is_quarantined group by crm_id"
+            " having not arg_max(is_deleted, updated_at) order by crm_id",
+        )
+        return current[3:]
+
     name = "base_crm__customers_full_exports_keep_every_key"
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "full", *select).stdout, name)
-    with duckdb.connect(str(tmp_path / "full.duckdb"), read_only=True) as con:
-        record_ids = [
-            row[0]
-            for row in con.execute(
-                "select arg_max(_record_id, updated_at) from silver.base_crm__customers"
-                " where not _is_quarantined group by crm_id"
-                " having not arg_max(is_deleted, updated_at) order by crm_id"
-            ).fetchall()
-        ]
-    contacts = [
-        (tmp_path / "landing" / path).read_text().splitlines()[int(row) - 1]
-        for path, row in (record_id.rsplit(":", 1) for record_id in record_ids[3:])
-    ]
-    folder = tmp_path / "landing" / "crm" / "customers"
-    (folder / f"customers_{END_DATE}_full.jsonl").write_text("\n".join(contacts) + "\n")
-    assert " WARN 3 " in dbt_result_line(dbt(tmp_path, "full", *select).stdout, name)
+    crm_file_warns(tmp_path, name, "base_crm__customers", all_but_three, "WARN 3")
 
 
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
