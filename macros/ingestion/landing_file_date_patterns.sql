@@ -2,7 +2,7 @@
     The regular expressions of the delivery date in a landing file's name, in the order they
     are tried: a date with separators (`2026-06-30`, `2026_06_30`), then eight digits
     (`20260630`); each captures year, month and day, in the name's last path segment. Read
-    in SQL by landing_delivery_date and in Jinja by duckdb__landing_files_to_ingest (its
+    in SQL by landing_file_name_date and in Jinja by duckdb__landing_files_to_ingest (its
     warnings), so that both find the same date.
 -#}
 {% macro landing_file_date_patterns() %}

@@ -15,8 +15,8 @@
     read once it has bytes. A file ingested before and modified since is not read again (a
     file is read once): a warning names it (duckdb__warn_rewritten_landing_files). So does a
     new file named for a day after tomorrow (landing_delivery_date then takes the ingestion
-    day), and one warning per table the new files with no date in their name (the ingestion
-    day is their delivery day).
+    day). Files with no date in their name are named on every engine by the delivery
+    monitoring (dq_delivery_anomalies, `undated`).
 -#}
 {% macro duckdb__landing_files_to_ingest(contract) %}
     {#- one listing: each file with whether this model has ingested it already -#}
@@ -27,7 +27,7 @@
         from ({{ duckdb__landing_glob_query([contract.path]) }}) as landed
         order by file
     {% endset %}
-    {% set readable, ingested, undated = [], [], [] %}
+    {% set readable, ingested = [], [] %}
     {% for file, is_new in run_query(query).rows %}
         {% set name = file.split('/') | last %}
         {% if '*' in name or '?' in name %}
@@ -40,9 +40,8 @@
             {% set named = modules.re.search(patterns[0], name) or modules.re.search(patterns[1], name) %}
             {% set day = named.group(1) ~ '-' ~ named.group(2) ~ '-' ~ named.group(3) if named else none %}
             {% set tomorrow = (run_started_at + modules.datetime.timedelta(days=1)).strftime('%Y-%m-%d') %}
-            {% if day is none or not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', day) %}
-                {% do undated.append(name) %}
-            {% elif day > tomorrow %}
+            {% if day is not none and day > tomorrow
+                and modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', day) %}
                 {% do exceptions.warn("Landing file " ~ (file | tojson) ~ " is named for "
                     ~ day ~ ", after the day it is ingested (" ~ run_started_at.strftime('%Y-%m-%d')
                     ~ " UTC): its records count as delivered on the day they are ingested, not on a"
@@ -52,13 +51,6 @@
             {% do ingested.append(file) %}
         {% endif %}
     {% endfor %}
-    {% if undated %}
-        {% do exceptions.warn(contract.name ~ ": " ~ (undated | length) ~ " new landing file(s) with no"
-            ~ " date in the name (YYYY-MM-DD, YYYYMMDD or YYYY_MM_DD), e.g. "
-            ~ (undated[:5] | map('tojson') | join(', ')) ~ ": their records count as delivered on the"
-            ~ " day they are ingested, and gold is computed as of the latest delivery day. Name each"
-            ~ " file by its delivery (extract) day (docs/landing_contract.md).") %}
-    {% endif %}
     {% if ingested %}
         {% do duckdb__warn_rewritten_landing_files(contract, ingested) %}
     {% endif %}

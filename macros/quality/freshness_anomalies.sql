@@ -4,8 +4,10 @@
     table, by more than their usual gap between deliveries allows, the daily ones without
     a delivery that day (dq_delivery_freshness), and the days a daily table delivered nothing
     between two of its deliveries (of any age: such a hole stays until its file lands; a
-    known one can be left out with the test's `where` config). Severity warn: each finding's
-    sentence is logged as a warning naming the table and the days.
+    known one can be left out with the test's `where` config), and the landing files whose
+    name has no date (their records count as delivered on the day they were ingested).
+    Severity warn: each finding's sentence is logged as a warning naming the table and the
+    days.
 -#}
 {% test freshness_anomalies(model) %}
     {{ config(severity='warn') }}
@@ -16,7 +18,7 @@
             days_late,
             reason
         from {{ model }}
-        where anomaly_type in ('freshness', 'missing')
+        where anomaly_type in ('freshness', 'missing', 'undated')
     {%- endset %}
     {%- do warn_anomaly_findings(model, findings) %}
     {{ findings }}

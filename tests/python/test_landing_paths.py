@@ -385,9 +385,7 @@ def renamed_keys(line: str, renamed: dict[str, str]) -> str:
 def test_crm_json_with_renamed_keys_is_named(built: Path, tmp_path: Path) -> None:
     """A CRM API dump whose keys are camelCase (`firstName`, `emailAddress`): the contract's
     optional columns read as absent, and the build warns, naming each key the exporter
-    renamed, instead of loading every contact without a name or an email in silence. Also
-    the files without a date in their name are named in one warning: their delivery day is
-    the day they are ingested."""
+    renamed, instead of loading every contact without a name or an email in silence."""
     landing = tmp_path / "landing"
     shutil.copytree(built / "landing", landing)
     renamed = {"first_name": "firstName", "last_name": "lastName", "email": "emailAddress"}
@@ -395,16 +393,36 @@ def test_crm_json_with_renamed_keys_is_named(built: Path, tmp_path: Path) -> Non
         lines = path.read_text().splitlines()
         # the sample's dirt has lines that are no JSON: they stay as they are
         path.write_text("".join(f"{renamed_keys(line, renamed)}\n" for line in lines))
-    links = landing / "crm" / "account_links"
-    first_links = sorted(links.glob("account_links_*.csv"))[0]
-    first_links.rename(links / "account_links_export.csv")
-    done = dbt(tmp_path, "camel", "run", "--select", "brz_crm__customers", "brz_crm__account_links")
+    done = dbt(tmp_path, "camel", "run", "--select", "brz_crm__customers")
     output = " ".join(done.stdout.split())
     assert 'first_name ("firstName"), last_name ("lastName"), email ("emailAddress")' in output
-    assert (
-        "crm.account_links: 1 new landing file(s) with no date in the name"
-        ' (YYYY-MM-DD, YYYYMMDD or YYYY_MM_DD), e.g. "account_links_export.csv"'
-    ) in output
+
+
+def test_a_file_without_a_date_in_its_name_is_named(built: Path, tmp_path: Path) -> None:
+    """A landing file whose name has no date counts as delivered on the day it is ingested,
+    which moves gold's as-of date and the delivery monitoring's days: the delivery
+    monitoring names it, on every engine (SQL, not the DuckDB file listing), with its records,
+    on every build while it is there."""
+    landing = tmp_path / "landing"
+    shutil.copytree(built / "landing", landing)
+    links = landing / "crm" / "account_links"
+    first_links = sorted(links.glob("account_links_*.csv"))[0]
+    records = len(first_links.read_text().splitlines()) - 1
+    first_links.rename(links / "account_links_export.csv")
+    build = ("build", "--select", "+dq_delivery_anomalies", "--indirect-selection", "cautious")
+    for _ in range(2):
+        done = dbt(tmp_path, "undated", *build)
+        output = " ".join(done.stdout.split())
+        # the file, and the five daily tables late on the day it moved the newest day to
+        test = "freshness_anomalies_dq_delivery_anomalies_"
+        assert " WARN 6 " in dbt_result_line(done.stdout, test)
+        assert (
+            "Delivery anomaly: crm.account_links: 1 landing file(s) with no date in the name"
+            " (YYYY-MM-DD, YYYYMMDD or YYYY_MM_DD), e.g."
+            " crm/account_links/account_links_export.csv:"
+            f" their {records} records count as delivered on"
+        ) in output
+        assert f"web.events has delivered nothing since {END_DATE}" in output
 
 
 @pytest.mark.parametrize("kind", ["missing", "empty"])

@@ -3,8 +3,9 @@
 -- newest delivery and the daily ones without a delivery that day (dq_delivery_freshness),
 -- and the days a daily table delivered nothing between two of its deliveries where it
 -- usually delivers so much that none is a drop beyond the sensitivity (a file lost from the
--- history: gold has none of its records of those days), each with a sentence saying what
--- was found. The generic tests volume_anomalies and
+-- history: gold has none of its records of those days), and the landing files whose name
+-- has no date (dq_delivery_counts: dated by the day they were ingested), each with a
+-- sentence saying what was found. The generic tests volume_anomalies and
 -- freshness_anomalies warn with these sentences; the dashboard shows them.
 {{ config(materialized='table', databricks_tags={'contains_pii': 'false'}) }}
 {%- set min_training_days = number_var('anomaly_min_training_days', 1, integer=true) %}
@@ -12,6 +13,10 @@
 
 with volumes as (
     select * from {{ ref('dq_delivery_volumes') }}
+),
+
+daily_counts as (
+    select * from {{ ref('dq_delivery_counts') }}
 ),
 
 freshness as (
@@ -192,12 +197,42 @@ missing_in_history as (
         > {{ z_threshold }} * coalesce(delivery_gaps.training_stddev, 0)
 ),
 
+-- the files without a date in their name, per landing table and the day they were ingested
+undated_files as (
+    select
+        daily_counts.source_table,
+        daily_counts.delivery_date,
+        'undated' as anomaly_type,
+        cast(null as {{ dbt.type_string() }}) as anomaly_direction,
+        daily_counts.undated_records as records,
+        cast(null as double) as expected_records,
+        cast(null as double) as z_score,
+        cast(null as int) as days_late,
+        as_of.as_of_date,
+        concat(
+            daily_counts.source_table, ': ',
+            cast(daily_counts.undated_files as {{ dbt.type_string() }}),
+            ' landing file(s) with no date in the name (YYYY-MM-DD, YYYYMMDD or YYYY_MM_DD),',
+            ' e.g. ', daily_counts.undated_file_example, ': their ',
+            cast(daily_counts.undated_records as {{ dbt.type_string() }}),
+            ' records count as delivered on ',
+            cast(daily_counts.delivery_date as {{ dbt.type_string() }}),
+            ', the day they were ingested, and gold is computed as of the latest delivery day.',
+            ' Name each file by its delivery (extract) day (docs/landing_contract.md).'
+        ) as reason
+    from daily_counts
+    cross join as_of
+    where daily_counts.undated_files > 0
+),
+
 final as (
     select * from volume_anomalies
     union all
     select * from freshness_findings
     union all
     select * from missing_in_history
+    union all
+    select * from undated_files
 )
 
 select * from final

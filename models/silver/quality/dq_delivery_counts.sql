@@ -1,6 +1,8 @@
 -- The bronze records each checked landing table (checked_landing_tables) delivered per day
 -- (macro landing_delivery_date: the date in the landing file's name): what the delivery
--- monitoring (dq_delivery_volumes, dq_delivery_freshness) measures.
+-- monitoring (dq_delivery_volumes, dq_delivery_freshness) measures; and the files of the day
+-- whose name has no date, dated by the day they were ingested (dq_delivery_anomalies names
+-- them).
 -- Incremental, one pass over the new records only: a run counts, per landing table, the
 -- bronze records ingested after the latest already counted (its watermark) and adds them to
 -- the stored count of their day (a late file adds to an earlier day). Counting from scratch
@@ -14,7 +16,8 @@
 
 {#- per landing table, the latest ingestion time already counted, as text; none: count
     from scratch -#}
-{%- set watermarks = bronze_count_watermarks(this, 'records', []) if is_incremental() else none %}
+{%- set watermarks = bronze_count_watermarks(this, 'records', ['undated_files', 'undated_records'])
+    if is_incremental() else none %}
 
 -- the new records counted per landing file and ingestion, so that the delivery date is read
 -- from each file's name once, not from every record's id
@@ -35,13 +38,24 @@ with new_file_counts as (
     {%- endfor %}
 ),
 
+new_files as (
+    select
+        *,
+        {{ landing_delivery_date('_source_path') }} as delivery_date,
+        {{ landing_file_name_date('_source_path') }} is null as is_undated
+    from new_file_counts
+),
+
 new_counts as (
     select
         source_table,
-        {{ landing_delivery_date('_source_path') }} as delivery_date,
+        delivery_date,
         sum(records) as records,
+        count(distinct case when is_undated then _source_path end) as undated_files,
+        sum(case when is_undated then records else 0 end) as undated_records,
+        min(case when is_undated then _source_path end) as undated_file_example,
         max(_ingested_at) as _max_ingested_at
-    from new_file_counts
+    from new_files
     group by source_table, delivery_date
 ),
 
@@ -51,7 +65,10 @@ stored_counts as (
     select
         source_table,
         delivery_date,
-        records
+        records,
+        undated_files,
+        undated_records,
+        undated_file_example
     {%- if watermarks is not none %}
         from {{ this }}
     {%- else %}
@@ -66,6 +83,12 @@ final as (
         new_counts.source_table,
         new_counts.delivery_date,
         cast(new_counts.records + coalesce(stored_counts.records, 0) as bigint) as records,
+        cast(new_counts.undated_files + coalesce(stored_counts.undated_files, 0) as bigint)
+            as undated_files,
+        cast(new_counts.undated_records + coalesce(stored_counts.undated_records, 0) as bigint)
+            as undated_records,
+        coalesce(new_counts.undated_file_example, stored_counts.undated_file_example)
+            as undated_file_example,
         new_counts._max_ingested_at
     from new_counts
     left join stored_counts
