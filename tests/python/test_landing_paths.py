@@ -402,13 +402,17 @@ def test_a_file_without_a_date_in_its_name_is_named(built: Path, tmp_path: Path)
     """A landing file whose name has no date counts as delivered on the day it is ingested,
     which moves gold's as-of date and the delivery monitoring's days: the delivery
     monitoring names it, on every engine (SQL, not the DuckDB file listing), with its records,
-    on every build while it is there."""
+    on every build while it is there. An export's epoch time is no date (its first eight
+    digits would read as 1796-10-10); eight digits that are a date (YYYYMMDD) are one."""
     landing = tmp_path / "landing"
     shutil.copytree(built / "landing", landing)
     links = landing / "crm" / "account_links"
     first_links = sorted(links.glob("account_links_*.csv"))[0]
     records = len(first_links.read_text().splitlines()) - 1
-    first_links.rename(links / "account_links_export.csv")
+    first_links.rename(links / "account_links_1796101000.csv")
+    # a name with eight digits that are a date (YYYYMMDD) is dated: not named
+    second_links = sorted(links.glob("account_links_*-*.csv"))[0]
+    second_links.rename(links / second_links.name.replace("-", ""))
     build = ("build", "--select", "+dq_delivery_anomalies", "--indirect-selection", "cautious")
     for _ in range(2):
         done = dbt(tmp_path, "undated", *build)
@@ -419,7 +423,7 @@ def test_a_file_without_a_date_in_its_name_is_named(built: Path, tmp_path: Path)
         assert (
             "Delivery anomaly: crm.account_links: 1 landing file(s) with no date in the name"
             " (YYYY-MM-DD, YYYYMMDD or YYYY_MM_DD), e.g."
-            " crm/account_links/account_links_export.csv:"
+            " crm/account_links/account_links_1796101000.csv:"
             f" their {records} records count as delivered on"
         ) in output
         assert f"web.events has delivered nothing since {END_DATE}" in output
