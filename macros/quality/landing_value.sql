@@ -44,8 +44,9 @@
     does not read as the column's contract type (`data_type` in the source's yml): a boolean
     `X`, a timestamp in epoch seconds. Such a value is null, or its default, in silver; this is
     the list of their names, comma separated (null when every value reads), for the base
-    model's column `_unreadable_values` and its warn rule `values_are_readable`. Always null for
-    Parquet, whose values have their type or were rescued in bronze.
+    model's column `_unreadable_values` and its warn rule `values_are_readable`. For Parquet,
+    whose values have their type or were rescued in bronze: the columns whose value is in
+    the record's `_rescued_data` (a double or `"five"` for an integer).
 -#}
 {% macro unreadable_landing_values(source_table, column_names, relation='source') %}
     {{ return(landing_values_named(source_table, column_names, 'unreadable', relation)) }}
@@ -73,8 +74,22 @@
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
     {%- endif -%}
     {%- set contract = landing_contract_columns(source_table) -%}
-    {%- if contract.format == 'parquet' -%}
+    {%- if contract.format == 'parquet' and check == 'rounded' -%}
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
+    {%- endif -%}
+    {%- if contract.format == 'parquet' -%}
+        {#- bronze rescued the value: its column name is a key of the JSON object -#}
+        {%- set rescued -%}
+    nullif(concat_ws(', ',
+        {%- for column_name in column_names %}
+        case
+            when {{ relation }}._rescued_data like {{ sql_literal('%"' ~ column_name ~ '":%') }}
+                then '{{ column_name }}'
+        end{{ ',' if not loop.last }}
+        {%- endfor %}
+    ), '')
+        {%- endset -%}
+        {{ return(rescued) }}
     {%- endif -%}
     {%- set named -%}
     nullif(concat_ws(', ',

@@ -803,6 +803,10 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
             "select record_id, rule_name from silver.dq_quarantine"
             " where record_id like 'web/events/events_2026-07-09_%' order by 1"
         ).fetchall()
+        unreadable = con.execute(
+            "select _unreadable_values from silver.base_support__ticket_changes"
+            " where ticket_id = 'T-text-1'"
+        ).fetchone()
     assert events["e-text-1"]["event_at"] is None
     assert json.loads(events["e-text-1"]["_rescued_data"]) == {"event_at": "yesterday"}
     assert events["e-text-2"]["event_at"] is not None
@@ -813,6 +817,8 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
     assert events["e-extra-2"]["_rescued_data"] is None
     assert events["e-extra-2"]["event_at"] is not None
     assert ticket[0] is None and json.loads(ticket[1]) == {"satisfaction_score": "five"}
+    # an optional value rescued is named in silver (warn rule values_are_readable)
+    assert unreadable == ("satisfaction_score",)
     # the events without a time reach the quarantine with a reason
     assert quarantined == [
         ("web/events/events_2026-07-09_int.parquet:000000001", "event_at_present"),

@@ -38,6 +38,11 @@ renamed as (
         cast(source.updated_at as timestamp) as updated_at,
         cast(source._commit_timestamp as timestamp) as committed_at,
 
+        -- a value there that its type cannot hold (rescued in bronze), by column
+        {{ unreadable_landing_values(
+            'support.ticket_changes', ['satisfaction_score', 'created_at', 'updated_at']
+        ) }} as _unreadable_values,
+
         -- lineage
         source._rescued_data,
         {{ row_hash(raw_record_columns('support.ticket_changes')) }}
@@ -88,6 +93,8 @@ checked as (
              'expect': 'is_deleted or requester_email is null or email_normalised is not null'},
             {'name': 'phone_is_exact', 'severity': 'warn',
              'expect': 'not ' ~ number_in_scientific_notation('requester_phone')},
+            {'name': 'values_are_readable', 'severity': 'warn',
+             'expect': '_unreadable_values is null'},
             {'name': 'satisfaction_score_in_range', 'severity': 'warn',
              'expect': 'satisfaction_score is null or satisfaction_score between 1 and 5'},
         ]) }}
