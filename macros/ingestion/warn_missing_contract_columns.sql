@@ -9,8 +9,10 @@
       before the header, and a missing header row when header names look like values (a
       number, a date, an email);
     - an optional one, when the files have a column the contract does not know named like it
-      (`customer_email` for `email`): renamed by the exporter, its values would go unused
-      (in _rescued_data) while the contract's column reads as absent, with no word.
+      (`customer_email` for `email`; for an id, any unknown id column: `customer_id` or
+      `userId` for `shop_account_id`, as shop systems name the account): renamed by the
+      exporter, its values would go unused (in _rescued_data) while the contract's column
+      reads as absent, with no word (every order a guest's).
     For a required column a look-alike is named as the likely cause too.
 -#}
 {% macro warn_missing_contract_columns(contract, present, files) %}
@@ -76,14 +78,16 @@
     The `candidates` (column names) named like the contract column `name`: once both are
     lower-cased and stripped of all but letters and digits, one contains the other
     (`customer_email`, `E-Mail` or `email_address` for `email`), names of 3 or more such
-    characters only.
+    characters only; for an id (`name` ending in `_id`), also every candidate that is an id
+    too (ending in `id`: `customer_id`, `userId`, `CustomerID` for `shop_account_id`).
 -#}
 {% macro columns_named_like(name, candidates) %}
     {%- set wanted = modules.re.sub('[^a-z0-9]', '', name | lower) -%}
     {%- set alike = [] -%}
     {%- for candidate in candidates -%}
         {%- set found = modules.re.sub('[^a-z0-9]', '', candidate | lower) -%}
-        {%- if found | length >= 3 and (wanted in found or found in wanted) -%}
+        {%- set both_ids = name.endswith('_id') and found.endswith('id') and found | length > 2 -%}
+        {%- if found | length >= 3 and (wanted in found or found in wanted) or both_ids -%}
             {%- do alike.append(candidate) -%}
         {%- endif -%}
     {%- endfor -%}

@@ -333,12 +333,16 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([header, *unclosed]).encode() + b"\n",
         )
     ] = 2
-    # an optional column renamed by the exporter (email as customer_email)
+    # optional columns renamed by the exporter (email as customer_email, and the account as
+    # customer_id, as shop systems name it)
+    renamed_header = header.replace(",email,", ",customer_email,").replace(
+        ",shop_account_id,", ",customer_id,"
+    )
     files[
         drop(
             landing,
             "ecommerce/orders/orders_2026-07-24_renamed.csv",
-            "\n".join([header.replace(",email,", ",customer_email,"), *lines]).encode() + b"\n",
+            "\n".join([renamed_header, *lines]).encode() + b"\n",
         )
     ] = len(lines)
     # an event id used again by the collector for another event (web events are written once),
@@ -666,18 +670,22 @@ def test_account_ids_changed_by_an_export_tool_are_named(hostile: dict) -> None:
 
 
 def test_an_optional_column_renamed_by_the_exporter_is_named(hostile: dict) -> None:
-    """An export whose email column is called customer_email has no email (optional: absent)
-    and a column the contract does not know: the build names the likely renaming, where the
-    emails used to go unused in silence."""
+    """An export whose email column is called customer_email and whose account column is
+    called customer_id has no email and no account (optional: absent) and two columns the
+    contract does not know: the build names the likely renamings, where the emails used to go
+    unused, and every order was a guest's, in silence."""
     output = " ".join(hostile["output"].split())
     assert 'orders_2026-07-24_renamed.csv") lack optional columns of the contract' in output
-    assert 'named like the contract\'s (in brackets): email ("customer_email")' in output
+    assert (
+        'named like the contract\'s (in brackets): shop_account_id ("customer_id"),'
+        ' email ("customer_email")'
+    ) in output
     renamed = warehouse_rows(
         hostile,
-        "select count(*), count(email), count(_rescued_data) from silver.base_ecommerce__orders"
-        " where _source_file like '%_renamed.csv'",
+        "select count(*), count(email), count(shop_account_id), count(_rescued_data)"
+        " from silver.base_ecommerce__orders where _source_file like '%_renamed.csv'",
     )
-    assert renamed == [(3, 0, 3)]
+    assert renamed == [(3, 0, 0, 3)]
 
 
 def test_an_event_id_used_again_for_another_event_is_named(hostile: dict) -> None:
