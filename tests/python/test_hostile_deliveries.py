@@ -1133,7 +1133,8 @@ def test_a_csv_file_that_is_not_utf8_stops_the_build_naming_it(tmp_path: Path) -
 
 def test_legacy_and_spreadsheet_csv_exports_are_named(tmp_path: Path) -> None:
     """UTF-16 without a byte order mark decodes as text with NUL bytes: the build stops, as for
-    any file not in UTF-8. Lines ended by a carriage return alone (an old Mac export) are read
+    any file not in UTF-8. A stray NUL byte in a UTF-8 file is named, not taken for another
+    encoding, and its row loads. Lines ended by a carriage return alone (an old Mac export) are read
     as lines. Excel's `sep=,` line before the header is named as the cause of the missing
     columns. A spreadsheet's empty rows (commas alone) are blank lines, not records to
     quarantine."""
@@ -1149,6 +1150,8 @@ def test_legacy_and_spreadsheet_csv_exports_are_named(tmp_path: Path) -> None:
     assert "orders_2026-06-30_utf16.csv" in failed.stdout
     utf16.rename(tmp_path / utf16.name)
     (folder / "orders_2026-06-30_mac.csv").write_text(f"{header}\r{rows[1]}\r{rows[2]}\r")
+    stray_nul = with_fields(header, line, order_id="O940000009", phone="+49 170 1234567\x00")
+    (folder / "orders_2026-06-30_nul.csv").write_text(f"{header}\n{rows[0]}\n{stray_nul}\n")
     (folder / "orders_2026-06-30_excel.csv").write_text(f"sep=,\n{header}\n{rows[3]}\n")
     empty_rows = "," * header.count(",")
     (folder / "orders_2026-06-30_sheet.csv").write_text(
@@ -1157,6 +1160,7 @@ def test_legacy_and_spreadsheet_csv_exports_are_named(tmp_path: Path) -> None:
     done = dbt(tmp_path, "legacy", *BUILD, check=False)
     output = " ".join(done.stdout.split())
     assert "Excel's delimiter hint" in output
+    assert "hold a NUL byte, which is no text:" in output and '_nul.csv" (line 3)' in output
     with duckdb.connect(str(tmp_path / "legacy.duckdb"), read_only=True) as con:
         assert con.execute(
             "select count(*) from bronze.brz_ecommerce__orders"
@@ -1169,6 +1173,10 @@ def test_legacy_and_spreadsheet_csv_exports_are_named(tmp_path: Path) -> None:
             (order_id, with_fields(header, line).split(",")[-1], None)
             for order_id in ["O940000001", "O940000002"]
         ]
+        assert con.execute(
+            "select order_id from silver.base_ecommerce__orders"
+            " where _source_file like '%_nul.csv' and not _is_quarantined order by order_id"
+        ).fetchall() == [("O940000000",), ("O940000009",)]
 
 
 def test_two_exports_appended_into_one_csv_file_are_named(tmp_path: Path) -> None:

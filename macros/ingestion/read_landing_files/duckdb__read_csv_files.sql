@@ -63,7 +63,14 @@
 
         select
             filename,
-            text is null or contains(text, chr(0)) as is_not_utf8,
+            -- UTF-16 is valid UTF-8 with a NUL before or after every ASCII character; a few
+            -- NUL bytes in UTF-8 text are stray bytes, named with their first line
+            text is null
+            or length(text) - length(replace(text, chr(0), '')) >= length(text) / 4 as is_not_utf8,
+            case
+                when strpos(text, chr(0)) > 0
+                    then length(string_split(substr(text, 1, strpos(text, chr(0))), chr(10)))
+            end as first_nul_line,
             size,
             list_max(list_transform(lines, lambda line: strlen(line))) as longest_line,
             header,
@@ -79,8 +86,12 @@
         order by filename
     {%- endset -%}
     {%- set files_by_header, widths, not_utf8, unterminated, line_sizes, repeated = {}, {}, [], [], {}, [] -%}
-    {%- for filename, is_not_utf8, size, longest_line, header, widest, unterminated_fields, repeated_lines in run_query(headers).rows -%}
+    {%- set with_nul = [] -%}
+    {%- for filename, is_not_utf8, first_nul_line, size, longest_line, header, widest, unterminated_fields, repeated_lines in run_query(headers).rows -%}
         {%- if repeated_lines %}{% do repeated.append([filename, repeated_lines]) %}{% endif -%}
+        {%- if first_nul_line and not is_not_utf8 -%}
+            {%- do with_nul.append(filename | tojson ~ " (line " ~ first_nul_line ~ ")") -%}
+        {%- endif -%}
         {%- if is_not_utf8 -%}
             {%- do not_utf8.append(filename) -%}
         {%- else -%}
@@ -99,6 +110,11 @@
             "Landing file(s) not in UTF-8, the landing contract's encoding: "
             ~ not_utf8 | map('tojson') | join(', ') ~ ". Export them again as UTF-8, or move them"
             ~ " out of the landing root, then build (docs/landing_contract.md).") }}
+    {%- endif -%}
+    {%- if with_nul -%}
+        {%- do exceptions.warn("Landing file(s) in UTF-8 hold a NUL byte, which is no text: "
+            ~ with_nul | join(', ') ~ ". It is read as part of its value; compare the file"
+            ~ " with its source.") -%}
     {%- endif -%}
     {%- do duckdb__check_repeated_csv_headers(repeated) -%}
     {%- set groups, name_counts = [], {} -%}
@@ -128,17 +144,6 @@
             'unnamed': unnamed, 'max_line_size': line_sizes.get(header)}) -%}
         {%- do name_counts.update({header: names | length}) -%}
     {%- endfor -%}
-    {%- if unterminated -%}
-        {%- set named = [] -%}
-        {%- for filename, header, fields in unterminated -%}
-            {%- do named.append(filename | tojson ~ (" (its last row has " ~ fields ~ " of the"
-                ~ " header's " ~ name_counts[header] ~ " fields)" if fields < name_counts[header] else "")) -%}
-        {%- endfor -%}
-        {%- do exceptions.warn("Landing file(s) end without a line break, so their last row may"
-            ~ " be cut off: " ~ named | join(', ') ~ ". The row is loaded as far as it goes"
-            ~ " (quarantined if a required field is missing); compare the file with its source."
-            ~ " A file still being written when bronze read it is named as modified on the next"
-            ~ " run (docs/landing_contract.md).") -%}
-    {%- endif -%}
+    {%- do duckdb__warn_unterminated_csv_files(unterminated, name_counts) -%}
     {{ return(groups) }}
 {% endmacro %}
