@@ -127,6 +127,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 " union all select 'e-extra-2', 'a-1', 'page_view',"
                 " timestamp '2026-06-29 11:05:00', null, null"
             ),
+            # an account id written as a float (pandas: an integer column with nulls)
+            "web/events/events_2026-07-09_float.parquet": (
+                "select 'e-float-1' as event_id, 'a-1' as anonymous_id,"
+                " 'page_view' as event_type, timestamp '2026-06-29 12:00:00' as event_at,"
+                " 1000942.0::double as shop_account_id"
+                " union all select 'e-float-2', 'a-1', 'page_view',"
+                " timestamp '2026-06-29 12:05:00', 12.5::double"
+            ),
             "support/ticket_changes/ticket_changes_2026-07-09_text.parquet": (
                 "select 'T-text-1' as ticket_id, 'five' as satisfaction_score,"
                 " 'update_postimage' as _change_type"
@@ -803,6 +811,10 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
                 " where event_id in ('e-text-1', 'e-text-2', 'e-int-1', 'e-extra-1', 'e-extra-2')"
             ).fetchall()
         )
+        float_accounts = con.execute(
+            "select shop_account_id from bronze.brz_web__events"
+            " where event_id like 'e-float-%' order by event_id"
+        ).fetchall()
         ticket = con.execute(
             "select satisfaction_score, _rescued_data from bronze.brz_support__ticket_changes"
             " where ticket_id = 'T-text-1'"
@@ -825,6 +837,8 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
     assert events["e-extra-2"]["_rescued_data"] is None
     assert events["e-extra-2"]["event_at"] is not None
     assert ticket[0] is None and json.loads(ticket[1]) == {"satisfaction_score": "five"}
+    # a float id is its integer, as the other systems write it; another float as it was
+    assert float_accounts == [("1000942",), ("12.5",)]
     # an optional value rescued is named in silver (warn rule values_are_readable)
     assert unreadable == ("satisfaction_score",)
     # the events without a time reach the quarantine with a reason

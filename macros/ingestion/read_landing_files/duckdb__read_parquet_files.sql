@@ -1,5 +1,6 @@
 {#-
-    DuckDB, Parquet: columns matched by name (duckdb__tabular_records), in the contract types.
+    DuckDB, Parquet: columns matched by name (duckdb__tabular_records), in the contract types
+    (a floating-point column read into a text one as whole_number_text: `1000942`).
     Files are read together in groups of the same schema: read together, files whose column
     types differ would be cast to one type, which fails (BIGINT and TIMESTAMP).
 -#}
@@ -10,7 +11,11 @@
         {%- endset -%}
         {%- set described = run_query('describe select * from ' ~ reader) -%}
         {%- do warn_missing_contract_columns(contract, described.columns[0].values() | list, group_files) -%}
-        {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list) }}
+        {%- set floating = [] -%}
+        {%- for row in described.rows if row[1] in ('DOUBLE', 'FLOAT') -%}
+            {%- do floating.append(row[0]) -%}
+        {%- endfor -%}
+        {{ duckdb__tabular_records(contract, reader, described.columns[0].values() | list, floating=floating) }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 {% endmacro %}

@@ -5,11 +5,13 @@
     applied; duckdb__parquet_typed_columns), the other
     columns as JSON in _rescued_data (duckdb__csv_rescued_data, duckdb__parquet_rescued_data),
     and each record's row in its file (CSV: duckdb__rows_numbered_in_file; Parquet: the
-    reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows.
+    reader's file_row_number). `spare`: the CSV columns read for the fields of ragged rows;
+    `floating`: the Parquet columns of a floating-point type (a text contract column among
+    them is read as whole_number_text).
     A CSV record is malformed when a value of it holds lines that read as records
     (duckdb__value_holds_records; `width`: the header's columns).
 -#}
-{% macro duckdb__tabular_records(contract, reader, present, spare=[], width=none) %}
+{% macro duckdb__tabular_records(contract, reader, present, spare=[], width=none, floating=[]) %}
     {%- set extra = present | reject('in', contract.columns.keys() | list)
         | reject('in', ['filename', 'file_row_number']) | list -%}
     {%- set typed = duckdb__parquet_typed_columns(contract, present) if contract.format == 'parquet' else [] %}
@@ -17,6 +19,8 @@
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in typed %}
         {{ dbt.safe_cast(quote_landing_name(name), bronze_column_type(contract, data_type)) }} as {{ name }},
+        {%- elif name in floating %}
+        {{ whole_number_text(quote_landing_name(name)) }} as {{ name }},
         {%- elif name in present %}
         cast({{ quote_landing_name(name) }} as {{ bronze_column_type(contract, data_type) }}) as {{ name }},
         {%- else %}
