@@ -6,8 +6,9 @@
       match case-sensitively (as Databricks' read_files does by default), so a column in
       another case (`CURRENCY`) is named as the likely cause, and so is another delimiter
       when the header reads as one column holding `;`, a tab or `|`, Excel's `sep=,` line
-      before the header, and a missing header row when header names look like values (a
-      number, a date, an email);
+      before the header, a missing header row when header names look like values (a
+      number, a date, an email), and JSON lines that are pages of an API response (keys
+      such as `page` and `data`);
     - an optional one, when the files have a column the contract does not know named like it
       (`customer_email` for `email`; for an id, any unknown id column: `customer_id` or
       `userId` for `shop_account_id`, as shop systems name the account): renamed by the
@@ -50,6 +51,8 @@
             {%- do looks_like_data.append(name) -%}
         {%- endfor -%}
         {%- set excel_hint = (present[0] | lower).startswith('sep=') -%}
+        {%- set envelope = lowered | select('in', ['data', 'items', 'results', 'records',
+            'rows', 'hits', 'entries', 'page', 'next', 'cursor']) | list -%}
         {%- set other_case = missing | select('in', lowered) | list -%}
         {%- do exceptions.warn(files | length ~ " landing file(s) of " ~ contract.name ~ named
             ~ " have no column " ~ missing | join(', ') ~ ", which the contract requires: each"
@@ -65,6 +68,9 @@
                 ~ "): the files may have no header row, and their first row was read as one"
                 ~ " (it is in no table); add the header and deliver them again under new names."
                 if looks_like_data else "")
+            ~ (" Their keys are those of a paged API response (" ~ envelope | join(', ')
+                ~ "): each line is likely a page of records, not one record; export one record"
+                ~ " per line." if envelope else "")
             ~ (renamed_hint if renamed else "")) -%}
     {%- elif renamed -%}
         {%- do exceptions.warn(files | length ~ " landing file(s) of " ~ contract.name ~ named

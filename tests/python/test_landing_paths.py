@@ -385,7 +385,9 @@ def renamed_keys(line: str, renamed: dict[str, str]) -> str:
 def test_crm_json_with_renamed_keys_is_named(built: Path, tmp_path: Path) -> None:
     """A CRM API dump whose keys are camelCase (`firstName`, `emailAddress`): the contract's
     optional columns read as absent, and the build warns, naming each key the exporter
-    renamed, instead of loading every contact without a name or an email in silence."""
+    renamed, instead of loading every contact without a name or an email in silence. A next
+    delivery of pages of an API response (`{"page": 1, "data": [...]}` per line) is named as
+    such, not only as records without a crm_id."""
     landing = tmp_path / "landing"
     shutil.copytree(built / "landing", landing)
     renamed = {"first_name": "firstName", "last_name": "lastName", "email": "emailAddress"}
@@ -396,6 +398,16 @@ def test_crm_json_with_renamed_keys_is_named(built: Path, tmp_path: Path) -> Non
     done = dbt(tmp_path, "camel", "run", "--select", "brz_crm__customers")
     output = " ".join(done.stdout.split())
     assert 'first_name ("firstName"), last_name ("lastName"), email ("emailAddress")' in output
+    # the next delivery, a paged API dump: each line a page holding records
+    folder = landing / "crm" / "customers"
+    page = {"page": 1, "data": [{"crm_id": "C9000001", "updated_at": f"{END_DATE}T08:00:00Z"}]}
+    (folder / f"customers_{END_DATE}_api.jsonl").write_text(json.dumps(page) + "\n")
+    done = dbt(tmp_path, "camel", "run", "--select", "brz_crm__customers")
+    output = " ".join(done.stdout.split())
+    assert (
+        "Their keys are those of a paged API response (data, page): each line is likely a page"
+        " of records, not one record"
+    ) in output
 
 
 def test_a_file_without_a_date_in_its_name_is_named(built: Path, tmp_path: Path) -> None:
