@@ -2,7 +2,9 @@
     The email of `column` as identity resolution compares it, null unless it then looks like
     an address (valid_email): lower-cased and trimmed, after tabs, line breaks and no-break
     spaces became spaces and zero-width characters (a copy from a web page or a spreadsheet)
-    were dropped; the address alone of a display form (`Jakub Nowak <jakub@x.com>`). Null too
+    were dropped; the address alone of a display form (`Jakub Nowak <jakub@x.com>`) or of a
+    link copied from a web page (`mailto:jakub@x.com`), without the full stop a sentence left
+    at its end (`jakub@x.com.`). Null too
     for an address a shop types when the buyer gives none (`noemail@...`, `none@...`:
     placeholder_email_pattern, which also has erased and reserved-domain addresses such as
     `deleted@site.invalid`): shared by strangers, it would make them one customer. No
@@ -13,8 +15,11 @@
         joiner and byte order mark are dropped (translate deletes what has no counterpart) -#}
     {%- set cleaned = "trim(translate(" ~ column ~ ", "
         ~ sql_literal('\t\r\n\u00a0\u200b\u200c\u200d\u2060\ufeff') ~ ", '    '))" -%}
-    {%- set address = "lower(coalesce(nullif(regexp_extract(" ~ cleaned ~ ", '<([^<>]+)>$', 1), ''), "
+    {%- set displayed = "lower(coalesce(nullif(regexp_extract(" ~ cleaned ~ ", '<([^<>]+)>$', 1), ''), "
         ~ cleaned ~ "))" -%}
+    {%- set linked = "case when " ~ displayed ~ " like 'mailto:%' then substr(" ~ displayed
+        ~ ", 8) else " ~ displayed ~ " end" -%}
+    {%- set address = "regexp_replace(" ~ linked ~ ", '[.]+$', '')" -%}
     case
         when
             {{ valid_email(address) }}
