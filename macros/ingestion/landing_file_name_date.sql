@@ -1,7 +1,7 @@
 {#-
     The date in a landing file's name, as SQL (null when the name has none): a date with
-    separators first (`export_12345678_2026-06-30.csv`), else its first eight digits that
-    are a date (landing_file_date_patterns), in the last segment of the file's path
+    separators first (`export_12345678_2026-06-30.csv`), else eight digits that are a date,
+    alone or before a time (landing_file_date_patterns), in the last segment of the file's path
     (`file_column`: `_source_path`, `_source_file`, or a record id `_source_path:row`).
     landing_delivery_date reads it; the delivery monitoring names the files without one.
 -#}

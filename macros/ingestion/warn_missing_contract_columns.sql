@@ -85,14 +85,15 @@
     lower-cased and stripped of all but letters and digits, one contains the other
     (`customer_email`, `E-Mail` or `email_address` for `email`), names of 3 or more such
     characters only; for an id (`name` ending in `_id`), also every candidate that is an id
-    too (ending in `id`: `customer_id`, `userId`, `CustomerID` for `shop_account_id`).
+    too (`customer_id`, `userId`, `CustomerID` for `shop_account_id`; not `paid` or `valid`).
 -#}
 {% macro columns_named_like(name, candidates) %}
     {%- set wanted = modules.re.sub('[^a-z0-9]', '', name | lower) -%}
     {%- set alike = [] -%}
     {%- for candidate in candidates -%}
         {%- set found = modules.re.sub('[^a-z0-9]', '', candidate | lower) -%}
-        {%- set both_ids = name.endswith('_id') and found.endswith('id') and found | length > 2 -%}
+        {%- set both_ids = name.endswith('_id')
+            and modules.re.search('(^|[_ .-])[iI][dD]$|[a-z]Id$|ID$', candidate) -%}
         {%- if found | length >= 3 and (wanted in found or found in wanted) or both_ids -%}
             {%- do alike.append(candidate) -%}
         {%- endif -%}

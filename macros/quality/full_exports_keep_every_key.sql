@@ -6,8 +6,8 @@
     out (a contact deleted, an order cancelled, a product dropped from the catalog) stays
     current in silver and gold. Counts the keys whose latest version before the newest
     delivery day (`version_time`) is not gone (`gone_when`, a condition on the version, such
-    as `is_deleted`); when that day's accepted versions hold at least `min_share` of them,
-    returns each key it left out. Reads the base model alone (the delivery day from each
+    as `is_deleted`); when that day's versions (quarantined ones too) hold at least
+    `min_share` of them, returns each key it left out. Reads the base model alone (the delivery day from each
     file's name: landing_delivery_date), so that a build of a selection that holds its
     bronze model but not it does not pick the test.
 -#}
@@ -19,10 +19,11 @@ with versions as (
         {{ column_name }} as version_key,
         {{ version_time }} as version_time,
         case when {{ gone_when }} then 1 else 0 end as is_gone,
+        _is_quarantined,
         _source_file,
         _ingested_at
     from {{ model }}
-    where not _is_quarantined and {{ column_name }} is not null
+    where {{ column_name }} is not null
 ),
 
 files as (
@@ -55,12 +56,14 @@ sent_on_newest_day as (
         on dated.delivery_date = newest_day.delivery_date
 ),
 
--- the keys current before the newest day: their latest version then is not gone
+-- the keys current before the newest day: their latest accepted version then is not gone (a
+-- key the newest day sent, even in a quarantined version, was not left out)
 kept_before as (
     select dated.version_key
     from dated
     inner join newest_day
         on dated.delivery_date < newest_day.delivery_date
+    where not dated._is_quarantined
     group by dated.version_key
     having max_by(dated.is_gone, dated.version_time) = 0
 ),

@@ -34,9 +34,9 @@
     mark before it is not part of the first name. A column without a name (a trailing comma),
     or with the name of an earlier one (names match whatever their case, as in SQL), is read
     as `_field_<position>` (a warning names the repeated ones). A file that is not UTF-8 (or
-    holds NUL bytes: UTF-16 without a byte order mark decodes as text) stops the build with a
-    sentence naming it: the contract's encoding is UTF-8, and no column can
-    be read from it. A file whose last row ends without a line break (cut off: an export or a
+    is UTF-16 without a byte order mark, which decodes as text with a NUL beside every
+    character) stops the build with a sentence naming it: the contract's encoding is UTF-8,
+    and no column can be read from it; a few stray NUL bytes are named and read. A file whose last row ends without a line break (cut off: an export or a
     copy that stopped) is named in a warning, with the row's fields if fewer than the header's;
     a header line further down, in a warning, or a stop when its columns are in another order
     (duckdb__check_repeated_csv_headers).

@@ -218,7 +218,8 @@ undated_files as (
             ' records count as delivered on ',
             cast(daily_counts.delivery_date as {{ dbt.type_string() }}),
             ', the day they were ingested, and gold is computed as of the latest delivery day.',
-            ' Name each file by its delivery (extract) day (docs/landing_contract.md).'
+            ' A file is read once: rename it by its delivery (extract) day, then build with',
+            ' --full-refresh (docs/landing_contract.md); or leave the test out for it (where).'
         ) as reason
     from daily_counts
     cross join as_of

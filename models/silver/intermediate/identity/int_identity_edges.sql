@@ -5,8 +5,8 @@
 --   login      browser - the shop account it logged in as (a browser that logged in as
 --              several accounts is a shared device and links none of them)
 --   email      every node carrying the same normalised email
---   phone      every node carrying the same national phone number (where its nodes give
---              it two calling codes, the same E.164 number: a phone of each country)
+--   phone      every node carrying the same national phone number (where it is written
+--              with two calling codes, the same E.164 number: a phone of each country)
 -- Nodes sharing an email or a phone are linked as a star to the smallest node key of the
 -- group, not pairwise: the same components, with as many edges as nodes. Household emails
 -- and phones (int_identity_shared_contact_points) link nothing.
@@ -61,60 +61,70 @@ shared_contact_points as (
     select * from {{ ref('int_identity_shared_contact_points') }}
 ),
 
--- every email and phone a node carries (a CRM contact: in any of its versions)
+-- every email and phone a node carries (a CRM contact: in any of its versions), a phone with
+-- its E.164 form, and that form again when the phone was written with its calling code (an
+-- order's or a ticket's E.164 form always was: they have no country)
 contact_points as (
     select
         concat('crm:', crm_id) as node_key,
         'email' as point_type,
         email_normalised as point_value,
-        cast(null as {{ dbt.type_string() }}) as phone_e164
+        cast(null as {{ dbt.type_string() }}) as phone_e164,
+        cast(null as {{ dbt.type_string() }}) as dialled_e164
     from crm_versions
     union all
     select
         concat('crm:', crm_id) as node_key,
         'phone' as point_type,
         phone_national_number as point_value,
-        phone_e164
+        phone_e164,
+        case when trim(phone) like '+%' or trim(phone) like '00%' then phone_e164 end
+            as dialled_e164
     from crm_versions
     union all
     select
         concat('order:', order_id) as node_key,
         'email' as point_type,
         email_normalised as point_value,
-        cast(null as {{ dbt.type_string() }}) as phone_e164
+        cast(null as {{ dbt.type_string() }}) as phone_e164,
+        cast(null as {{ dbt.type_string() }}) as dialled_e164
     from orders
     union all
     select
         concat('order:', order_id) as node_key,
         'phone' as point_type,
         phone_national_number as point_value,
-        phone_e164
+        phone_e164,
+        phone_e164 as dialled_e164
     from orders
     union all
     select
         concat('ticket:', ticket_id) as node_key,
         'email' as point_type,
         email_normalised as point_value,
-        cast(null as {{ dbt.type_string() }}) as phone_e164
+        cast(null as {{ dbt.type_string() }}) as phone_e164,
+        cast(null as {{ dbt.type_string() }}) as dialled_e164
     from tickets
     union all
     select
         concat('ticket:', ticket_id) as node_key,
         'phone' as point_type,
         phone_national_number as point_value,
-        phone_e164
+        phone_e164,
+        phone_e164 as dialled_e164
     from tickets
 ),
 
--- the national numbers that their nodes give two or more calling codes (an international
--- notation, or a CRM contact's country): a different phone in each country (`0151 2345678`
--- in Germany, `+44 151 234 5678` in Britain)
+-- the national numbers written with two or more calling codes: a different phone in each
+-- country (`+49 151 2345678` in Germany, `+44 151 234 5678` in Britain). A code that a CRM
+-- contact's country gave a national notation does not count: a German mobile of a contact
+-- living in Austria is still the German one
 phones_of_several_countries as (
     select point_value
     from contact_points
     where point_type = 'phone'
     group by point_value
-    having count(distinct phone_e164) > 1
+    having count(distinct dialled_e164) > 1
 ),
 
 -- the points that link: not shared by a household; a phone of several countries links the
