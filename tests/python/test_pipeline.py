@@ -850,6 +850,27 @@ def test_a_full_crm_export_without_its_deleted_contacts_is_named(tmp_path: Path)
     crm_file_warns(tmp_path, name, "base_crm__customers", all_but_three, "WARN 3")
 
 
+def test_a_crosswalk_that_writes_account_ids_otherwise_is_named(tmp_path: Path) -> None:
+    """A CRM crosswalk that writes the shop's account ids zero-padded (`A0001000942` for
+    `A1000942`) links every contact to an account no order carries: the build warns, where
+    the contacts used to stay apart from their orders in silence. The same export as written
+    passes."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    name = "assert_crosswalk_accounts_are_known_to_the_shop"
+    build = ("build", "--select", f"+{name}", "--indirect-selection", "cautious")
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "plain", *build).stdout, name)
+    for path in (tmp_path / "landing" / "crm" / "account_links").glob("*.csv"):
+        header, *lines = path.read_text().splitlines()
+        column = header.split(",").index("shop_account_id")
+        padded = []
+        for line in lines:
+            fields = line.split(",")
+            fields[column] = fields[column].replace("A", "A000", 1)
+            padded.append(",".join(fields))
+        path.write_text("\n".join([header, *padded]) + "\n")
+    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "padded", *build).stdout, name)
+
+
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
     """churn_features keeps a settled as-of date's rows as they are: an order, a web session or
     a ticket dated before that date but delivered later is not counted there (a full refresh
