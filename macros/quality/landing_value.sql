@@ -67,8 +67,9 @@
 
 {#-
     The body of unreadable_landing_values and rounded_landing_values: the names of the
-    `column_names` whose text value fails `check` ('unreadable': there but not of the contract
-    type; 'rounded': of a decimal type only rounded), comma separated, null when none does.
+    `column_names` whose value fails `check` ('unreadable': there but not of the contract
+    type, for Parquet rescued in bronze; 'rounded': of a decimal type only rounded, never for
+    Parquet), comma separated, null when none does.
 -#}
 {% macro landing_values_named(source_table, column_names, check, relation) %}
     {%- if not execute or 'sources' not in graph -%}
@@ -78,27 +79,16 @@
     {%- if contract.format == 'parquet' and check == 'rounded' -%}
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}
     {%- endif -%}
-    {%- if contract.format == 'parquet' -%}
-        {#- bronze rescued the value: its column name is a key of the JSON object -#}
-        {%- set rescued -%}
-    nullif(concat_ws(', ',
-        {%- for column_name in column_names %}
-        case
-            when {{ relation }}._rescued_data like {{ sql_literal('%"' ~ column_name ~ '":%') }}
-                then '{{ column_name }}'
-        end{{ ',' if not loop.last }}
-        {%- endfor %}
-    ), '')
-        {%- endset -%}
-        {{ return(rescued) }}
-    {%- endif -%}
     {%- set named -%}
     nullif(concat_ws(', ',
         {%- for column_name in column_names %}
             {%- set value = landing_value(source_table, column_name, relation) %}
             {%- set typed = dbt.safe_cast(value, contract.columns[column_name].data_type) %}
         case
-            {%- if check == 'rounded' %}
+            {%- if contract.format == 'parquet' %}
+            {#- bronze rescued the value: its column name is a key of the JSON object #}
+            when {{ relation }}._rescued_data like {{ sql_literal('%"' ~ column_name ~ '":%') }}
+            {%- elif check == 'rounded' %}
             when {{ dbt.safe_cast(value, 'decimal(38, 10)') }} != {{ typed }}
             {%- else %}
             when {{ typed }} is null and ({{ value }}) is not null
