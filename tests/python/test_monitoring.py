@@ -64,6 +64,19 @@ def build(workdir: Path, sample: Path, change: Callable[[Path], None] | None = N
     return {"output": done.stdout, "tests": tests, "findings": findings, "scored": scored}
 
 
+def the_one_finding(built: dict, warned_by: str) -> tuple[tuple, str]:
+    """The build's one finding (table, day, kind, direction, records, days_late) and its
+    sentence, after checking that the test `warned_by` warned with it, alone, and that the
+    build's log gives the sentence."""
+    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
+    warned = built["tests"][warned_by]
+    assert (warned["status"], warned["failures"]) == ("warn", 1)
+    [other] = set(ANOMALY_TESTS) - {warned_by}
+    assert built["tests"][other]["status"] == "pass"
+    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
+    return (table, day, kind, direction, records, days_late), reason
+
+
 def test_normal_days_raise_no_anomaly(tmp_path: Path, sample: Path) -> None:
     built = build(tmp_path, sample)
     assert built["findings"] == []
@@ -84,21 +97,11 @@ def test_half_a_days_orders_missing_warns(tmp_path: Path, sample: Path) -> None:
         kept.append(len(lines) - len(lines) // 2)
         path.write_text("\n".join([header, *lines[::2]]) + "\n")
 
-    built = build(tmp_path, sample, remove_half_the_orders)
-    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
-    assert (table, day, kind, direction, records, days_late) == (
-        "ecommerce.orders",
-        LAST_DAY,
-        "volume",
-        "drop",
-        kept[0],
-        None,
+    finding, reason = the_one_finding(
+        build(tmp_path, sample, remove_half_the_orders), "volume_anomalies"
     )
+    assert finding == ("ecommerce.orders", LAST_DAY, "volume", "drop", kept[0], None)
     assert reason.startswith(f"ecommerce.orders delivered {kept[0]} records on {LAST_DAY}, a drop")
-    volume = built["tests"]["volume_anomalies"]
-    assert (volume["status"], volume["failures"]) == ("warn", 1)
-    assert built["tests"]["freshness_anomalies"]["status"] == "pass"
-    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
 
 
 def test_a_late_table_is_a_freshness_anomaly(tmp_path: Path, sample: Path) -> None:
@@ -107,23 +110,13 @@ def test_a_late_table_is_a_freshness_anomaly(tmp_path: Path, sample: Path) -> No
             day = LAST_DAY - dt.timedelta(days=days_back)
             (landing / "support" / "ticket_changes" / f"ticket_changes_{day}.parquet").unlink()
 
-    built = build(tmp_path, sample, drop_the_last_three_days)
-    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
-    # delivered daily until 3 days before the others' last delivery: 1 day of gap allowed
-    assert (table, day, kind, direction, records, days_late) == (
-        "support.ticket_changes",
-        LAST_DAY,
-        "freshness",
-        None,
-        None,
-        2,
+    finding, reason = the_one_finding(
+        build(tmp_path, sample, drop_the_last_three_days), "freshness_anomalies"
     )
+    # delivered daily until 3 days before the others' last delivery: 1 day of gap allowed
+    assert finding == ("support.ticket_changes", LAST_DAY, "freshness", None, None, 2)
     last_delivery = LAST_DAY - dt.timedelta(days=3)
     assert reason.startswith(f"support.ticket_changes has delivered nothing since {last_delivery}")
-    freshness = built["tests"]["freshness_anomalies"]
-    assert (freshness["status"], freshness["failures"]) == ("warn", 1)
-    assert built["tests"]["volume_anomalies"]["status"] == "pass"
-    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
 
 
 def test_a_daily_table_without_the_newest_days_file_is_named(tmp_path: Path, sample: Path) -> None:
@@ -133,24 +126,15 @@ def test_a_daily_table_without_the_newest_days_file_is_named(tmp_path: Path, sam
     def drop_the_last_orders(landing: Path) -> None:
         (landing / "ecommerce" / "orders" / f"orders_{LAST_DAY}.csv").unlink()
 
-    built = build(tmp_path, sample, drop_the_last_orders)
-    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
-    assert (table, day, kind, direction, records, days_late) == (
-        "ecommerce.orders",
-        LAST_DAY,
-        "missing",
-        None,
-        None,
-        0,
+    finding, reason = the_one_finding(
+        build(tmp_path, sample, drop_the_last_orders), "freshness_anomalies"
     )
+    assert finding == ("ecommerce.orders", LAST_DAY, "missing", None, None, 0)
     previous_day = LAST_DAY - dt.timedelta(days=1)
     assert (
         reason.startswith(f"ecommerce.orders delivers every day but has no delivery for {LAST_DAY}")
         and f"(its last: {previous_day})" in reason
     )
-    freshness = built["tests"]["freshness_anomalies"]
-    assert (freshness["status"], freshness["failures"]) == ("warn", 1)
-    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
 
 
 def test_a_daily_file_lost_from_the_history_is_named(tmp_path: Path, sample: Path) -> None:
@@ -161,22 +145,12 @@ def test_a_daily_file_lost_from_the_history_is_named(tmp_path: Path, sample: Pat
     def lose_one_days_lines(landing: Path) -> None:
         (landing / "ecommerce" / "order_items" / f"order_items_{lost_day}.csv").unlink()
 
-    built = build(tmp_path, sample, lose_one_days_lines)
-    [(table, day, kind, direction, records, days_late, reason)] = built["findings"]
-    assert (table, day, kind, direction, records, days_late) == (
-        "ecommerce.order_items",
-        lost_day,
-        "missing",
-        None,
-        0,
-        1,
+    finding, reason = the_one_finding(
+        build(tmp_path, sample, lose_one_days_lines), "freshness_anomalies"
     )
+    assert finding == ("ecommerce.order_items", lost_day, "missing", None, 0, 1)
     next_day = lost_day + dt.timedelta(days=1)
     assert reason.startswith(
         f"ecommerce.order_items delivers every day but delivered nothing from {lost_day} to"
         f" {lost_day}, between its deliveries of {lost_day - dt.timedelta(days=1)} and {next_day}"
     )
-    freshness = built["tests"]["freshness_anomalies"]
-    assert (freshness["status"], freshness["failures"]) == ("warn", 1)
-    assert built["tests"]["volume_anomalies"]["status"] == "pass"
-    assert f"Delivery anomaly: {reason}" in " ".join(built["output"].split())
