@@ -46,8 +46,8 @@
     the list of their names, comma separated (null when every value reads), for the base
     model's column `_unreadable_values` and its warn rule `values_are_readable`. For Parquet,
     whose values have their type or were rescued in bronze: the columns whose value is in
-    the record's `_rescued_data` (a text such as `"five"` for an integer; a floating-point
-    value with decimals is rounded by the cast, not rescued).
+    the record's `_rescued_data` (a text such as `"five"`, or a floating-point `4.5`, for an
+    integer).
 -#}
 {% macro unreadable_landing_values(source_table, column_names, relation='source') %}
     {{ return(landing_values_named(source_table, column_names, 'unreadable', relation)) }}

@@ -135,6 +135,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 " union all select 'e-float-2', 'a-1', 'page_view',"
                 " timestamp '2026-06-29 12:05:00', 12.5::double"
             ),
+            # a score written as a float: 4.0 is an integer, 4.5 is none (not rounded to 4)
+            "support/ticket_changes/ticket_changes_2026-07-09_float.parquet": (
+                "select 'T-float-1' as ticket_id, 4.5::double as satisfaction_score,"
+                " 'update_postimage' as _change_type"
+                " union all select 'T-float-2', 4.0::double, 'update_postimage'"
+            ),
             "support/ticket_changes/ticket_changes_2026-07-09_text.parquet": (
                 "select 'T-text-1' as ticket_id, 'five' as satisfaction_score,"
                 " 'update_postimage' as _change_type"
@@ -819,6 +825,10 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
             "select satisfaction_score, _rescued_data from bronze.brz_support__ticket_changes"
             " where ticket_id = 'T-text-1'"
         ).fetchone()
+        float_scores = con.execute(
+            "select satisfaction_score, _rescued_data from bronze.brz_support__ticket_changes"
+            " where ticket_id like 'T-float-%' order by ticket_id"
+        ).fetchall()
         quarantined = con.execute(
             "select record_id, rule_name from silver.dq_quarantine"
             " where record_id like 'web/events/events_2026-07-09_%' order by 1"
@@ -837,6 +847,7 @@ def test_parquet_values_of_another_type_are_rescued(hostile: dict) -> None:
     assert events["e-extra-2"]["_rescued_data"] is None
     assert events["e-extra-2"]["event_at"] is not None
     assert ticket[0] is None and json.loads(ticket[1]) == {"satisfaction_score": "five"}
+    assert float_scores == [(None, '{"satisfaction_score":"4.5"}'), (4, None)]
     # a float id is its integer, as the other systems write it; another float as it was
     assert float_accounts == [("1000942",), ("12.5",)]
     # an optional value rescued is named in silver (warn rule values_are_readable)

@@ -18,7 +18,7 @@
     select
         {%- for name, data_type in contract.columns.items() %}
         {%- if name in typed %}
-        {{ dbt.safe_cast(quote_landing_name(name), bronze_column_type(contract, data_type)) }} as {{ name }},
+        {{ duckdb__parquet_typed_value(contract, name, floating) }} as {{ name }},
         {%- elif name in floating %}
         {{ whole_number_text(quote_landing_name(name)) }} as {{ name }},
         {%- elif name in present %}
@@ -28,7 +28,7 @@
         {%- endif %}
         {%- endfor %}
         {%- if contract.format == 'parquet' and (extra or typed) %}
-        {{ duckdb__parquet_rescued_data(contract, extra, typed) }} as _rescued_data,
+        {{ duckdb__parquet_rescued_data(contract, extra, typed, floating) }} as _rescued_data,
         {%- elif extra %}
         {{ duckdb__csv_rescued_data(extra, spare) }} as _rescued_data,
         {%- else %}
