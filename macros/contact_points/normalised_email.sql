@@ -17,9 +17,8 @@
         ~ sql_literal('\t\r\n\u00a0\u200b\u200c\u200d\u2060\ufeff') ~ ", '    '))" -%}
     {%- set displayed = "lower(coalesce(nullif(regexp_extract(" ~ cleaned ~ ", '<([^<>]+)>$', 1), ''), "
         ~ cleaned ~ "))" -%}
-    {%- set linked = "case when " ~ displayed ~ " like 'mailto:%' then substr(" ~ displayed
-        ~ ", 8) else " ~ displayed ~ " end" -%}
-    {%- set address = "regexp_replace(" ~ linked ~ ", '[.]+$', '')" -%}
+    {#- each pattern anchored, so one replacement each, as DuckDB makes (Spark makes all) -#}
+    {%- set address = "regexp_replace(regexp_replace(" ~ displayed ~ ", '^mailto:', ''), '[.]+$', '')" -%}
     case
         when
             {{ valid_email(address) }}
