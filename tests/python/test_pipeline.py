@@ -623,23 +623,42 @@ def last_day_orders(workdir: Path) -> tuple[Path, str, list[tuple[str, dict[str,
     return folder, header, rows
 
 
+def warns_after_delivery(
+    tmp_path: Path,
+    name: str,
+    model: str,
+    deliver: Callable[[Path], None],
+    warns: str,
+    fresh_warehouse: bool = False,
+) -> None:
+    """The small sample built up to `model`, whose test `name` passes (warehouse
+    `before.duckdb`); then `deliver`, given tmp_path, changes its landing folder, and the same
+    build gives `warns` (such as `WARN 3`) for the test: on the same warehouse, or on a new
+    one when `fresh_warehouse` (a landing file rewritten in place is not read again)."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    build = ("build", "--select", f"+{model}", "--indirect-selection", "cautious")
+    assert " PASS " in dbt_result_line(dbt(tmp_path, "before", *build).stdout, name)
+    deliver(tmp_path)
+    after = "after" if fresh_warehouse else "before"
+    assert f" {warns} " in dbt_result_line(dbt(tmp_path, after, *build).stdout, name)
+
+
 def passes_then_warns(
     tmp_path: Path,
     name: str,
     deliver: Callable[[Path, str, list], tuple[str, list[str]]],
     warns: str,
 ) -> None:
-    """The small sample built up to the test `name`, which passes; then `deliver`, given the
-    END_DATE orders file (its folder, header and rows: last_day_orders), returns the name and
-    the lines of an orders file that lands beside it (written with the header), and the same
-    build gives `warns` (such as `WARN 3`) for the test."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    build = ("build", "--select", f"+{name}", "--indirect-selection", "cautious")
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "named", *build).stdout, name)
-    folder, header, rows = last_day_orders(tmp_path)
-    file_name, lines = deliver(folder, header, rows)
-    (folder / file_name).write_text("\n".join([header, *lines]) + "\n")
-    assert f" {warns} " in dbt_result_line(dbt(tmp_path, "named", *build).stdout, name)
+    """warns_after_delivery for the test `name`, where `deliver`, given the END_DATE orders
+    file (its folder, header and rows: last_day_orders), returns the name and the lines of an
+    orders file that lands beside it (written with the header)."""
+
+    def orders_file(workdir: Path) -> None:
+        folder, header, rows = last_day_orders(workdir)
+        file_name, lines = deliver(folder, header, rows)
+        (folder / file_name).write_text("\n".join([header, *lines]) + "\n")
+
+    warns_after_delivery(tmp_path, name, name, orders_file, warns)
 
 
 def test_a_delivery_of_amounts_in_cents_is_named(tmp_path: Path) -> None:
@@ -742,19 +761,18 @@ def crm_file_warns(
     deliver: Callable[[duckdb.DuckDBPyConnection, Path], list[dict]],
     warns: str,
 ) -> None:
-    """The small sample built up to `model`, whose test `name` passes; then `deliver`, given
-    the warehouse (read only) and the landing root, returns the contacts of a CRM file that
-    lands on END_DATE, and the same build gives `warns` (such as `WARN 3`) for the test."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
-    build = ("build", "--select", f"+{model}", "--indirect-selection", "cautious")
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "crm", *build).stdout, name)
-    landing = tmp_path / "landing"
-    with duckdb.connect(str(tmp_path / "crm.duckdb"), read_only=True) as con:
-        contacts = deliver(con, landing)
-    (landing / "crm" / "customers" / f"customers_{END_DATE}_more.jsonl").write_text(
-        "\n".join(json.dumps(contact) for contact in contacts) + "\n"
-    )
-    assert f" {warns} " in dbt_result_line(dbt(tmp_path, "crm", *build).stdout, name)
+    """warns_after_delivery up to `model`, where `deliver`, given the warehouse (read only)
+    and the landing root, returns the contacts of a CRM file that lands on END_DATE."""
+
+    def crm_file(workdir: Path) -> None:
+        landing = workdir / "landing"
+        with duckdb.connect(str(workdir / "before.duckdb"), read_only=True) as con:
+            contacts = deliver(con, landing)
+        (landing / "crm" / "customers" / f"customers_{END_DATE}_more.jsonl").write_text(
+            "\n".join(json.dumps(contact) for contact in contacts) + "\n"
+        )
+
+    warns_after_delivery(tmp_path, name, model, crm_file, warns)
 
 
 def landing_records(con: duckdb.DuckDBPyConnection, landing: Path, query: str) -> list[dict]:
@@ -855,20 +873,20 @@ def test_a_crosswalk_that_writes_account_ids_otherwise_is_named(tmp_path: Path) 
     `A1000942`) links every contact to an account no order carries: the build warns, where
     the contacts used to stay apart from their orders in silence. The same export as written
     passes."""
-    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+
+    def zero_padded(workdir: Path) -> None:
+        for path in (workdir / "landing" / "crm" / "account_links").glob("*.csv"):
+            header, *lines = path.read_text().splitlines()
+            column = header.split(",").index("shop_account_id")
+            padded = []
+            for line in lines:
+                fields = line.split(",")
+                fields[column] = fields[column].replace("A", "A000", 1)
+                padded.append(",".join(fields))
+            path.write_text("\n".join([header, *padded]) + "\n")
+
     name = "assert_crosswalk_accounts_are_known_to_the_shop"
-    build = ("build", "--select", f"+{name}", "--indirect-selection", "cautious")
-    assert " PASS " in dbt_result_line(dbt(tmp_path, "plain", *build).stdout, name)
-    for path in (tmp_path / "landing" / "crm" / "account_links").glob("*.csv"):
-        header, *lines = path.read_text().splitlines()
-        column = header.split(",").index("shop_account_id")
-        padded = []
-        for line in lines:
-            fields = line.split(",")
-            fields[column] = fields[column].replace("A", "A000", 1)
-            padded.append(",".join(fields))
-        path.write_text("\n".join([header, *padded]) + "\n")
-    assert " WARN 1 " in dbt_result_line(dbt(tmp_path, "padded", *build).stdout, name)
+    warns_after_delivery(tmp_path, name, name, zero_padded, "WARN 1", fresh_warehouse=True)
 
 
 def test_records_delivered_after_their_churn_date_settled_are_named(tmp_path: Path) -> None:
