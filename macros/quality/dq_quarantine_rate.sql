@@ -2,9 +2,11 @@
     The guard on a delivery, like Databricks' expect_or_fail on a rate: the records of one
     landing table (`source_table`, on its base model `model`) delivered since the last complete
     build are counted, and when more than the table's share in the var
-    `quarantine_rate_thresholds` (its `default` otherwise, 5 %) were quarantined the build stops
-    with one sentence: the table, the counts, the rule that dropped the most, the files and what
-    to do. Within the threshold, a table with quarantined records gets one line in the build's
+    `quarantine_rate_thresholds` (its `default` otherwise, 5 %) were quarantined, and at least
+    `quarantine_rate_min_records` (2) records, the build stops with one sentence: the table, the
+    counts, the rule that dropped the most, the files and what to do. The minimum keeps one bad
+    record of a small delivery in quarantine without stopping the daily build (one of the
+    sample's 14 CRM records a day is 7 %). Within the threshold, a table with quarantined records gets one line in the build's
     log: the counts and the rule that dropped the most; and a table with records kept with
     warnings (warn rules, `_dq_warnings`) one line too: the counts and the most frequent
     warning. With the default severity (error) nothing downstream of the base model is built,
@@ -22,6 +24,7 @@
     {%- else %}
         {%- set thresholds = var('quarantine_rate_thresholds', {}) %}
         {%- set threshold = thresholds.get(source_table, thresholds.get('default', 0.05)) | float %}
+        {%- set min_records = number_var('quarantine_rate_min_records', 1, integer=true) %}
         {%- set accounting_node = graph.nodes.values()
             | selectattr('resource_type', 'equalto', 'model')
             | selectattr('name', 'equalto', 'dq_record_accounting')
@@ -67,7 +70,8 @@
                 {%- do by_file.update({source_file: by_file.get(source_file, 0) + count | int}) %}
             {%- endif %}
         {%- endfor %}
-        {%- if records.quarantined > threshold * records.total %}
+        {%- set is_over_threshold = records.quarantined > threshold * records.total %}
+        {%- if is_over_threshold and records.quarantined >= min_records %}
             {%- set top_rule = by_rule | dictsort(by='value', reverse=true) | first %}
             {%- set files = by_file | dictsort(by='value', reverse=true) | list %}
             {%- set named_files = [] %}
@@ -100,8 +104,12 @@
             {%- do log(source_table ~ ": " ~ records.quarantined ~ " of " ~ records.total
                 ~ " records delivered since the last complete build ("
                 ~ "%.1f" | format(100.0 * records.quarantined / records.total)
-                ~ "%) quarantined, most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "), within the "
-                ~ "%g" | format(100 * threshold) ~ "% threshold: select * from " ~ model
+                ~ "%) quarantined, most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "), "
+                ~ ("over the " if is_over_threshold else "within the ")
+                ~ "%g" | format(100 * threshold) ~ "% threshold"
+                ~ (" but fewer than the " ~ min_records ~ " records that stop the build"
+                    if is_over_threshold else "")
+                ~ ": select * from " ~ model
                 ~ " where _is_quarantined", info=true) %}
         {%- endif %}
         {%- if records.warned > 0 %}
@@ -113,10 +121,12 @@
                 ~ "): select _dq_warnings, count(*) from " ~ model
                 ~ " where _dq_warnings is not null group by _dq_warnings", info=true) %}
         {%- endif %}
-        {#- within the threshold: the same check as a query, which returns no row -#}
+        {#- not rejected: the same check as a query, which returns no row -#}
         select
             {{ records.quarantined }} as quarantined_records,
             {{ records.total }} as records
-        where {{ records.quarantined }} > {{ threshold }} * {{ records.total }}
+        where
+            {{ records.quarantined }} > {{ threshold }} * {{ records.total }}
+            and {{ records.quarantined }} >= {{ min_records }}
     {%- endif %}
 {% endtest %}

@@ -292,13 +292,38 @@ def test_a_minimal_export_reaches_silver_and_gold(minimal: Path) -> None:
 
 @pytest.mark.slow
 def test_a_broken_delivery_stops_the_build_and_keeps_gold(minimal: Path) -> None:
-    """A day-2 orders file with half its records unreadable: the build fails with one sentence
-    naming the table, the counts, the rule and the file; gold keeps the last good build; a
-    re-run fails again; raising the threshold loads the good half."""
+    """A small delivery with one bad record of five is quarantined without stopping the build
+    (var quarantine_rate_min_records). A day-2 orders file with half its records unreadable:
+    the build fails with one sentence naming the table, the counts, the rule and the file;
+    gold keeps the last good build; a re-run fails again; raising the threshold loads the good
+    half."""
     folder = minimal / "landing" / "ecommerce" / "orders"
     last = sorted(folder.glob("*.csv"))[-1]
     with last.open(newline="") as f:
         template = next(csv.DictReader(f))
+    small = folder / "orders_2026-06-30_small.csv"
+    write_csv(
+        small,
+        MINIMAL_COLUMNS["orders"],
+        [
+            {
+                **template,
+                "order_id": f"O8{n:08d}",
+                "order_total": "n/a" if n == 0 else "19.90",
+                "ordered_at": "2026-06-30T09:00:00Z",
+            }
+            for n in range(5)
+        ],
+    )
+    passed = " ".join(dbt(minimal).stdout.split())
+    assert (
+        "ecommerce.orders: 1 of 5 records delivered since the last complete build (20.0%)"
+        " quarantined, most by order_total_is_decimal (1), over the 5% threshold but fewer than"
+        " the 2 records that stop the build"
+    ) in passed
+    assert query(minimal, "select count(*) from gold.fct_orders where order_id like 'O8%'") == [
+        (4,)
+    ]
     delivery = folder / "orders_2026-07-01.csv"
     rows = [
         {
