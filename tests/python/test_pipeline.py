@@ -849,6 +849,31 @@ def test_a_deleted_crm_id_given_to_a_new_person_is_named(tmp_path: Path) -> None
     crm_file_warns(tmp_path, name, "base_crm__customers", reused_and_restored, "WARN 1")
 
 
+def test_a_delivery_whose_emails_an_export_broke_warns(tmp_path: Path) -> None:
+    """A CRM delivery whose export tool wrote every email as `name at domain` keeps its
+    contacts (warn rule email_is_valid) but loses their email links: the delivery's share of
+    records kept with warnings warns in the build's count (one row: the one warn rule), where
+    it was a line in the log alone. The sample's own delivery (2 % such emails) passes."""
+
+    def broken_emails(con: duckdb.DuckDBPyConnection, landing: Path) -> list[dict]:
+        return [
+            {
+                "crm_id": f"C99000{n:02d}",
+                "first_name": "Ana",
+                "last_name": f"Example{n}",
+                "email": f"ana.example{n} at example.com",
+                "country": "DE",
+                "tier": "gold",
+                "signup_at": f"{END_DATE}T09:00:00Z",
+                "updated_at": f"{END_DATE}T09:00:00Z",
+            }
+            for n in range(6)
+        ]
+
+    name = "dq_warning_rate__crm_customers"
+    crm_file_warns(tmp_path, name, "dq_record_accounting", broken_emails, "WARN 1")
+
+
 def test_a_full_crm_export_without_its_deleted_contacts_is_named(tmp_path: Path) -> None:
     """A CRM that sends every contact each day and leaves a deleted one out, with no
     tombstone: the contact would stay current. The base model's warn test names the contacts
