@@ -7,12 +7,13 @@
       country_dial_codes seed; a code it does not know gives null); for a national notation
       (`0170 1234567`, `(0170) 1234567`) the digits after the trunk `0`. Digits without a
       trunk `0` are taken whole (`415 555 0123`, as a US number is written), unless they are
-      11 or more and start with the calling code of the record's country: then that code was
-      written without its `+` (`49 175 6516882`, `491756516882` after a spreadsheet dropped
-      the `+`, `1 415 555 0123` in the US), and the digits after it are the national number
-      (where a country has a trunk `0`, its national notation starts with it; the national
-      numbers of countries without one, the US's 10 digits, Spain's 9, are shorter). Orders
-      and tickets have no country: their digits without `+` are taken whole. An extension at the end
+      more than a national number of the record's country has (`national_number_max_digits`
+      of the dial codes) and start with its calling code: then that code was written without
+      its `+` (`49 175 6516882`, `491756516882` after a spreadsheet dropped the `+`, `1 415
+      555 0123` in the US, `45 12 34 56 78` in Denmark), and the digits after it are the
+      national number. Fewer digits may be a national number (`4930 123456` in Germany,
+      whose numbers have up to 11): taken whole. Orders and tickets have no country: their
+      digits without `+` are taken whole. An extension at the end
       (`ext. 12`, `x12`) is left out (phone_digits). Null when fewer than 6 or more than 14
       digits remain (E.164 allows 15 with the calling code: more is not one number), and for
       a null or empty phone, and for a number of one digit repeated (`000 0000000`: what a
@@ -74,9 +75,10 @@
                     when phone_parts._phone_digits like '0%'
                         then substr(phone_parts._phone_digits, 2)
                     {%- if country_code_column %}
-                    -- the country's own code written without its `+` (a spreadsheet drops it)
+                    -- the country's own code written without its `+` (a spreadsheet drops it):
+                    -- more digits than a national number of the country has
                     when
-                        length(phone_parts._phone_digits) >= 11
+                        length(phone_parts._phone_digits) > home_dial.national_number_max_digits
                         and substr(phone_parts._phone_digits, 1, length(home_dial.dial_code))
                         = home_dial.dial_code
                         then substr(phone_parts._phone_digits, length(home_dial.dial_code) + 1)

@@ -1,7 +1,7 @@
 {#-
     The records of one landing table (`source_table`, on its base model `model`) delivered
     since the last complete build, counted for the delivery guards (tests dq_quarantine_rate
-    and dq_warning_rate): a namespace with `total`, `quarantined` and `warned` (kept, with
+    and dq_warning_rate): a dict with `total`, `quarantined` and `warned` (kept, with
     warnings) records, and per drop rule, per file of quarantined records and per warn rule
     their records (dicts `by_rule`, `by_file`, `by_warning`).
 

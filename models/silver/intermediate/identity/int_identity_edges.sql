@@ -6,7 +6,8 @@
 --              several accounts is a shared device and links none of them)
 --   email      every node carrying the same normalised email
 --   phone      every node carrying the same national phone number (where it is written
---              with two calling codes, the same E.164 number: a phone of each country)
+--              with two calling codes, the same E.164 number: a phone of each country; a
+--              CRM phone written with its country's code and no `+`, also its digits whole)
 -- Nodes sharing an email or a phone are linked as a star to the smallest node key of the
 -- group, not pairwise: the same components, with as many edges as nodes. Household emails
 -- and phones (int_identity_shared_contact_points) link nothing.
@@ -81,6 +82,28 @@ contact_points as (
         case when trim(phone) like '+%' or trim(phone) like '00%' then phone_e164 end
             as dialled_e164
     from crm_versions
+    union all
+    -- a phone written with the contact's country code and no `+` (49 175 6516882) is also
+    -- its digits whole, as an order or a ticket, which have no country, reads it
+    select
+        concat('crm:', crm_id) as node_key,
+        'phone' as point_type,
+        phone_digits as point_value,
+        cast(null as {{ dbt.type_string() }}) as phone_e164,
+        cast(null as {{ dbt.type_string() }}) as dialled_e164
+    from (
+        select
+            crm_id,
+            phone,
+            phone_national_number,
+            {{ phone_digits('phone') }} as phone_digits
+        from crm_versions
+        where phone_national_number is not null
+    ) as crm_phones
+    where
+        trim(phone) not like '+%'
+        and phone_digits not like '0%'
+        and phone_digits != phone_national_number
     union all
     select
         concat('order:', order_id) as node_key,
