@@ -16,8 +16,7 @@
     {%- if not execute %}
         select 1 as records where 1 = 0
     {%- else %}
-        {%- set thresholds = var('warning_rate_thresholds', {}) %}
-        {%- set threshold = thresholds.get(source_table, thresholds.get('default', 0.1)) | float %}
+        {%- set threshold = share_var('warning_rate_thresholds', source_table, 0.1) %}
         {%- set min_records = number_var('warning_rate_min_records', 1, integer=true) %}
         {%- set records = dq_delivery_records(model, source_table) %}
         {%- set is_over_threshold = records.warned > threshold * records.total %}

@@ -47,6 +47,12 @@ def compile_model(workdir: Path, model: str, variables: str) -> subprocess.Compl
             "{churn_late_data_days: -1}",
             "var churn_late_data_days must be a whole number at least 0, not -1.",
         ),
+        (
+            "dq_warning_rate__crm_customers",
+            '{warning_rate_thresholds: {crm.customers: "20%"}}',
+            "var warning_rate_thresholds must give crm.customers a share from 0 to 1 (0.05 for"
+            ' 5 %), not "20%".',
+        ),
     ],
 )
 def test_a_numeric_var_that_is_not_a_number_in_range_is_refused(
