@@ -563,6 +563,37 @@ def test_an_account_the_crm_re_points_links_only_its_latest_contact(tmp_path: Pa
     assert links == sorted([(f"crm:{first}", False), (f"crm:{other}", True)])
 
 
+def test_a_link_the_crm_removes_links_no_more(tmp_path: Path) -> None:
+    """A CRM that exports the removal of a link (column is_deleted, true) unlinks the contact
+    from the account: the crosswalk edge ends, where the removal row used to be read as the
+    link again (the column was unknown). A row with is_deleted false is a link as before."""
+    generate(tmp_path, "--scale", "0.003", "--days", "40", "--seed", "3", "--end-date", END_DATE)
+    select = ("build", "--select", "+int_identity_edges", "--indirect-selection", "cautious")
+    dbt(tmp_path, "unlinked", *select)
+    with duckdb.connect(str(tmp_path / "unlinked.duckdb"), read_only=True) as con:
+        (removed, removed_account), (kept, kept_account) = con.execute(
+            "select substr(node_key_a, 5), substr(node_key_b, 9) from silver.int_identity_edges"
+            " where edge_type = 'crosswalk' order by node_key_a limit 2"
+        ).fetchall()
+    (tmp_path / "landing" / "crm" / "account_links" / f"account_links_{END_DATE}_x.csv").write_text(
+        f"crm_id,shop_account_id,linked_at,is_deleted\n{removed},{removed_account},,true\n"
+        f"{kept},{kept_account},,false\n"
+    )
+    dbt(tmp_path, "unlinked", *select)
+    with duckdb.connect(str(tmp_path / "unlinked.duckdb"), read_only=True) as con:
+        links = con.execute(
+            "select node_key_a, node_key_b, _unlinked_at is null from silver.int_identity_edges"
+            " where edge_type = 'crosswalk' and node_key_a in (?, ?) order by node_key_a",
+            [f"crm:{removed}", f"crm:{kept}"],
+        ).fetchall()
+    assert links == sorted(
+        [
+            (f"crm:{removed}", f"account:{removed_account}", False),
+            (f"crm:{kept}", f"account:{kept_account}", True),
+        ]
+    )
+
+
 def test_orders_of_the_next_utc_day_in_the_latest_delivery_are_named(tmp_path: Path) -> None:
     """A shop west of UTC names its files by a local day whose evening orders fall on the next
     UTC day, after the as-of date (the latest delivery day). The build stays green: t runs to

@@ -16,10 +16,20 @@ renamed as (
         {{ trimmed_or_null('source.shop_account_id') }} as shop_account_id,
         {{ checked_landing_table('crm.account_links').key_expression }} as account_link_id,
 
+        -- booleans
+        -- a row that removes the link; a value that is there but not a boolean removes
+        -- nothing (warn rule values_are_readable)
+        coalesce(
+            {{ dbt.safe_cast(landing_value('crm.account_links', 'is_deleted'), 'boolean') }},
+            false
+        ) as is_deleted,
+
         -- timestamps
         {{ timestamp_from_text('source.linked_at') }} as linked_at,
 
         -- lineage
+        {{ unreadable_landing_values('crm.account_links', ['is_deleted']) }}
+            as _unreadable_values,
         source._is_malformed,
         source._rescued_data,
         {{ row_hash(raw_record_columns('crm.account_links')) }}
@@ -44,6 +54,8 @@ checked as (
              'expect': ids_are_exact(['crm_id', 'shop_account_id']), 'reason': inexact_ids_reason('crm_id or shop_account_id')},
             {'name': 'linked_at_is_plausible', 'severity': 'warn',
              'expect': 'linked_at is null or ' ~ timestamp_is_plausible('linked_at')},
+            {'name': 'values_are_readable', 'severity': 'warn',
+             'expect': '_unreadable_values is null'},
         ]) }}
     from renamed
 )

@@ -1,6 +1,7 @@
 -- The deterministic links between source ids (nodes of int_identity_nodes), one row per
 -- linked pair and kind:
---   crosswalk  CRM contact - shop account, from the CRM's account links (an account's last)
+--   crosswalk  CRM contact - shop account, from the CRM's account links (an account's last,
+--              unless that row removes the link: is_deleted)
 --   account    order - the shop account it was placed with
 --   login      browser - the shop account it logged in as (a browser that logged in as
 --              several accounts is a shared device and links none of them)
@@ -225,6 +226,8 @@ id_edges as (
         concat('account:', shop_account_id) as node_key_b,
         'crosswalk' as edge_type
     from current_account_links
+    -- null on the rows a warehouse stored before the column existed: links
+    where not coalesce(is_deleted, false)
     union all
     select
         concat('order:', order_id) as node_key_a,
