@@ -53,6 +53,12 @@ def compile_model(workdir: Path, model: str, variables: str) -> subprocess.Compl
             "var warning_rate_thresholds must give crm.customers a share from 0 to 1 (0.05 for"
             ' 5 %), not "20%".',
         ),
+        (
+            "dq_quarantine_rate__crm_customers",
+            "{quarantine_rate_thresholds: 0.2}",
+            "var quarantine_rate_thresholds must map landing tables (and `default`) to shares,"
+            " such as {default: 0.05, crm.customers: 0.2}, not 0.2.",
+        ),
     ],
 )
 def test_a_numeric_var_that_is_not_a_number_in_range_is_refused(

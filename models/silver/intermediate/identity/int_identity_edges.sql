@@ -1,7 +1,7 @@
 -- The deterministic links between source ids (nodes of int_identity_nodes), one row per
 -- linked pair and kind:
 --   crosswalk  CRM contact - shop account, from the CRM's account links (an account's last,
---              unless that row removes the link: is_deleted)
+--              unless a later row removes that link: is_deleted)
 --   account    order - the shop account it was placed with
 --   login      browser - the shop account it logged in as (a browser that logged in as
 --              several accounts is a shared device and links none of them)
@@ -46,17 +46,51 @@ web_events as (
     select * from {{ ref('stg_web__events') }}
 ),
 
-account_links as (
+-- the crosswalk rows, but those whose is_deleted does not read (warn rule
+-- values_are_readable): they may remove a link or make one
+crosswalk_rows as (
     select * from {{ ref('base_crm__account_links') }}
-    where not _is_quarantined
+    where not _is_quarantined and _unreadable_values is null
+),
+
+-- the rows that make a link (is_deleted: null on the rows a warehouse stored before the
+-- column existed, which are links)
+account_links as (
+    select * from crosswalk_rows
+    where not coalesce(is_deleted, false)
+),
+
+-- the rows that remove one, the last of each link
+link_removals as (
+    select
+        crm_id,
+        shop_account_id,
+        max(_record_id) as removed_record_id
+    from crosswalk_rows
+    where is_deleted
+    group by crm_id, shop_account_id
 ),
 
 -- an account's contact is the one of the link delivered last (a later file, or further down
 -- the same file): a CRM that re-points an account to another contact (a link made in error,
 -- then fixed) sends the new link, not a delete of the old one, and two people must not become
--- one customer through the account; a full export sends the current links again
-current_account_links as (
+-- one customer through the account; a full export sends the current links again. A removal
+-- of that link delivered after it leaves the account no contact's; a removal of a link the
+-- account had already left changes nothing
+last_account_links as (
     {{ latest_version_per_key('account_links', 'shop_account_id', '_record_id desc') }}
+),
+
+current_account_links as (
+    select last_account_links.*
+    from last_account_links
+    left join link_removals
+        on
+            last_account_links.crm_id = link_removals.crm_id
+            and last_account_links.shop_account_id = link_removals.shop_account_id
+    where
+        link_removals.removed_record_id is null
+        or link_removals.removed_record_id < last_account_links._record_id
 ),
 
 shared_contact_points as (
@@ -226,8 +260,6 @@ id_edges as (
         concat('account:', shop_account_id) as node_key_b,
         'crosswalk' as edge_type
     from current_account_links
-    -- null on the rows a warehouse stored before the column existed: links
-    where not coalesce(is_deleted, false)
     union all
     select
         concat('order:', order_id) as node_key_a,
