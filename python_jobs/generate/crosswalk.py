@@ -1,7 +1,8 @@
 """The optional crosswalk (CSV), as many CRMs export it: which shop account a CRM contact
 is linked to. CROSSWALK_SHARE of the persons have their first contact linked to their
 account, exported 0 to CROSSWALK_LAG_DAYS days after the contact (never after a deletion).
-Duplicate contacts are never linked: the CRM does not know they are the same person."""
+Duplicate contacts are never linked: the CRM does not know they are the same person. No
+link is removed (`is_deleted` is false on every row)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow.compute as pc
 
-from .columns import as_arrow, csv_lines, fixed_ids, iso_utc
+from .columns import as_arrow, csv_lines, fixed_ids, iso_utc, json_bool
 from .config import CROSSWALK_LAG_DAYS, CROSSWALK_SHARE, CUSTOMER_ID_BASE, DIRT_RATES
 from .writers import EntityRecords, text_records
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def account_link_records(
     world: World, customers: Customers, identities: Identities
 ) -> EntityRecords:
-    """One row per link (crm_id, shop_account_id, linked_at); dirt: duplicates."""
+    """One row per link (crm_id, shop_account_id, linked_at, is_deleted); dirt: duplicates."""
     rng, horizon = world.rngs["identity"], world.params.horizon
     count = customers.count
     linked = rng.random(count) < CROSSWALK_SHARE
@@ -39,6 +40,7 @@ def account_link_records(
             fixed_ids("C", CUSTOMER_ID_BASE + person, 7),
             pc.take(identities.account_ids, as_arrow(person)),
             iso_utc(secs),
+            json_bool(np.zeros(len(person), dtype=bool)),
         ]
     )
     return text_records("account_links", lines, day, dirt, secs, src, dup_day)

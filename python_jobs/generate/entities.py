@@ -77,7 +77,7 @@ ENTITIES: dict[str, EntitySpec] = {
             "account_links",
             "csv",
             "crm/account_links",
-            ("crm_id", "shop_account_id", "linked_at"),
+            ("crm_id", "shop_account_id", "linked_at", "is_deleted"),
         ),
         EntitySpec(
             "orders",
