@@ -35,15 +35,16 @@
                 ~ " from " ~ model ~ " where _dq_warnings is not null group by _dq_warnings",
                 info=true) %}
         {%- endif %}
-        {%- for warning, count in records.by_warning | dictsort %}
-            {%- if not loop.first %} union all {% endif %}
+        {%- if is_flagged %}
+            {%- for warning, count in records.by_warning | dictsort %}
+            {{ 'union all' if not loop.first }}
             select
                 {{ sql_literal(warning) }} as warn_rule,
                 {{ count }} as records,
                 {{ records.total }} as delivered_records
-            where {{ 'true' if is_flagged else 'false' }}
+            {%- endfor %}
         {%- else %}
             select 1 as records where 1 = 0
-        {%- endfor %}
+        {%- endif %}
     {%- endif %}
 {% endtest %}
