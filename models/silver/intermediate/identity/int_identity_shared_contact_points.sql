@@ -1,14 +1,19 @@
--- Emails and phones that a household shares: points that reach two CRM contacts who are not
--- one person written twice. A contact reaches the points it carries itself (in any version),
--- and the emails of the orders and tickets that carry its phone: a family member whose CRM
--- record has no email still reaches the family's address through an order placed with it
--- and their own phone. Two contacts are two people when their first names differ by more than
--- a typo (Levenshtein distance above 2), or, for an email, differ at all while their phones
--- (over all their versions) are known on both and have none in common. A phone is not
--- judged by the emails (a person has several addresses, not several mobiles in the CRM). A
--- duplicate contact with a typo in the name and the same or no phone is not two people. No
--- email or phone edge goes through a shared point (int_identity_edges): a wrong merge costs
--- more than a missed one.
+-- Emails and phones that several people share. A point is shared when it reaches two CRM
+-- contacts who are not one person written twice. A contact reaches the points it carries
+-- itself (in any version), and the emails of the orders and tickets that carry its phone: a
+-- family member whose CRM record has no email still reaches the family's address through an
+-- order placed with it and their own phone. Two contacts are two people when their first
+-- names differ by more than a typo (Levenshtein distance above 2), or, for an email, differ at
+-- all while their phones (over all their versions) are known on both and have none in common.
+-- A phone is not judged by the emails (a person has several addresses, not several mobiles in
+-- the CRM). A duplicate contact with a typo in the name and the same or no phone is not two
+-- people. An email is shared too when orders and tickets carry it with
+-- identity_shared_email_min_phones or more phones: a till's or the shop's own address typed
+-- for walk-in buyers, which would make every buyer who gave a phone one customer (a person
+-- gives a phone or two). No email or phone edge goes through a shared point
+-- (int_identity_edges): a wrong merge costs more than a missed one.
+
+{%- set min_phones = number_var('identity_shared_email_min_phones', 2, integer=true) %}
 
 with crm_versions as (
     select * from {{ ref('base_crm__customers') }}
@@ -168,7 +173,7 @@ two_people as (
         )
 ),
 
-final as (
+household_points as (
     select
         point_type,
         point_value,
@@ -176,6 +181,46 @@ final as (
         min(concat(crm_id_a, ' / ', crm_id_b)) as example_pair
     from two_people
     group by point_type, point_value
+),
+
+-- the emails of orders and tickets, each with the phone given beside it
+record_email_phones as (
+    select
+        email_normalised,
+        phone_national_number
+    from orders
+    where email_normalised is not null and phone_national_number is not null
+    union all
+    select
+        email_normalised,
+        phone_national_number
+    from tickets
+    where email_normalised is not null and phone_national_number is not null
+),
+
+-- emails given with many phones: a till's or the shop's own address typed for walk-in buyers
+many_phone_emails as (
+    select
+        'email' as point_type,
+        email_normalised as point_value,
+        count(distinct phone_national_number) as record_phones
+    from record_email_phones
+    group by email_normalised
+    having count(distinct phone_national_number) >= {{ min_phones }}
+),
+
+final as (
+    select
+        coalesce(household_points.point_type, many_phone_emails.point_type) as point_type,
+        coalesce(household_points.point_value, many_phone_emails.point_value) as point_value,
+        coalesce(household_points.crm_contacts, 0) as crm_contacts,
+        household_points.example_pair,
+        many_phone_emails.record_phones
+    from household_points
+    full outer join many_phone_emails
+        on
+            household_points.point_type = many_phone_emails.point_type
+            and household_points.point_value = many_phone_emails.point_value
 )
 
 select * from final
