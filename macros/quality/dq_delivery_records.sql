@@ -5,21 +5,9 @@
     warnings) records, and per drop rule, per file of quarantined records and per warn rule
     their records (dicts `by_rule`, `by_file`, `by_warning`).
 
-    "Since the last complete build": ingested after the `_max_ingested_at` that
-    dq_record_accounting (built after staging and the quarantine) holds for the table, so a
-    delivery that failed stays pending, and the build fails again until the delivery is fixed
-    or the threshold raised: a re-run or a job retry does not let it through. Looked up at run
-    time, not through ref(), which would make the guards wait for the models they protect.
+    "Since the last complete build": ingested after macro dq_delivery_watermark.
 -#}
 {% macro dq_delivery_records(model, source_table) %}
-    {%- set accounting_node = graph.nodes.values()
-        | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', 'dq_record_accounting')
-        | first %}
-    {%- set accounting = adapter.get_relation(
-        database=accounting_node.database,
-        schema=accounting_node.schema,
-        identifier=accounting_node.alias) if accounting_node else none %}
     {%- set pending -%}
         select
             _source_file as source_file,
@@ -27,15 +15,7 @@
             _dq_warnings as warnings,
             count(*) as records
         from {{ model }}
-        where _ingested_at > coalesce(
-            {%- if accounting %}
-            (
-                select max(accounting._max_ingested_at) from {{ accounting }} as accounting
-                where accounting.source_table = {{ sql_literal(source_table) }}
-            ),
-            {%- endif %}
-            {{ before_first_ingestion() }}
-        )
+        where _ingested_at > {{ dq_delivery_watermark(source_table) }}
         group by _source_file, _dq_rule, _dq_warnings
         order by _source_file, _dq_rule, _dq_warnings
     {%- endset %}

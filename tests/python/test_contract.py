@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -378,6 +379,47 @@ def test_a_broken_delivery_stops_the_build_and_keeps_gold(minimal: Path) -> None
     ) == [(20,)]
     # and the next build, with the default threshold, is green again
     dbt(minimal)
+
+
+@pytest.mark.slow
+def test_a_delivery_that_reuses_event_ids_stops_the_build(minimal: Path) -> None:
+    """A collector that numbers its events anew: a later events file whose event ids are those
+    of earlier events, with other visitors and times. The build stops before staging replaces
+    the earlier events, with one sentence naming the table, the counts and the file; the
+    earlier events stay staged. Let through on purpose (the var), they replace them."""
+    folder = minimal / "landing" / "web" / "events"
+    first = sorted(folder.glob("events_*.parquet"))[0]
+    delivery = folder / "events_2026-07-02.parquet"
+    with duckdb.connect() as con:
+        restarted = con.sql(
+            "select * replace ('restart-' || anonymous_id as anonymous_id,"
+            " event_at + interval 30 day as event_at)"
+            " from read_parquet(?) order by event_id limit 30",
+            params=[str(first)],
+        ).to_arrow_table()
+    pq.write_table(restarted, delivery)
+    ids = "', '".join(restarted.column("event_id").to_pylist())
+    restaged = f"select count(*) from silver.stg_web__events where event_id in ('{ids}')"
+    assert query(minimal, restaged) == [(30,)]
+    moved = restaged + " and anonymous_id like 'restart-%'"
+
+    # the web events' models alone (the guard sits between bronze and staging), and only the
+    # tests of what they build
+    events_only = ("--select", "+stg_web__events", "--indirect-selection", "cautious")
+    failed = dbt(minimal, *events_only, check=False)
+    assert failed.returncode != 0
+    out = " ".join(failed.stdout.split())
+    assert (
+        "web.events delivery rejected: 30 of 30 records delivered since the last complete"
+        " build (100.0%) carry the event_id of another, different record, over the 5%"
+        " threshold."
+    ) in out
+    assert f"{delivery.name} (30). dbt build skips everything downstream" in out
+    assert "--vars '{rewrite_rate_thresholds: {web.events: 1}}'" in out
+    assert query(minimal, moved) == [(0,)]
+
+    dbt(minimal, *events_only, "--vars", "{rewrite_rate_thresholds: {web.events: 1}}")
+    assert query(minimal, moved) == [(30,)]
 
 
 # --------------------------------------------------------------------------------------
