@@ -8,9 +8,10 @@
 -- A phone is not judged by the emails (a person has several addresses, not several mobiles in
 -- the CRM). A duplicate contact with a typo in the name and the same or no phone is not two
 -- people. An email is shared too when orders and tickets carry it with
--- identity_shared_email_min_phones or more phones: a till's or the shop's own address typed
--- for walk-in buyers, which would make every buyer who gave a phone one customer (a person
--- gives a phone or two). No email or phone edge goes through a shared point
+-- identity_shared_email_min_phones or more phones (told by their last 8 digits): a till's or
+-- the shop's own address typed for walk-in buyers, which would make every buyer who gave a
+-- phone one customer (a person gives a phone or two). No email or phone edge goes through a
+-- shared point
 -- (int_identity_edges): a wrong merge costs more than a missed one.
 
 {%- set min_phones = number_var('identity_shared_email_min_phones', 2, integer=true) %}
@@ -198,15 +199,18 @@ record_email_phones as (
     where email_normalised is not null and phone_national_number is not null
 ),
 
--- emails given with many phones: a till's or the shop's own address typed for walk-in buyers
+-- emails given with many phones: a till's or the shop's own address typed for walk-in buyers.
+-- A phone is told by its last 8 digits: orders and tickets have no country, so one number
+-- written with and without its calling code or trunk 0 (`49 170 1234567`, `0170 1234567`)
+-- has two national numbers, but one ending
 many_phone_emails as (
     select
         'email' as point_type,
         email_normalised as point_value,
-        count(distinct phone_national_number) as record_phones
+        count(distinct right(phone_national_number, 8)) as record_phones
     from record_email_phones
     group by email_normalised
-    having count(distinct phone_national_number) >= {{ min_phones }}
+    having count(distinct right(phone_national_number, 8)) >= {{ min_phones }}
 ),
 
 final as (
