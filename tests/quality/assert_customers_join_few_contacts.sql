@@ -3,7 +3,8 @@
 -- a customer is most likely strangers linked by a contact point they all carry that the
 -- shared-point rules did not catch (a point counts as shared once it reaches two CRM
 -- contacts that are not one person, or, for an email, once orders and tickets give it with
--- many phones: a shop's own hotline typed on marketplace orders links every buyer of them). Their orders, revenue and churn features are then one customer's.
+-- many phones: a shop's own hotline typed on marketplace orders links every buyer of them).
+-- Their orders, revenue and churn features are then one customer's.
 -- Returns each such customer with its counts; severity warn. Look its email and phone up on
 -- its orders and contacts, and the points of int_identity_shared_contact_points.
 {{ config(severity='warn') }}
