@@ -411,10 +411,10 @@ def test_a_delivery_that_reuses_event_ids_stops_the_build(minimal: Path) -> None
     out = " ".join(failed.stdout.split())
     assert (
         "web.events delivery rejected: 30 of 30 records delivered since the last complete"
-        " build (100.0%) carry the event_id of another, different record, over the 5%"
-        " threshold."
+        " build (100.0%) are another version of a record delivered before them or with them"
+        " under the same event_id, over the 5% threshold."
     ) in out
-    assert f"{delivery.name} (30). dbt build skips everything downstream" in out
+    assert f"Files with reused ids: {delivery} (30). dbt build skips everything downstream" in out
     assert "--vars '{rewrite_rate_thresholds: {web.events: 1}}'" in out
     assert query(minimal, moved) == [(0,)]
 
