@@ -11,8 +11,7 @@
 -- identity_shared_email_min_phones or more phones (told by their last 8 digits): a till's or
 -- the shop's own address typed for walk-in buyers, which would make every buyer who gave a
 -- phone one customer (a person gives a phone or two). No email or phone edge goes through a
--- shared point
--- (int_identity_edges): a wrong merge costs more than a missed one.
+-- shared point (int_identity_edges): a wrong merge costs more than a missed one.
 
 {%- set min_phones = number_var('identity_shared_email_min_phones', 2, integer=true) %}
 
@@ -49,35 +48,19 @@ contact_points as (
     where phone_national_number is not null
 ),
 
--- the points of orders and tickets, which carry no name
-record_points as (
+-- the emails of orders and tickets (which carry no name), each with the phone given beside it
+record_email_phones as (
     select
-        concat('order:', order_id) as record_id,
-        'email' as point_type,
-        email_normalised as point_value
+        email_normalised,
+        phone_national_number
     from orders
-    where email_normalised is not null
+    where email_normalised is not null and phone_national_number is not null
     union all
     select
-        concat('order:', order_id) as record_id,
-        'phone' as point_type,
-        phone_national_number as point_value
-    from orders
-    where phone_national_number is not null
-    union all
-    select
-        concat('ticket:', ticket_id) as record_id,
-        'email' as point_type,
-        email_normalised as point_value
+        email_normalised,
+        phone_national_number
     from tickets
-    where email_normalised is not null
-    union all
-    select
-        concat('ticket:', ticket_id) as record_id,
-        'phone' as point_type,
-        phone_national_number as point_value
-    from tickets
-    where phone_national_number is not null
+    where email_normalised is not null and phone_national_number is not null
 ),
 
 -- the points each contact reaches: its own, and the emails of the orders and tickets that
@@ -92,19 +75,13 @@ reached_points as (
     union distinct
     select
         contact_points.crm_id,
-        other_record_points.point_type,
-        other_record_points.point_value,
+        'email' as point_type,
+        record_email_phones.email_normalised as point_value,
         contact_points.first_name
     from contact_points
-    inner join record_points
-        on
-            contact_points.point_type = record_points.point_type
-            and contact_points.point_value = record_points.point_value
-    inner join record_points as other_record_points
-        on record_points.record_id = other_record_points.record_id
-    where
-        record_points.point_type = 'phone'
-        and other_record_points.point_type = 'email'
+    inner join record_email_phones
+        on contact_points.point_value = record_email_phones.phone_national_number
+    where contact_points.point_type = 'phone'
 ),
 
 -- pairs of contacts with different first names reaching one point
@@ -182,21 +159,6 @@ household_points as (
         min(concat(crm_id_a, ' / ', crm_id_b)) as example_pair
     from two_people
     group by point_type, point_value
-),
-
--- the emails of orders and tickets, each with the phone given beside it
-record_email_phones as (
-    select
-        email_normalised,
-        phone_national_number
-    from orders
-    where email_normalised is not null and phone_national_number is not null
-    union all
-    select
-        email_normalised,
-        phone_national_number
-    from tickets
-    where email_normalised is not null and phone_national_number is not null
 ),
 
 -- emails given with many phones: a till's or the shop's own address typed for walk-in buyers.
