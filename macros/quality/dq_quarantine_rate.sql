@@ -23,20 +23,13 @@
         {%- if is_over_threshold and records.quarantined >= min_records %}
             {%- set top_rule = records.by_rule | dictsort(by='value', reverse=true) | first %}
             {%- set files = records.by_file | dictsort(by='value', reverse=true) | list %}
-            {%- set named_files = [] %}
-            {%- for source_file, count in files[:3] %}
-                {%- do named_files.append(source_file ~ ' (' ~ count ~ ')') %}
-            {%- endfor %}
-            {%- if files | length > 3 %}
-                {%- do named_files.append('and ' ~ (files | length - 3) ~ ' more') %}
-            {%- endif %}
             {{ exceptions.raise_compiler_error(
                 source_table ~ " delivery rejected: " ~ records.quarantined ~ " of " ~ records.total
                 ~ " records delivered since the last complete build ("
                 ~ "%.1f" | format(100.0 * records.quarantined / records.total)
                 ~ "%) were quarantined, over the " ~ "%g" | format(100 * threshold)
                 ~ "% threshold; most by " ~ top_rule[0] ~ " (" ~ top_rule[1] ~ "). Files: "
-                ~ named_files | join(', ') ~ "."
+                ~ files_with_counts(files) ~ "."
                 ~ (" Nearly every record was quarantined, so the cause is likely the files as a"
                     ~ " whole (a required column missing or named in another case, another"
                     ~ " delimiter, values in another format): warnings at the start of the build"

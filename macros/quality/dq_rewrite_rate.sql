@@ -97,7 +97,7 @@
             {%- set records.total = records.total + count | int %}
             {%- set records.versions = versions | int %}
             {%- if reused | int > 0 %}
-                {%- do files.append(source_file ~ ' (' ~ reused ~ ')') %}
+                {%- do files.append((source_file, reused)) %}
             {%- endif %}
         {%- endfor %}
         {%- if records.versions > threshold * records.total
@@ -112,8 +112,7 @@
                 ~ " are written once: staging keeps one record per " ~ key_column ~ ", so each"
                 ~ " of these loses one (a collector or an export that numbers its records anew in"
                 ~ " each file reuses the ids). Files with reused ids: "
-                ~ files[:3] | join(', ')
-                ~ (", and " ~ (files | length - 3) ~ " more" if files | length > 3 else "")
+                ~ files_with_counts(files)
                 ~ ". dbt build skips everything downstream of "
                 ~ model.identifier ~ ". See them: select * from " ~ model ~ " where "
                 ~ key_column ~ " in (select " ~ key_column ~ " from " ~ model
