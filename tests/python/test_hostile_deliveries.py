@@ -688,8 +688,20 @@ def test_an_optional_column_renamed_by_the_exporter_is_named(hostile: dict) -> N
     """An export whose email column is called customer_email and whose account column is
     called customer_id has no email and no account (optional: absent) and two columns the
     contract does not know: the build names the likely renamings, where the emails used to go
-    unused, and every order was a guest's, in silence."""
+    unused, and every order was a guest's, in silence. Ingestion names them in the log (on
+    DuckDB), and the warning test on the bronze table counts a WARN for each (on every
+    engine), with a sentence that says what to do."""
     output = " ".join(hostile["output"].split())
+    assert (
+        "ecommerce.orders: records delivered since the last complete build carry columns the"
+        " contract does not know, named like contract columns that none of them has a value"
+        ' for: "ORDER_ID" for order_id (3 records), "SHOP_ACCOUNT_ID" for shop_account_id'
+        ' (3 records), "customer_id" for shop_account_id (3 records),'
+    ) in output
+    assert '"customer_email" for email (3 records), "EMAIL" for email (3 records)' in output
+    # the renamed file's two columns, and the 11 of the file with its header in capitals
+    name = "dq_renamed_landing_columns__ecommerce_orders"
+    assert " WARN 13 " in dbt_result_line(hostile["output"], name)
     assert 'orders_2026-07-24_renamed.csv") lack optional columns of the contract' in output
     assert (
         'named like the contract\'s (in brackets): shop_account_id ("customer_id"),'
