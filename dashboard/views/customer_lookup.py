@@ -89,7 +89,10 @@ with columns[1]:
 clv = ui.load(data.customer_clv, customer_id)
 if clv is not None and clv.empty:
     columns[2].metric(f"CLV ({currency})", "—")
-    columns[2].caption("No completed purchase: not in gold.customer_clv.")
+    columns[2].caption(
+        "Not in gold.customer_clv: no completed purchase, or no CLV fit has converged yet"
+        " (gold.clv_model_fits)."
+    )
 elif clv is not None:
     value = clv.iloc[0]
     columns[2].metric(f"CLV ({currency})", ui.money(value.clv))

@@ -83,7 +83,10 @@ def load_churn_features(settings: ChurnSettings, *, connect: Connect | None = No
     if frame.empty:
         raise ChurnJobError(
             f"The table {settings.features_table} is empty: there is nothing to train on. "
-            "Load landing data and run dbt build again (e.g. `make run`)."
+            "Its as-of dates begin churn_min_history_days (a dbt var, default 60) after the "
+            "first order, so a shorter history has none yet: train once it is longer, or "
+            "lower the var; with no orders at all, load landing data and run dbt build again "
+            "(e.g. `make run`)."
         )
     return frame
 

@@ -22,7 +22,10 @@ Policies:
   latest usable fit made as of the summary's as-of date or before, and says which.
 * A fit that does not converge is still written (``*_converged`` false, optimiser message in
   ``*_message``) with a logged warning; :func:`score_customers` uses the latest earlier fit
-  that converged instead (with a warning), and refuses to score when there is none.
+  that converged instead (with a warning). When there is none (too few customers or repeat
+  purchases to identify the parameters: a new shop) it scores nobody, with a warning that
+  says why: customer_clv is left empty, the rest of the build goes on, and the data test
+  assert_customer_clv_scores_every_customer counts a WARN until a fit converges.
 * No customer with a repeat purchase and a positive spend: the Gamma-Gamma columns are NULL
   and ``gg_converged`` is false. :func:`score_customers` then uses, for every customer, the
   empirical mean of monetary_value over the customers with a repeat purchase (0 when all of
@@ -49,7 +52,6 @@ from . import bgnbd, gamma_gamma, lifetime_value
 from .errors import (
     ClvInputError,
     EmptyInputError,
-    FitNotConvergedError,
     InvalidInputError,
     NoRepeatCustomersError,
 )
@@ -455,30 +457,22 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
-def _refusal(fit: dict[str, Any]) -> FitNotConvergedError | None:
+def _refusal(fit: dict[str, Any]) -> str | None:
     """Why customers must not be scored with ``fit``, or None when it is usable (a missing
     Gamma-Gamma fit is usable: the spend falls back to the repeat customers' mean)."""
     if not fit["bgnbd_converged"]:
-        return FitNotConvergedError(
-            f"Refusing to score customers: the BG/NBD fit {fit['fit_id']} "
-            f"{_not_converged_reason(fit['bgnbd_message'])} No earlier fit converged either. "
-            "Inspect clv_model_fits; a refit on more history (the next one due, or "
-            "dbt build -s clv_model_fits --full-refresh) may converge."
-        )
+        return f"the BG/NBD fit {fit['fit_id']} {_not_converged_reason(fit['bgnbd_message'])}"
     if not fit["gg_converged"] and not _is_null(fit["gg_p"]):
-        return FitNotConvergedError(
-            f"Refusing to score customers: the Gamma-Gamma fit {fit['fit_id']} "
-            f"{_not_converged_reason(fit['gg_message'])} No earlier fit converged either. "
-            "Inspect clv_model_fits and refit."
-        )
+        return f"the Gamma-Gamma fit {fit['fit_id']} {_not_converged_reason(fit['gg_message'])}"
     return None
 
 
-def _scoring_fit(fits: Any, as_of: dt.date, time_unit: str) -> dict[str, Any]:
-    """The latest usable fit made as of ``as_of`` or before, in ``time_unit``.
+def _scoring_fit(fits: Any, as_of: dt.date, time_unit: str) -> dict[str, Any] | None:
+    """The latest usable fit made as of ``as_of`` or before, in ``time_unit``; None, with a
+    warning that gives the latest fit's reason, when no such fit converged.
 
-    Raises when clv_model_fits is empty or holds only later fits, when no such fit converged
-    (the latest one's reason), and when the fit is in another time unit."""
+    Raises when clv_model_fits is empty or holds only later fits, and when the fit is in
+    another time unit."""
     rows = _fit_rows(fits)
     if not rows:
         raise EmptyInputError(
@@ -492,7 +486,13 @@ def _scoring_fit(fits: Any, as_of: dt.date, time_unit: str) -> dict[str, Any]:
         )
     fit = next((r for r in newest if _refusal(r) is None), None)
     if fit is None:
-        raise _refusal(newest[0])
+        logger.warning(
+            "customer_clv scores nobody: %s, and no earlier fit converged. A refit on more "
+            "history (the next one due, or dbt build -s clv_model_fits --full-refresh) may "
+            "converge. Inspect clv_model_fits.",
+            _refusal(newest[0]).rstrip("."),
+        )
+        return None
     if fit is not newest[0]:
         logger.warning(
             "The latest CLV fit %s cannot be used (%s); customer_clv scores with the latest "
@@ -521,7 +521,7 @@ def score_customers(
 
     Uses the latest fit of ``fits`` made as of the summary's as-of date or before that
     converged (an unconverged later one is skipped with a warning); fit_id and fit_as_of_date
-    say which. Raises :class:`FitNotConvergedError` when none converged and
+    say which. Scores nobody (an empty frame, with a warning) when none converged. Raises
     :class:`InvalidInputError` when the fit is in another time unit than ``summary``.
     """
     horizon, rate = parse_settings(horizon_periods, annual_discount_rate)
@@ -532,6 +532,8 @@ def score_customers(
         return _empty(CLV_SCHEMA)
     _, time_unit, as_of = _summary_header(frame)
     fit = _scoring_fit(fits, as_of, time_unit)
+    if fit is None:
+        return _empty(CLV_SCHEMA)
     gg_missing = _is_null(fit["gg_p"])
     customers = (
         _collect(frame.select("customer_id", "frequency", "recency", "t", "monetary_value"))

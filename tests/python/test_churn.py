@@ -629,6 +629,16 @@ def test_cli_train_leaves_out_all_null_crm_attributes(registry_run, tmp_path):
     assert len(scored) == 600 and scored["churn_probability"].between(0, 1).all()
 
 
+def test_an_empty_features_table_says_why(tmp_path, features):
+    """A new shop's history is shorter than churn_min_history_days: churn_features has no
+    as-of date yet, and training says so, and what to do, rather than only to load data."""
+    db = write_duckdb(tmp_path / "empty.duckdb", features.head(0))
+    with pytest.raises(ChurnJobError, match="is empty: there is nothing to train on") as raised:
+        load_churn_features(local_settings(tmp_path, db))
+    assert "begin churn_min_history_days (a dbt var, default 60) after the" in str(raised.value)
+    assert "train once it is longer, or lower the var" in str(raised.value)
+
+
 def test_same_rows_in_another_storage_order_train_the_same_model(tmp_path, features):
     """Two builds of the same landing data store churn_features in different row orders."""
     ordered = write_duckdb(tmp_path / "ordered.duckdb", features)

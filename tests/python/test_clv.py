@@ -593,8 +593,10 @@ def test_unconverged_fit_is_written_and_refused(caplog) -> None:
     assert "Gamma-Gamma model not fitted" in caplog.text
     table = clv_models.result_frame(fits, None, clv_models.FITS_SCHEMA)
     assert table.column("gg_p").null_count == 1  # NULL, not NaN
-    with pytest.raises(FitNotConvergedError, match="Refusing to score customers: the BG/NBD"):
-        clv_models.score_customers(summary, fits, 52, 0.1)
+    with caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"):
+        scores = clv_models.score_customers(summary, fits, 52, 0.1)
+    assert scores.empty and list(scores.columns) == clv_models.CLV_SCHEMA.names
+    assert f"customer_clv scores nobody: the BG/NBD fit {row['fit_id']} did not" in caplog.text
 
 
 def test_no_gamma_gamma_fit_uses_the_mean_spend(clv_summary: pd.DataFrame, caplog) -> None:
@@ -613,12 +615,15 @@ def test_no_gamma_gamma_fit_uses_the_mean_spend(clv_summary: pd.DataFrame, caplo
     assert (scores["expected_purchases"] > 0).all()
 
 
-def test_gamma_gamma_not_converged_is_refused(clv_summary: pd.DataFrame) -> None:
+def test_gamma_gamma_not_converged_is_refused(clv_summary: pd.DataFrame, caplog) -> None:
     fits = clv_models.fit_models(clv_summary)
     fits.loc[0, "gg_converged"] = False
     fits.loc[0, "gg_message"] = "did not converge: test"
-    with pytest.raises(FitNotConvergedError, match=r"Gamma-Gamma fit .* did not converge"):
-        clv_models.score_customers(clv_summary, fits, 52, 0.1)
+    with caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"):
+        scores = clv_models.score_customers(clv_summary, fits, 52, 0.1)
+    assert scores.empty
+    assert "scores nobody: the Gamma-Gamma fit clv-" in caplog.text
+    assert "did not converge: test, and no earlier fit converged" in caplog.text
 
 
 def test_model_layer_input_errors(clv_summary: pd.DataFrame) -> None:
@@ -738,10 +743,12 @@ def test_scores_with_the_latest_converged_fit_as_of_the_summary(
     # no fit as of the summary's date or before: a sentence, not a fit from the future
     with pytest.raises(InvalidInputError, match="made as of a later date"):
         clv_models.score_customers(clv_summary, new, 52, 0.1)
-    # none converged: refused with the latest fit's reason
+    # none converged: nobody scored, with the latest fit's reason
     fits.loc[0, "bgnbd_converged"] = False
-    with pytest.raises(FitNotConvergedError, match=rf"BG/NBD fit {new.iloc[0]['fit_id']}"):
-        clv_models.score_customers(_later(clv_summary, 9), fits, 52, 0.1)
+    with caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"):
+        nobody = clv_models.score_customers(_later(clv_summary, 9), fits, 52, 0.1)
+    assert nobody.empty
+    assert f"scores nobody: the BG/NBD fit {new.iloc[0]['fit_id']}" in caplog.text
 
 
 def test_dbt_model_files_refit_on_the_schedule(clv_summary: pd.DataFrame) -> None:
@@ -875,19 +882,23 @@ def test_dbt_model_files_on_duckdb(clv_summary: pd.DataFrame) -> None:
     assert joined == len(clv_summary)
 
 
-def test_dbt_model_refuses_an_unconverged_fit(caplog) -> None:
+def test_dbt_model_scores_nobody_without_a_converged_fit(caplog) -> None:
+    """A new shop's few customers do not identify the models' parameters: clv_model_fits
+    writes the unconverged fit, and customer_clv an empty table with the CLV columns (the
+    build goes on; its data test warns), where it used to fail the build."""
     summary = _summary_frame(200, seed=17).assign(frequency=0, recency=0.0, monetary_value=0.0)
     meta = {
         "clv_horizon_periods": "52",
         "clv_annual_discount_rate": "0.1",
         "clv_refit_every_days": "7",
     }
-    with (
-        caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"),
-        pytest.raises(FitNotConvergedError, match="did not converge"),
-    ):
-        _run_dbt_models_on_duckdb(summary, meta)
+    with caplog.at_level(logging.WARNING, logger="python_jobs.clv.models"):
+        con = _run_dbt_models_on_duckdb(summary, meta)
     assert "BG/NBD fit did not converge" in caplog.text
+    assert "customer_clv scores nobody" in caplog.text
+    assert con.sql("select count(*) from customer_clv").fetchall() == [(0,)]
+    columns = [name for name, *_ in con.sql("describe customer_clv").fetchall()]
+    assert columns == clv_models.CLV_SCHEMA.names
 
 
 @pytest.mark.spark
@@ -914,6 +925,21 @@ def test_dbt_model_files_on_spark(clv_summary: pd.DataFrame, clv_spark) -> None:
         _FakeDbt(refs, meta, this="clv_fits_test"), clv_spark
     )
     assert type(again).__module__.startswith("pyspark") and again.count() == 0
+
+
+@pytest.mark.spark
+def test_dbt_model_scores_nobody_on_spark_without_a_converged_fit(clv_spark) -> None:
+    """On Databricks too, no converged fit gives an empty customer_clv with the CLV columns."""
+    summary = _summary_frame(200, seed=17).assign(frequency=0, recency=0.0, monetary_value=0.0)
+    meta = {"clv_horizon_periods": 52, "clv_annual_discount_rate": 0.1, "clv_refit_every_days": 7}
+    clv_spark.createDataFrame(_arrow(summary)).createOrReplaceTempView("clv_unfit_summary")
+    refs = {"customer_purchase_summary": lambda: clv_spark.table("clv_unfit_summary")}
+    fits = _load_model("clv_model_fits").model(_FakeDbt(refs, meta), clv_spark)
+    fits.createOrReplaceTempView("clv_unfit_fits")
+    refs["clv_model_fits"] = lambda: clv_spark.table("clv_unfit_fits")
+    scores = _load_model("customer_clv").model(_FakeDbt(refs, meta), clv_spark)
+    assert type(scores).__module__.startswith("pyspark") and scores.count() == 0
+    assert scores.columns == clv_models.CLV_SCHEMA.names
 
 
 def test_analytic_gradients_match_finite_differences() -> None:
