@@ -359,6 +359,22 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "\n".join([renamed_header, *lines]).encode() + b"\n",
         )
     ] = len(lines)
+    # columns the contract does not know named like contract columns that the file has too:
+    # a gift card id on its one guest order, and a second email column (no renaming)
+    extras_header = header + ",gift_card_id,o'email"
+    extras = [
+        with_fields(
+            extras_header, lines[0] + ",G1,x@example.com", order_id="O940000000", shop_account_id=""
+        ),
+        *(f"{line},,y@example.com" for line in lines[1:]),
+    ]
+    files[
+        drop(
+            landing,
+            "ecommerce/orders/orders_2026-07-24_extras.csv",
+            "\n".join([extras_header, *extras]).encode() + b"\n",
+        )
+    ] = len(extras)
     # an event id used again by the collector for another event (web events are written once),
     # of another product on the same page: every contract column is the record's content
     reused = landing / "web" / "events" / "events_2026-07-25_reused.parquet"
@@ -693,13 +709,15 @@ def test_an_optional_column_renamed_by_the_exporter_is_named(hostile: dict) -> N
     engine), with a sentence that says what to do."""
     output = " ".join(hostile["output"].split())
     assert (
-        "ecommerce.orders: records delivered since the last complete build carry columns the"
-        " contract does not know, named like contract columns that none of them has a value"
-        ' for: "ORDER_ID" for order_id (3 records), "SHOP_ACCOUNT_ID" for shop_account_id'
+        "ecommerce.orders: files delivered since the last complete build have columns the"
+        " contract does not know, named like contract columns that none of their records has a"
+        ' value for: "ORDER_ID" for order_id (3 records), "SHOP_ACCOUNT_ID" for shop_account_id'
         ' (3 records), "customer_id" for shop_account_id (3 records),'
     ) in output
     assert '"customer_email" for email (3 records), "EMAIL" for email (3 records)' in output
-    # the renamed file's two columns, and the 11 of the file with its header in capitals
+    # the renamed file's two columns, and the 11 of the file with its header in capitals; not
+    # the gift card id or the second email of a file that has the account and email columns
+    assert "gift_card_id" not in output and '"o\'email"' not in output
     name = "dq_renamed_landing_columns__ecommerce_orders"
     assert " WARN 13 " in dbt_result_line(hostile["output"], name)
     assert 'orders_2026-07-24_renamed.csv") lack optional columns of the contract' in output

@@ -12,27 +12,35 @@ scores as (
     select * from {{ ref('customer_clv') }}
 ),
 
+-- the fit customer_clv tries first (python_jobs/clv/models.py orders them the same way)
 latest_fit as (
     select
         fit_id,
+        bgnbd_converged,
         bgnbd_message,
+        gg_converged,
         gg_message
     from {{ ref('clv_model_fits') }}
     where as_of_date <= (select max(summary.as_of_date) from summary)
-    order by as_of_date desc, fitted_at desc
+    order by as_of_date desc, fitted_at desc, fit_id desc
     limit 1
 ),
 
 unscored as (
     select count(*) as customers
     from summary
-    where customer_id not in (select scores.customer_id from scores)
+    where not exists (
+        select 1 from scores
+        where scores.customer_id = summary.customer_id
+    )
 )
 
 select
     unscored.customers as unscored_customers,
     latest_fit.fit_id,
+    latest_fit.bgnbd_converged,
     latest_fit.bgnbd_message,
+    latest_fit.gg_converged,
     latest_fit.gg_message
 from unscored
 cross join latest_fit
@@ -40,12 +48,20 @@ where unscored.customers > 0
 {%- endset %}
 
 {%- if execute %}
-    {%- for customers, fit_id, bgnbd_message, gg_message in run_query(unscored_customers).rows %}
-        {%- do log(customers ~ " customers of customer_purchase_summary have no CLV in"
-            ~ " customer_clv: no fit converged. The latest, " ~ fit_id ~ ": BG/NBD "
-            ~ (bgnbd_message or '') | trim('.') ~ "; Gamma-Gamma " ~ (gg_message or '') | trim('.')
-            ~ ". A refit on more history (the next one due, var clv_refit_every_days) may"
-            ~ " converge.", info=true) %}
+    {%- for row in run_query(unscored_customers).rows %}
+        {%- set messages = [] %}
+        {%- for model, converged, message in [
+            ('BG/NBD', row['bgnbd_converged'], row['bgnbd_message']),
+            ('Gamma-Gamma', row['gg_converged'], row['gg_message'])] if not converged %}
+            {%- do messages.append(model ~ " " ~ (message or 'not fitted') | trim('.')) %}
+        {%- endfor %}
+        {%- do log(row['unscored_customers'] ~ " customers of customer_purchase_summary have no"
+            ~ " CLV in customer_clv. "
+            ~ ("The latest fit, " ~ row['fit_id'] ~ ", cannot be used: " ~ messages | join('; ')
+                ~ ". A refit on more history (the next one due, var clv_refit_every_days) may"
+                ~ " converge." if messages else "The latest fit, " ~ row['fit_id']
+                ~ ", converged: build customer_clv again (dbt build -s customer_clv).")
+            , info=true) %}
     {%- endfor %}
 {%- endif %}
 
