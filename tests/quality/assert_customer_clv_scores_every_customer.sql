@@ -18,7 +18,8 @@ latest_fit as (
         fit_id,
         bgnbd_converged,
         bgnbd_message,
-        gg_converged,
+        -- a Gamma-Gamma model not fitted (no repeat spend) is usable: the mean spend stands in
+        gg_converged or gg_p is null as gg_usable,
         gg_message
     from {{ ref('clv_model_fits') }}
     where as_of_date <= (select max(summary.as_of_date) from summary)
@@ -40,7 +41,7 @@ select
     latest_fit.fit_id,
     latest_fit.bgnbd_converged,
     latest_fit.bgnbd_message,
-    latest_fit.gg_converged,
+    latest_fit.gg_usable,
     latest_fit.gg_message
 from unscored
 cross join latest_fit
@@ -52,7 +53,7 @@ where unscored.customers > 0
         {%- set messages = [] %}
         {%- for model, converged, message in [
             ('BG/NBD', row['bgnbd_converged'], row['bgnbd_message']),
-            ('Gamma-Gamma', row['gg_converged'], row['gg_message'])] if not converged %}
+            ('Gamma-Gamma', row['gg_usable'], row['gg_message'])] if not converged %}
             {%- do messages.append(model ~ " " ~ (message or 'not fitted') | trim('.')) %}
         {%- endfor %}
         {%- do log(row['unscored_customers'] ~ " customers of customer_purchase_summary have no"
