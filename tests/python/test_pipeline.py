@@ -120,6 +120,66 @@ def all_tables(db_path: Path) -> list[tuple[str, str]]:
         ).fetchall()
 
 
+# Tables an incremental build and a full refresh of the same landing data hold alike: the
+# gold tables, and the silver tables that carry state from run to run
+SILVER_TABLES = ["dq_record_accounting", "int_web_sessions"]
+
+# The identity graph in both builds, each query without the columns that say when a run
+# wrote a row
+IDENTITY_QUERIES = {
+    # incremental: the nodes written by a later run (_relabelled_at: the run's time, with the
+    # node's _ingested_at then)
+    "int_customer_identities": "select * exclude (_ingested_at, _relabelled_at)"
+    " from {db}.silver.int_customer_identities",
+    "int_identity_rule_components": "select * exclude (_relabelled_at)"
+    " from {db}.silver.int_identity_rule_components",
+    # incremental: a node merged by a later run (its watermark: when bronze ingested it)
+    "int_identity_nodes": "select * exclude (_ingested_at) from {db}.silver.int_identity_nodes",
+    # incremental: the links that hold (a link a later run no longer found keeps its row)
+    "int_identity_edges": "select node_key_a, node_key_b, edge_type"
+    " from {db}.silver.int_identity_edges where _unlinked_at is null",
+    # incremental: scored by an earlier run, or by a later one for the pairs of the contacts
+    # it sighted (_ingested_at); the same fit, so the same scores but for the last digits
+    "int_identity_match_scores": "select node_key_l, node_key_r, names_alike,"
+    " phones_differ, fit_date, round(match_probability, 6)"
+    " from {db}.silver.int_identity_match_scores",
+    "int_identity_match_pairs": "select node_key_l, node_key_r, is_accepted"
+    " from {db}.silver.int_identity_match_pairs",
+    "customer_360 customers": "select customer_id from {db}.gold.customer_360",
+    "fct_orders customers": "select order_id, customer_id from {db}.gold.fct_orders",
+    # merged per changed customer; a retired id (merged away) keeps a flagged row
+    "int_customer_facts live rows": "select * exclude (_ingested_at)"
+    " from {db}.silver.int_customer_facts where not is_retired",
+}
+
+
+def assert_tables_equal_a_full_refresh(workdir: Path) -> None:
+    """workdir's incremental warehouse holds the rows of its full refresh (full.duckdb) in
+    the gold tables and SILVER_TABLES (lineage columns aside)."""
+    tables = [("gold", t) for t in GOLD_TABLES] + [("silver", t) for t in SILVER_TABLES]
+    for schema, table in tables:
+        assert fingerprint(workdir / "incremental.duckdb", schema, table) == fingerprint(
+            workdir / "full.duckdb", schema, table
+        ), table
+
+
+def assert_identity_graph_equals_a_full_refresh(workdir: Path) -> None:
+    """Every IDENTITY_QUERIES result has rows and is the same in workdir's incremental
+    warehouse and its full refresh."""
+    with duckdb.connect() as con:
+        for db, alias in [("incremental", "incremental"), ("full", "full_refresh")]:
+            con.execute(f"attach '{workdir / db}.duckdb' as {alias} (read_only)")
+        for name, sql in IDENTITY_QUERIES.items():
+            incremental, full = sql.format(db="incremental"), sql.format(db="full_refresh")
+            counts = con.execute(
+                f"select (select count(*) from ({incremental})),"
+                f" (select count(*) from ({incremental} except all {full})),"
+                f" (select count(*) from ({full} except all {incremental}))"
+            ).fetchone()
+            # rows, rows only in the incremental build, rows only in the full refresh
+            assert counts[0] > 0 and counts[1:] == (0, 0), (name, counts)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("pipeline")
@@ -291,14 +351,7 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path, day2: dict) 
     assert len(batches) == 2 and batches[-1][1] == 1
     assert batches[0][1] == day2["files_before"]
 
-    silver = [
-        ("silver", "dq_record_accounting"),
-        ("silver", "int_web_sessions"),
-    ]
-    for schema, table in [("gold", t) for t in GOLD_TABLES] + silver:
-        assert fingerprint(db, schema, table) == fingerprint(
-            built / "full.duckdb", schema, table
-        ), table
+    assert_tables_equal_a_full_refresh(built)
 
 
 def test_day2_clv_equals_a_full_refresh_as_of_the_same_fit(built: Path, day2: dict) -> None:
@@ -407,43 +460,8 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
     """The customer of every source id is a function of the data: the incremental day-2
     build and a full refresh resolve the same graph into the same customers, and gold
     credits orders to the same customers."""
-    queries = {
-        # incremental: the nodes written by day 2 (_relabelled_at: the run's time, with the
-        # node's _ingested_at then)
-        "int_customer_identities": "select * exclude (_ingested_at, _relabelled_at)"
-        " from {db}.silver.int_customer_identities",
-        "int_identity_rule_components": "select * exclude (_relabelled_at)"
-        " from {db}.silver.int_identity_rule_components",
-        # incremental: a node merged on day 2 (its watermark: when bronze ingested it)
-        "int_identity_nodes": "select * exclude (_ingested_at) from {db}.silver.int_identity_nodes",
-        # incremental: the links that hold (a link day 2 no longer found keeps its row)
-        "int_identity_edges": "select node_key_a, node_key_b, edge_type"
-        " from {db}.silver.int_identity_edges where _unlinked_at is null",
-        # incremental: scored on day 1, or on day 2 for the pairs of the contacts it sighted
-        # (_ingested_at); the same fit, so the same scores but for the last digits
-        "int_identity_match_scores": "select node_key_l, node_key_r, names_alike,"
-        " phones_differ, fit_date, round(match_probability, 6)"
-        " from {db}.silver.int_identity_match_scores",
-        "int_identity_match_pairs": "select node_key_l, node_key_r, is_accepted"
-        " from {db}.silver.int_identity_match_pairs",
-        "customer_360 customers": "select customer_id from {db}.gold.customer_360",
-        "fct_orders customers": "select order_id, customer_id from {db}.gold.fct_orders",
-        # merged per changed customer; a retired id (merged away) keeps a flagged row
-        "int_customer_facts live rows": "select * exclude (_ingested_at)"
-        " from {db}.silver.int_customer_facts where not is_retired",
-    }
-    with duckdb.connect() as con:
-        for db, alias in [("incremental", "day2"), ("full", "full_refresh")]:
-            con.execute(f"attach '{built / db}.duckdb' as {alias} (read_only)")
-        for name, sql in queries.items():
-            incremental, full = sql.format(db="day2"), sql.format(db="full_refresh")
-            counts = con.execute(
-                f"select (select count(*) from ({incremental})),"
-                f" (select count(*) from ({incremental} except all {full})),"
-                f" (select count(*) from ({full} except all {incremental}))"
-            ).fetchone()
-            # rows, rows only in the incremental build, rows only in the full refresh
-            assert counts[0] > 0 and counts[1:] == (0, 0), (name, counts)
+    assert_identity_graph_equals_a_full_refresh(built)
+    with duckdb.connect(str(built / "incremental.duckdb"), read_only=True) as con:
         # day 2 found the links that changed and labelled again only the components they
         # touch: day 1's other links and components keep their rows
         for table, column in [
@@ -451,15 +469,48 @@ def test_day2_identity_graph_equals_a_full_refresh(built: Path, day2: dict) -> N
             ("int_identity_rule_components", "_relabelled_at"),
             ("int_customer_identities", "_relabelled_at"),
         ]:
-            runs = con.execute(
-                f"select count(distinct {column}) from day2.silver.{table}"
-            ).fetchone()[0]
+            runs = con.execute(f"select count(distinct {column}) from silver.{table}").fetchone()[0]
             assert runs == 2, (table, column, runs)
         # day 2 scored the pairs of the contacts it sighted and kept day 1's other scores
         scored_on = con.execute(
-            "select count(distinct _ingested_at) from day2.silver.int_identity_match_scores"
+            "select count(distinct _ingested_at) from silver.int_identity_match_scores"
         ).fetchone()[0]
         assert scored_on == 2
+
+
+def test_a_week_of_daily_runs_equals_a_full_refresh(
+    built: Path, day2: dict, tmp_path: Path
+) -> None:
+    """A scheduled job's week after day 2, on a copy of its warehouse: seven daily batches,
+    each built incrementally, past a Sunday (Splink fitted again), the day the month end's
+    churn as-of date settles, and the CLV refit due 7 days after day 1's fit. The warehouse
+    then equals a full refresh of the same landing data, and CLV scores with the refit."""
+    workdir = tmp_path / "week"
+    shutil.copytree(built / "landing", workdir / "landing")
+    shutil.copyfile(built / "incremental.duckdb", workdir / "incremental.duckdb")
+    for _ in range(7):
+        generate(workdir, "--next-day")
+        dbt(workdir, "incremental", "build")
+    dbt(workdir, "full", "build", "--full-refresh")
+    assert_tables_equal_a_full_refresh(workdir)
+    assert_identity_graph_equals_a_full_refresh(workdir)
+    with duckdb.connect(str(workdir / "incremental.duckdb"), read_only=True) as con:
+        fits = [
+            row[0]
+            for row in con.execute(
+                "select as_of_date from gold.clv_model_fits order by as_of_date"
+            ).fetchall()
+        ]
+        scored_with = con.execute(
+            "select distinct fit_as_of_date, as_of_date from gold.customer_clv"
+        ).fetchall()
+        splink_fits = con.execute(
+            "select count(distinct fit_date) from silver.int_identity_match_fits"
+        ).fetchone()[0]
+    day1 = dt.date.fromisoformat(END_DATE)
+    assert fits == [day1, day1 + dt.timedelta(days=7)]
+    assert scored_with == [(fits[-1], day1 + dt.timedelta(days=8))]
+    assert splink_fits == 2
 
 
 def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path: Path) -> None:
