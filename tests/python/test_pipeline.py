@@ -122,7 +122,7 @@ def all_tables(db_path: Path) -> list[tuple[str, str]]:
 
 # Tables an incremental build and a full refresh of the same landing data hold alike: the
 # gold tables, and the silver tables that carry state from run to run
-SILVER_TABLES = ["dq_record_accounting", "int_web_sessions"]
+SILVER_TABLES = ["dq_record_accounting", "dq_delivery_counts", "int_web_sessions"]
 
 # The identity graph in both builds, each query without the columns that say when a run
 # wrote a row
@@ -511,6 +511,21 @@ def test_a_week_of_daily_runs_equals_a_full_refresh(
     assert fits == [day1, day1 + dt.timedelta(days=7)]
     assert scored_with == [(fits[-1], day1 + dt.timedelta(days=8))]
     assert splink_fits == 2
+
+
+def test_a_column_added_to_a_staging_model_stops_its_incremental_run(built: Path) -> None:
+    """A staging model reads its stored rows by position (union_current_versions): after a
+    column is added to it, its incremental run stops with a sentence naming the column and
+    the rebuild, not with the engine's error about the column count. Simulated on a copy of
+    the warehouse whose stored table lacks the column."""
+    shutil.copyfile(built / "incremental.duckdb", built / "added.duckdb")
+    with duckdb.connect(str(built / "added.duckdb")) as con:
+        con.execute("alter table silver.stg_ecommerce__orders drop column coupon_code")
+    done = dbt(built, "added", "build", "--select", "stg_ecommerce__orders", check=False)
+    assert done.returncode != 0
+    assert "had the column(s) coupon_code," in done.stdout
+    assert "dbt build --full-refresh --select stg_ecommerce__orders+" in done.stdout
+    assert "Binder Error" not in done.stdout
 
 
 def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path: Path) -> None:
