@@ -520,6 +520,13 @@ def test_a_week_of_daily_runs_equals_a_full_refresh(
         generate(workdir, "--next-day")
         dbt(workdir, "incremental", "build")
     dbt(workdir, "full", "build", "--full-refresh")
+    with duckdb.connect(str(workdir / "incremental.duckdb"), read_only=True) as con:
+        new_files = con.execute(
+            "select count(distinct _source_file) from bronze.brz_web__events"
+            " group by _batch_id order by min(_ingested_at)"
+        ).fetchall()
+    # day 1's batch, then one batch of one events file per later day: each run incremental
+    assert [files for (files,) in new_files[1:]] == [1] * 8
     assert_tables_equal_a_full_refresh(workdir)
     assert_identity_graph_equals_a_full_refresh(workdir)
     with duckdb.connect(str(workdir / "incremental.duckdb"), read_only=True) as con:
@@ -541,19 +548,25 @@ def test_a_week_of_daily_runs_equals_a_full_refresh(
     assert splink_fits == 2
 
 
-def test_a_column_added_to_a_staging_model_stops_its_incremental_run(built: Path) -> None:
+def test_a_column_added_to_a_staging_model_stops_its_incremental_run(
+    built: Path, tmp_path: Path
+) -> None:
     """A staging model reads its stored rows by position (union_current_versions): after a
-    column is added to it, its incremental run stops with a sentence naming the column and
-    the rebuild, not with the engine's error about the column count. Simulated on a copy of
-    the warehouse whose stored table lacks the column."""
-    shutil.copyfile(built / "incremental.duckdb", built / "added.duckdb")
-    with duckdb.connect(str(built / "added.duckdb")) as con:
+    column is added to it (and its yml), its incremental run stops with a sentence naming the
+    column and the rebuild, not with the engine's error about the column count; a command
+    that only compiles gets the sentence as a warning. Simulated on a copy of the warehouse
+    whose stored table lacks the column."""
+    (tmp_path / "landing").symlink_to(built / "landing")
+    shutil.copyfile(built / "incremental.duckdb", tmp_path / "added.duckdb")
+    with duckdb.connect(str(tmp_path / "added.duckdb")) as con:
         con.execute("alter table silver.stg_ecommerce__orders drop column coupon_code")
-    done = dbt(built, "added", "build", "--select", "stg_ecommerce__orders", check=False)
+    done = dbt(tmp_path, "added", "build", "--select", "stg_ecommerce__orders", check=False)
     assert done.returncode != 0
-    assert "had the column(s) coupon_code," in done.stdout
+    assert "lacks the column(s) coupon_code that stg_ecommerce__orders's yml" in done.stdout
     assert "dbt build --full-refresh --select stg_ecommerce__orders+" in done.stdout
     assert "Binder Error" not in done.stdout
+    compiled = dbt(tmp_path, "added", "compile", "--select", "stg_ecommerce__orders")
+    assert "lacks the column(s) coupon_code" in compiled.stdout
 
 
 def test_a_contact_deleted_then_re_created_keeps_its_versions_in_order(tmp_path: Path) -> None:
