@@ -120,6 +120,18 @@ def all_tables(db_path: Path) -> list[tuple[str, str]]:
         ).fetchall()
 
 
+def events_files_per_batch(db_path: Path) -> list[int]:
+    """The number of web events files in each batch bronze ingested, in ingestion order."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return [
+            files
+            for (files,) in con.execute(
+                "select count(distinct _source_file) from bronze.brz_web__events"
+                " group by _batch_id order by min(_ingested_at)"
+            ).fetchall()
+        ]
+
+
 # Tables an incremental build and a full refresh of the same landing data hold alike: the
 # gold tables, and the silver tables that carry state from run to run
 SILVER_TABLES = ["dq_record_accounting", "dq_delivery_counts", "int_web_sessions"]
@@ -369,15 +381,9 @@ def test_day2_is_incremental_and_equals_a_full_refresh(built: Path, day2: dict) 
     # every node ran and passed (warn-severity tests may warn; exposures are no-ops)
     statuses = {r["unique_id"]: r["status"] for r in run_results["results"]}
     assert not {k: v for k, v in statuses.items() if v not in ("success", "pass", "warn", "no-op")}
-    with duckdb.connect(str(db), read_only=True) as con:
-        batches = con.execute(
-            "select _batch_id, count(distinct _source_file) from bronze.brz_web__events "
-            "group by 1 order by min(_ingested_at)"
-        ).fetchall()
     # the day-2 run read exactly one new events file (one batch more, one file in it);
     # the re-run of the previous test added no batch
-    assert len(batches) == 2 and batches[-1][1] == 1
-    assert batches[0][1] == day2["files_before"]
+    assert events_files_per_batch(db) == [day2["files_before"], 1]
 
     assert_tables_equal_a_full_refresh(built)
 
@@ -520,13 +526,8 @@ def test_a_week_of_daily_runs_equals_a_full_refresh(
         generate(workdir, "--next-day")
         dbt(workdir, "incremental", "build")
     dbt(workdir, "full", "build", "--full-refresh")
-    with duckdb.connect(str(workdir / "incremental.duckdb"), read_only=True) as con:
-        new_files = con.execute(
-            "select count(distinct _source_file) from bronze.brz_web__events"
-            " group by _batch_id order by min(_ingested_at)"
-        ).fetchall()
     # day 1's batch, then one batch of one events file per later day: each run incremental
-    assert [files for (files,) in new_files[1:]] == [1] * 8
+    assert events_files_per_batch(workdir / "incremental.duckdb")[1:] == [1] * 8
     assert_tables_equal_a_full_refresh(workdir)
     assert_identity_graph_equals_a_full_refresh(workdir)
     with duckdb.connect(str(workdir / "incremental.duckdb"), read_only=True) as con:
